@@ -1,0 +1,171 @@
+"""Diagnosis: the one result type. Immutable; to_dict()/from_dict() round-trip.
+
+The public JSON contract (design.md) is a subset of to_dict(): the fields
+named there never change meaning; fields may be added.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+Value = str | tuple[str, ...]
+
+
+def _freeze(value):
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    if isinstance(value, Mapping):
+        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
+    return value
+
+
+def _thaw(value):
+    if isinstance(value, tuple):
+        return [_thaw(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _thaw(v) for k, v in value.items()}
+    if dataclasses.is_dataclass(value):
+        return {f.name: _thaw(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    return value
+
+
+@dataclass(frozen=True)
+class Evidence:
+    question: str
+    answer: str  # the answer as the respondent saw it, in the diagnosis locale
+    why: str
+    value: Value = ""  # the raw option value(s)
+    text: str = ""  # the question as the respondent saw it
+
+
+@dataclass(frozen=True)
+class PitfallFinding:
+    id: str
+    title: str
+    severity: str  # high | medium | low
+    area: str
+    summary: str
+    cost: str
+    headline: bool  # one of the (at most) three headlined pitfalls
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class Task:
+    text: str
+    owner: str
+    days: int
+
+
+@dataclass(frozen=True)
+class ActionFinding:
+    step: int
+    id: str
+    title: str
+    priority: int  # 1 = do first
+    because: tuple[str, ...]  # pitfall ids this step addresses
+    summary: str
+    tasks: tuple[Task, ...]
+
+
+@dataclass(frozen=True)
+class FlagFinding:
+    id: str
+    kind: str  # consistency | dont_know
+    title: str
+    severity: str
+    summary: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass(frozen=True)
+class LevelView:
+    number: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class AreaView:
+    id: str
+    name: str
+    score: int | None
+    level: int | None  # the level this area's score alone would reach
+    description: str
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    question: str
+    section: str  # area id or "profile"
+    text: str
+    value: Value
+    answer: str
+    score: int | None
+    explain: str
+
+
+@dataclass(frozen=True)
+class Diagnosis:
+    questionnaire_version: str
+    ruleset_version: str
+    locale: str
+    scores: Mapping[str, int | None]
+    overall: int | None
+    level: LevelView | None
+    pitfalls: tuple[PitfallFinding, ...]
+    actions: tuple[ActionFinding, ...]
+    unanswered: tuple[str, ...]
+    flags: tuple[FlagFinding, ...] = ()
+    areas: tuple[AreaView, ...] = ()
+    answers: tuple[AnswerView, ...] = ()
+    profile: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    small_company: bool = False
+    advice: tuple[str, ...] = ()  # practical advice for small companies
+
+    def __post_init__(self):
+        object.__setattr__(self, "scores", _freeze(dict(self.scores)))
+        object.__setattr__(self, "profile", _freeze(dict(self.profile)))
+
+    @property
+    def complete(self) -> bool:
+        return not self.unanswered
+
+    @property
+    def headline_pitfalls(self) -> tuple[PitfallFinding, ...]:
+        return tuple(p for p in self.pitfalls if p.headline)
+
+    def to_dict(self) -> dict[str, Any]:
+        return _thaw(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Diagnosis":
+        def ev(items):
+            return tuple(Evidence(**{**e, "value": _freeze(e.get("value", ""))}) for e in items)
+
+        level = data.get("level")
+        return cls(
+            questionnaire_version=data["questionnaire_version"],
+            ruleset_version=data["ruleset_version"],
+            locale=data["locale"],
+            scores=data["scores"],
+            overall=data["overall"],
+            level=LevelView(**level) if level else None,
+            pitfalls=tuple(
+                PitfallFinding(**{**p, "evidence": ev(p["evidence"])}) for p in data["pitfalls"]
+            ),
+            actions=tuple(
+                ActionFinding(**{**a, "because": tuple(a["because"]),
+                                 "tasks": tuple(Task(**t) for t in a.get("tasks", ()))})
+                for a in data["actions"]
+            ),
+            unanswered=tuple(data["unanswered"]),
+            flags=tuple(FlagFinding(**{**f, "evidence": ev(f["evidence"])}) for f in data.get("flags", ())),
+            areas=tuple(AreaView(**a) for a in data.get("areas", ())),
+            answers=tuple(AnswerView(**{**a, "value": _freeze(a["value"])}) for a in data.get("answers", ())),
+            profile=data.get("profile", {}),
+            small_company=data.get("small_company", False),
+            advice=tuple(data.get("advice", ())),
+        )

@@ -1,0 +1,172 @@
+"""The durable-rules adapter. Nothing else in the project imports durable.
+
+A RuleBook compiles into one durable-rules ruleset; each alternative
+(branch) of a rule's `when` becomes one durable rule named "<rule>#<n>", so
+the rules that fired also tell which conditions matched: that is the
+evidence. One evaluation = one fact holding every answer, asserted under a
+fresh sid whose state is deleted afterwards.
+
+Measured hazards this module exists to contain (see issue #2):
+- durable's Host starts timer threads that crash when threads interleave:
+  QuietHost does not start them; nothing here needs timers.
+- a ruleset keeps at most 1,024 live sids and leaks state not deleted:
+  delete_state in a finally.
+- exceptions raised inside actions come back in the state, not raised.
+- `$or` fires an action once per matching side: results are a set.
+- a fact that matches nothing raises MessageNotHandledException: empty result.
+- an operator durable does not know never matches, silently: only the
+  operators in _CMP are ever emitted, and rules are validated before this.
+"""
+from __future__ import annotations
+
+import itertools
+import threading
+from collections.abc import Mapping
+
+from durable import engine as _durable
+
+from .answers import Answers
+from .questionnaire import Questionnaire
+from .rules import Condition, RuleBook
+from .scoring import Scores
+
+_CMP = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
+
+
+class EngineError(RuntimeError):
+    """A rule action failed inside durable-rules."""
+
+
+class _QuietHost(_durable.Host):
+    def _run(self):  # no background dispatch/timer threads
+        pass
+
+
+_HOST = _QuietHost()
+_ruleset_names = itertools.count(1)
+_sids = itertools.count(1)
+# sid -> names of the durable rules that fired for that evaluation
+_fired: dict[str, set[str]] = {}
+
+
+def build_fact(questionnaire: Questionnaire, answers: Answers, scores: Scores) -> dict:
+    """Flatten answers and scores into the one fact the rules match on.
+
+    q_<question>: chosen value; s_<question>: item score 0..3;
+    x_<question>__<value>: ticked or not (checklists); n_<question>: counting
+    options ticked; a_<area>: area score. Unanswered questions add no field,
+    so no condition on them can match.
+    """
+    fact: dict[str, object] = {}
+    for qid, answer in answers.values.items():
+        q = questionnaire.by_id[qid]
+        if isinstance(answer, str):
+            fact[f"q_{qid}"] = answer
+        else:
+            for o in q.options:
+                fact[f"x_{qid}__{o.value}"] = o.value in answer
+            fact[f"n_{qid}"] = sum(1 for o in q.options if o.counts and o.value in answer)
+    for qid, s in scores.items.items():
+        fact[f"s_{qid}"] = s
+    for aid, s in scores.areas.items():
+        if s is not None:
+            fact[f"a_{aid}"] = s
+    return fact
+
+
+def _compile_condition(c: Condition) -> dict:
+    if c.kind == "area":
+        field = f"a_{c.target}"
+    elif c.op == "score":
+        field = f"s_{c.target}"
+    elif c.op == "count":
+        field = f"n_{c.target}"
+    else:
+        field = f"q_{c.target}"
+    if c.op in ("score", "count"):
+        op, num = c.arg
+        if op == "eq":
+            return {field: num}
+        if op == "ne":
+            return {"$and": [{"$ex": {field: 1}}, {"$neq": {field: num}}]}
+        return {_CMP[op]: {field: num}}
+    if c.op == "is":
+        return {field: c.arg}
+    if c.op == "in":
+        alts = [{field: v} for v in c.arg]
+        return alts[0] if len(alts) == 1 else {"$or": alts}
+    if c.op == "not_in":
+        return {"$and": [{"$ex": {field: 1}}, *({"$neq": {field: v}} for v in c.arg)]}
+    if c.op == "includes":
+        return {f"x_{c.target}__{c.arg}": True}
+    if c.op == "excludes":
+        return {f"x_{c.target}__{c.arg}": False}
+    if c.op == "includes_any":
+        alts = [{f"x_{c.target}__{v}": True} for v in c.arg]
+        return alts[0] if len(alts) == 1 else {"$or": alts}
+    raise ValueError(f"cannot compile operator {c.op!r}")  # rules.py rejects these on load
+
+
+def _record(name: str):
+    def action(c):
+        _fired[c.s["sid"]].add(name)
+    return action
+
+
+class CompiledRules:
+    """One RuleBook compiled into one durable-rules ruleset."""
+
+    def __init__(self, book: RuleBook):
+        self.book = book
+        self.name = f"cmo_{next(_ruleset_names)}"
+        definition = {}
+        for rule in book.rules:
+            for i, branch in enumerate(rule.branches):
+                key = f"{rule.id}#{i}"
+                definition[key] = {
+                    "all": [{"m": {"$and": [_compile_condition(c) for c in branch]}}],
+                    "run": _record(key),
+                }
+        self.definition = definition
+        _HOST.register_rulesets({self.name: definition})
+
+    def fire(self, fact: Mapping) -> set[tuple[str, int]]:
+        """Assert one fact; return (rule id, branch index) for every branch that fired."""
+        sid = f"e{next(_sids)}"
+        _fired[sid] = set()
+        try:
+            state = _HOST.assert_fact(self.name, {**fact, "sid": sid})
+            if isinstance(state, Mapping) and "exception" in state:
+                raise EngineError(f"rule action failed: {state['exception']}")
+        except _durable.MessageNotHandledException:
+            pass  # nothing matched: a normal, empty result
+        finally:
+            _HOST.delete_state(self.name, sid)
+            names = _fired.pop(sid)
+        return {(n.rsplit("#", 1)[0], int(n.rsplit("#", 1)[1])) for n in names}
+
+
+def bare_fire(name: str, fact: Mapping) -> None:
+    """The engine's floor for bench/evaluate.py: assert, run actions, delete."""
+    sid = f"b{next(_sids)}"
+    _fired[sid] = set()
+    try:
+        _HOST.assert_fact(name, {**fact, "sid": sid})
+    except _durable.MessageNotHandledException:
+        pass
+    finally:
+        _HOST.delete_state(name, sid)
+        _fired.pop(sid)
+
+
+_lock = threading.Lock()
+_compiled: dict[int, CompiledRules] = {}
+
+
+def compiled(book: RuleBook) -> CompiledRules:
+    """Compile each RuleBook once per process (durable cannot unregister a ruleset)."""
+    with _lock:
+        found = _compiled.get(id(book))
+        if found is None or found.book is not book:
+            found = _compiled[id(book)] = CompiledRules(book)
+        return found

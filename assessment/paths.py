@@ -1,0 +1,14 @@
+"""Where the data folders live: inside the wheel, or beside the package in a checkout."""
+from __future__ import annotations
+
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+# A built wheel carries the folders under assessment/_data (see pyproject.toml);
+# a source checkout keeps them at the top level of the repository.
+_ROOT = _PACKAGE / "_data" if (_PACKAGE / "_data").is_dir() else _PACKAGE.parent
+
+QUESTIONS_DIR = _ROOT / "questions"
+RULES_DIR = _ROOT / "rules"
+TEMPLATES_DIR = _ROOT / "templates"
+STATIC_DIR = _ROOT / "static"
