@@ -13,7 +13,10 @@ Measured hazards this module exists to contain (see issue #2):
   delete_state in a finally.
 - exceptions raised inside actions come back in the state, not raised.
 - `$or` fires an action once per matching side: results are a set.
-- a fact that matches nothing raises MessageNotHandledException: empty result.
+- a fact that matches nothing raises MessageNotHandledException, and
+  deleting that sid's state then crashes the process (free(): invalid
+  pointer): a sentinel rule matches every fact, so no assert is unhandled.
+  The exception is still caught, as a normal empty result.
 - an operator durable does not know never matches, silently: only the
   operators in _CMP are ever emitted, and rules are validated before this.
 """
@@ -30,6 +33,7 @@ from .questionnaire import Questionnaire
 from .rules import Condition, RuleBook
 from .scoring import Scores
 
+_SENTINEL = "_always"
 _CMP = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}
 
 
@@ -57,7 +61,7 @@ def build_fact(questionnaire: Questionnaire, answers: Answers, scores: Scores) -
     options ticked; a_<area>: area score. Unanswered questions add no field,
     so no condition on them can match.
     """
-    fact: dict[str, object] = {}
+    fact: dict[str, object] = {"kind": "answers"}
     for qid, answer in answers.values.items():
         q = questionnaire.by_id[qid]
         if isinstance(answer, str):
@@ -127,6 +131,12 @@ class CompiledRules:
                     "all": [{"m": {"$and": [_compile_condition(c) for c in branch]}}],
                     "run": _record(key),
                 }
+        # Every fact matches this rule, so no assert ends in
+        # MessageNotHandledException: deleting the state of an unhandled
+        # fact crashes durable-rules 2.0.28 ("free(): invalid pointer",
+        # reproduced with the mature profile), and a fired sentinel is cheap.
+        # (It matches a marker field: a condition on `sid` itself loops forever.)
+        definition[_SENTINEL] = {"all": [{"m": {"kind": "answers"}}], "run": _record(_SENTINEL)}
         self.definition = definition
         _HOST.register_rulesets({self.name: definition})
 
@@ -143,6 +153,7 @@ class CompiledRules:
         finally:
             _HOST.delete_state(self.name, sid)
             names = _fired.pop(sid)
+        names.discard(_SENTINEL)
         return {(n.rsplit("#", 1)[0], int(n.rsplit("#", 1)[1])) for n in names}
 
 
