@@ -110,12 +110,14 @@ def _assemble(qn, book: RuleBook, valid: Answers, scores: Scores, fired, locale:
     )
 
     # Actions: a step's weight is the severity of the pitfalls it addresses,
-    # heavier in weaker areas; explicit action rules break ties by priority.
+    # heavier in weaker areas, full for a pitfall's primary remedy (first in
+    # addressed_by) and half for the others; action rules break ties.
     weight: dict[str, float] = defaultdict(float)
     because: dict[str, list[str]] = defaultdict(list)
     for p, sev, _ in pitfalls:
-        for sid in p.addressed_by:
-            weight[sid] += SEVERITIES[sev] * (1 + (100 - area_score(p.area)) / 100)
+        for rank, sid in enumerate(p.addressed_by):
+            share = 1.0 if rank == 0 else 0.5
+            weight[sid] += share * SEVERITIES[sev] * (1 + (100 - area_score(p.area)) / 100)
             because[sid].append(p.id)
     rule_priority: dict[str, int] = {}
     for sid, hits in grouped["action"].items():

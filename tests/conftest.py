@@ -1,0 +1,61 @@
+"""Shared fixtures: the real question bank and rules, answer factories, profiles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from assessment.questionnaire import default_questionnaire
+from assessment.rules import default_rulebook
+
+PROFILES_DIR = Path(__file__).parent / "profiles"
+PROFILES = sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
+
+
+def load_profile(name: str) -> dict:
+    return yaml.safe_load((PROFILES_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def questionnaire():
+    return default_questionnaire()
+
+
+@pytest.fixture(scope="session")
+def rulebook():
+    return default_rulebook()
+
+
+def _level_answers(questionnaire, score: int) -> dict:
+    """Every scored question answered at `score` (0..3); checklists ticked to match."""
+    answers = {}
+    for q in questionnaire.scored_questions:
+        if q.type == "checklist":
+            counting = [o.value for o in q.options if o.counts]
+            need = 0 if score == 0 else q.thresholds[score - 1]
+            answers[q.id] = counting[:need]
+        else:
+            answers[q.id] = next(o.value for o in q.options if o.score == score and not o.dont_know)
+    return answers
+
+
+@pytest.fixture
+def make_answers(questionnaire):
+    """make_answers(2, al_goal_agreement="self_set") -> a full answer set.
+
+    Every scored question at the given base score, then overrides. Overrides
+    of None remove the answer.
+    """
+
+    def make(base: int = 2, **overrides):
+        answers = _level_answers(questionnaire, base)
+        answers.update({"pf_company_size": "s100_299", "pf_primary_goal": "revenue"})
+        for qid, value in overrides.items():
+            if value is None:
+                answers.pop(qid, None)
+            else:
+                answers[qid] = value
+        return answers
+
+    return make
