@@ -106,5 +106,86 @@ def rules_check():
     )
 
 
+# ---------------------------------------------------------------- web and database
+# The web package loads inside each command: `assessment evaluate` stays free of Flask.
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--demo", is_flag=True, help="Seed a finished sample assessment and some funnel events.")
+@click.option("--debug", is_flag=True, help="Reload on code changes and show tracebacks.")
+def serve(host, port, demo, debug):
+    """Run the website with Flask's development server (production: gunicorn, see README)."""
+    import os
+
+    os.environ.setdefault("ASSESSMENT_ENV", "development")
+    from .store.migrate import upgrade
+    from .web import create_app
+
+    app = create_app()
+    upgrade(app.config["DATABASE_URL"])
+    if demo:
+        from .web.demo import seed
+
+        app.config["DEMO_BASE_URL"] = f"http://{host}:{port}"
+        urls = seed(app)
+        click.echo(f"demo: a finished sample assessment: {urls['results']}")
+        click.echo(f"demo: its PDF report: {urls['pdf']}")
+    click.echo(f"serving on http://{host}:{port}/  (database: {_safe_url(app.config['DATABASE_URL'])})")
+    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _database_url() -> str:
+    import os
+
+    from .web import create_app
+
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    os.environ.setdefault("ASSESSMENT_ENV", "development")
+    return create_app({"AUTO_MIGRATE": False, "ENV_NAME": "development"}).config["DATABASE_URL"]
+
+
+@main.group()
+def db():
+    """Database schema (DATABASE_URL, default: SQLite in the instance folder)."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision):
+    """Apply the migrations up to REVISION."""
+    from .store.migrate import current, upgrade
+
+    url = _database_url()
+    upgrade(url, revision)
+    click.echo(f"database at revision {current(url)}: {_safe_url(url)}")
+
+
+@main.command()
+def funnel():
+    """Print the funnel: event counts by UTM source."""
+    from sqlalchemy.orm import Session
+
+    from .store import make_engine
+    from .store.models import FUNNEL_EVENTS
+    from .web.funnel import counts_by_source
+
+    with Session(make_engine(_database_url())) as session:
+        table = counts_by_source(session)
+    width = max([len(s) for s in table] + [8])
+    click.echo(" ".join([f"{'source':<{width}}"] + [f"{e:>15}" for e in FUNNEL_EVENTS]))
+    for source, counts in table.items():
+        click.echo(" ".join([f"{source:<{width}}"] + [f"{counts[e]:>15}" for e in FUNNEL_EVENTS]))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,47 @@
+"""The public website: create_app() assembles the Flask app and does nothing else.
+
+Production: gunicorn -w 2 -k gthread --threads 4 'assessment.web:create_app()'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from .. import paths
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from ..store import db
+    from . import config, errors, health, security
+    from .api import bp as api_bp
+    from .extensions import babel, csrf, limiter, select_locale
+    from .survey import bp as survey_bp
+
+    app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR),
+                instance_relative_config=True)
+    app.config.update(config.BASE)
+    app.config.update(config.from_env() if test_config is None else {**config.from_env({}), **test_config})
+    config.check(app.config)
+    if not app.config["DATABASE_URL"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'assessment.db'}"
+    if app.config["TRUST_PROXY"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUST_PROXY"], x_proto=app.config["TRUST_PROXY"],
+                                x_host=app.config["TRUST_PROXY"])
+
+    db.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
+    security.init_app(app)
+    errors.init_app(app)
+
+    app.register_blueprint(survey_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # JSON clients authenticate nothing and carry no cookies: CSRF does not apply
+    app.register_blueprint(health.bp)
+    return app

@@ -1,0 +1,60 @@
+"""GET /api/v1/questionnaire, POST /api/v1/assessments. Errors are problem+json naming the question."""
+from __future__ import annotations
+
+from flask import Blueprint, current_app, request, url_for
+
+from ... import AnswerError
+from ...answers import validate_answers
+from ...questionnaire import default_questionnaire
+from ...store import db
+from ...summary import questions_as_dict
+from ...text import LOCALES
+from .. import flow, funnel
+from ..extensions import limiter, select_locale
+from ..problems import problem
+
+bp = Blueprint("api", __name__)
+
+
+def _locale(value=None) -> str:
+    value = value or request.args.get("locale")
+    return value if value in LOCALES else select_locale()
+
+
+@bp.get("/questionnaire")
+def questionnaire():
+    return questions_as_dict(default_questionnaire(), _locale())
+
+
+@bp.post("/assessments")
+@limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
+def create_assessment():
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        return problem(400, 'send a JSON object: {"answers": {question id: answer}, "locale": "ja"|"en"}',
+                       title="Invalid body")
+    answers, locale = body.get("answers"), body.get("locale")
+    if not isinstance(answers, dict):
+        return problem(400, "'answers' must be an object mapping question id to answer", title="Invalid body",
+                       errors=[{"pointer": "/answers", "detail": "expected an object"}])
+    if locale is not None and locale not in LOCALES:
+        return problem(400, f"'locale' must be one of {', '.join(LOCALES)}", title="Invalid body",
+                       errors=[{"pointer": "/locale", "detail": "unknown locale"}])
+    locale = _locale(locale)
+    utm = funnel.clean_utm(body.get("utm") if isinstance(body.get("utm"), dict) else {})
+    try:
+        validate_answers(answers, default_questionnaire())  # refuse before anything is stored
+    except AnswerError as exc:
+        return problem(
+            422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
+            errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
+                    for qid, msg in exc.problems.items()])
+    a = flow.start(db.session, locale=locale, utm=utm, referrer=request.referrer, kind="self")
+    flow.save_page(db.session, a, answers)
+    flow.submit(db.session, a)
+    link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    body = dict(a.diagnosis_dict(locale))
+    body["report_url"] = url_for("survey.pdf", token=link.token, _external=True)
+    body["results_url"] = url_for("survey.results", token=a.token, _external=True)
+    body["report_expires_at"] = link.expires_at.isoformat() if link.expires_at else None
+    return body, 201, {"Location": body["results_url"]}

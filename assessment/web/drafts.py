@@ -1,0 +1,32 @@
+"""The draft cookie: an unguessable assessment token, so a refresh or a closed tab resumes."""
+from __future__ import annotations
+
+from flask import current_app, request
+
+from ..store import db
+from ..store.models import Assessment
+from . import flow
+
+MAX_AGE = 90 * 24 * 3600
+
+
+def cookie_token() -> str | None:
+    return request.cookies.get(current_app.config["DRAFT_COOKIE"])
+
+
+def current() -> Assessment | None:
+    return flow.find(db.session, cookie_token())
+
+
+def remember(response, a: Assessment):
+    cfg = current_app.config
+    response.set_cookie(cfg["DRAFT_COOKIE"], a.token, max_age=MAX_AGE, httponly=True,
+                        secure=cfg["SESSION_COOKIE_SECURE"], samesite=cfg["SESSION_COOKIE_SAMESITE"])
+    return response
+
+
+def forget(response):
+    cfg = current_app.config
+    response.delete_cookie(cfg["DRAFT_COOKIE"], httponly=True, secure=cfg["SESSION_COOKIE_SECURE"],
+                           samesite=cfg["SESSION_COOKIE_SAMESITE"])
+    return response

@@ -1,0 +1,55 @@
+"""Error pages and problem+json: every bad request ends in a clear 4xx, never a 500."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .problems import problem
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def _messages(code: int) -> tuple[str, str]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Your saved answers are kept.")),
+        404: (_("Page not found"), _("This page or link does not exist. Links to results are long and must be "
+                                     "copied completely.")),
+        405: (_("Not allowed"), _("This address does not accept that kind of request.")),
+        410: (_("Gone"), _("This link is no longer valid.")),
+        413: (_("Too much data"), _("The form sent far more data than a questionnaire needs and was refused. "
+                                    "Your saved answers are kept.")),
+        429: (_("Too many requests"), _("Too many submissions from your network in a short time. Please wait a "
+                                        "minute and try again; your saved answers are kept.")),
+    }.get(code, (_("Something went wrong"), _("Please try again in a moment. Your saved answers are kept.")))
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(exc):
+        if _is_api():
+            return problem(400, exc.description)
+        return render_template("errors/message.html", title=_("The form has expired"),
+                               message=_("For your security, the form must be sent from this site within your "
+                                         "browser session. Your saved answers are kept: go back, reload the page "
+                                         "and send it again."), back=True), 400
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        code = exc.code or 500
+        if _is_api():
+            return problem(code, exc.description or "")
+        title, message = _messages(code)
+        return render_template("errors/message.html", title=title, message=message,
+                               back=code in (400, 413, 429)), code
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        if _is_api():
+            return problem(500, "internal error")
+        title, message = _messages(500)
+        return render_template("errors/message.html", title=title, message=message), 500

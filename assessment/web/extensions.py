@@ -1,0 +1,23 @@
+"""Flask extensions, made here and bound to an app in create_app()."""
+from flask import request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf import CSRFProtect
+
+from ..text import DEFAULT_LOCALE, LOCALES
+
+LANG_COOKIE = "cmo_lang"
+
+
+def select_locale() -> str:
+    """An explicit choice (the switch sets a cookie) beats the browser's Accept-Language."""
+    chosen = request.cookies.get(LANG_COOKIE)
+    if chosen in LOCALES:
+        return chosen
+    return request.accept_languages.best_match(LOCALES, default=DEFAULT_LOCALE)
+
+
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

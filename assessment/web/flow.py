@@ -1,0 +1,130 @@
+"""The respondent's journey as plain functions over the store: start, save, submit, lead, report link.
+
+Routes and the API call these; they never touch the pipeline or the tables directly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .. import evaluate
+from ..questionnaire import Question, Questionnaire, default_questionnaire
+from ..store.models import Assessment, Company, Lead, ReportLink, utcnow
+from ..store.tokens import looks_like_token
+from ..text import LOCALES
+from . import funnel
+
+PROFILE = "profile"
+
+
+@dataclass(frozen=True)
+class Page:
+    number: int  # 1-based, as shown in the URL and the progress bar
+    section: str  # an area id or "profile"
+    questions: tuple[Question, ...]
+
+
+def pages(qn: Questionnaire | None = None) -> list[Page]:
+    """One page per area, then the profile: the diagnostic questions first, while attention is fresh."""
+    qn = qn or default_questionnaire()
+    sections = [a.id for a in qn.areas] + [PROFILE]
+    return [Page(i + 1, s, tuple(qn.in_section(s))) for i, s in enumerate(sections)]
+
+
+def find(session: Session, token: str | None) -> Assessment | None:
+    if not looks_like_token(token):
+        return None
+    return session.scalar(select(Assessment).where(Assessment.token == token))
+
+
+def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
+    a = Assessment(kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft={}, **utm)
+    session.add(a)
+    funnel.record(session, "started", a)
+    session.commit()
+    return a
+
+
+def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None) -> None:
+    """Merge one page's answers into the draft; a blank answer removes an earlier one."""
+    draft = dict(a.draft or {})
+    for qid, value in answers.items():
+        if value is None or value == "":
+            draft.pop(qid, None)
+        else:
+            draft[qid] = value
+    a.draft = draft  # a new dict: the JSON column sees the change
+    if page is not None:
+        funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
+    session.commit()
+
+
+def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
+    """The first page with an unanswered question: where a resumed respondent continues."""
+    all_pages = pages(qn)
+    for page in all_pages:
+        if any(q.id not in (a.draft or {}) for q in page.questions):
+            return page
+    return all_pages[-1]
+
+
+def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> Assessment:
+    """Evaluate the draft once per locale and keep the Diagnoses; a second submit changes nothing."""
+    if a.submitted:
+        return a
+    qn = qn or default_questionnaire()
+    answers = {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}  # the bank may have moved on
+    diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in LOCALES}
+    store_diagnoses(session, a, diagnoses)
+    funnel.record(session, "submitted", a)
+    session.commit()
+    return a
+
+
+def store_diagnoses(session: Session, a: Assessment, diagnoses: dict) -> None:
+    main = diagnoses[a.locale]
+    a.diagnoses = diagnoses
+    a.questionnaire_version = main["questionnaire_version"]
+    a.ruleset_version = main["ruleset_version"]
+    a.overall = main["overall"]
+    a.level = (main.get("level") or {}).get("number")
+    a.submitted_at = utcnow()
+
+
+def capture_lead(session: Session, a: Assessment, *, name: str, company: str, email: str, role: str,
+                 company_size: str, consent: bool, consent_text: str, locale: str) -> Lead:
+    if a.lead is not None:  # a second form post (double click, back button) keeps the first lead
+        return a.lead
+    company_row = Company(name=company, size=company_size)
+    a.company = company_row
+    lead = Lead(assessment=a, name=name, company_name=company, email=email, role=role,
+                company_size=company_size, consent=consent, consent_text=consent_text if consent else None,
+                consent_at=utcnow() if consent else None, locale=locale)
+    lead.company_id = None
+    session.add_all([company_row, lead])
+    session.flush()
+    lead.company_id = company_row.id
+    funnel.record(session, "lead_captured", a)
+    session.commit()
+    return lead
+
+
+def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
+    """The live link for this assessment, or a new one: links expire, tokens are never reused."""
+    now = utcnow()
+    for link in a.report_links:
+        if not link.expired(now):
+            return link
+    link = ReportLink(assessment=a, expires_at=now + timedelta(days=days) if days > 0 else None)
+    session.add(link)
+    session.commit()
+    return link
+
+
+def find_link(session: Session, token: str | None) -> ReportLink | None:
+    if not looks_like_token(token):
+        return None
+    return session.scalar(select(ReportLink).where(ReportLink.token == token))

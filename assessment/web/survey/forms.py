@@ -1,0 +1,106 @@
+"""Forms built from the question bank (one class per page and locale) and the lead gate."""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ...questionnaire import default_questionnaire
+from ..flow import Page, pages
+
+NOT_AN_OPTION = _l("This answer is not one of the options. Please choose again.")
+# Deliberately plain: what the browser's own type=email accepts, checked again on the server.
+EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+class OptionField(RadioField):
+    """One option of a choice or profile question."""
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(NOT_AN_OPTION)
+
+
+class ChecklistField(SelectMultipleField):
+    """Tick all that apply; nothing ticked on a submitted page is the answer [] (not 'unanswered')."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form):
+        offered = {value for value, _ in self.choices}
+        if any(v not in offered for v in self.data or ()):
+            raise ValidationError(NOT_AN_OPTION)
+        if len(set(self.data or ())) != len(self.data or ()):
+            raise ValidationError(NOT_AN_OPTION)
+
+
+class PageForm(FlaskForm):
+    # Present on every real page post: proves the page was submitted, so an empty checklist means [].
+    page_marker = HiddenField()
+
+    def question_fields(self):
+        return [self[q.id] for q in self.page.questions]
+
+    def answers(self) -> dict:
+        """question id -> raw answer for the pipeline; unanswered choices are left out."""
+        out = {}
+        for q in self.page.questions:
+            data = self[q.id].data
+            if q.type == "checklist":
+                out[q.id] = list(data or [])
+            elif data:
+                out[q.id] = data
+        return out
+
+
+@lru_cache(maxsize=64)
+def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageForm]:
+    """A fresh form class for one page: a field per question, labels in `locale`.
+
+    strict=False (the Back button) accepts unanswered questions but still rejects tampered values.
+    """
+    page: Page = pages()[number - 1]
+    attrs = {"page": page}
+    required = InputRequired(message=_l("Please answer this question.")) if strict else Optional()
+    for q in page.questions:
+        choices = [(o.value, o.label[locale]) for o in q.options]
+        if q.type == "checklist":
+            attrs[q.id] = ChecklistField(q.text[locale], choices=choices)
+        else:
+            attrs[q.id] = OptionField(q.text[locale], choices=choices, validators=[required])
+    return type(f"PageForm_{page.section}_{locale}", (PageForm,), attrs)
+
+
+def _profile_choices(qid: str, locale: str) -> list[tuple[str, str]]:
+    q = default_questionnaire().by_id[qid]
+    return [("", _l("Please choose"))] + [(o.value, o.label[locale]) for o in q.options]
+
+
+class LeadForm(FlaskForm):
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100)])
+    company = StringField(_l("Company"), validators=[DataRequired(_l("Please enter your company.")),
+                                                     Length(max=200)])
+    email = StringField(_l("Work email"), validators=[
+        DataRequired(_l("Please enter your email address.")), Length(max=254),
+        Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp."))])
+    role = SelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
+    company_size = SelectField(_l("Company size (employees)"),
+                               validators=[DataRequired(_l("Please choose the company size."))])
+    consent = BooleanField(validators=[DataRequired(_l("Please tick the box to receive the report."))])
+    # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
+
+    def __init__(self, *args, locale: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = _profile_choices("pf_role", locale)
+        self.company_size.choices = _profile_choices("pf_company_size", locale)
+
+    @property
+    def is_bot(self) -> bool:
+        return bool((self.website.data or "").strip())

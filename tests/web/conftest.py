@@ -1,0 +1,93 @@
+"""Fixtures: app, client, runner; a database per test run (SQLite file, or a PostgreSQL schema)."""
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from assessment.questionnaire import default_questionnaire
+from assessment.web import create_app
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+
+
+@pytest.fixture(scope="session")
+def pg_schema_url():
+    """A schema of its own in the shared `test` database, so parallel runs never collide."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def make_config(tmp_path, **overrides) -> dict:
+    return {
+        "ENV_NAME": "development", "TESTING": True, "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "AUTO_MIGRATE": True,
+        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+        "REPORT_LINK_DAYS": 30, **overrides,
+    }
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def app(request, tmp_path):
+    marker = request.node.get_closest_marker("app_config")  # @pytest.mark.app_config(KEY=value)
+    overrides = dict(marker.kwargs) if marker else {}
+    if request.param == "postgres":
+        url = request.getfixturevalue("pg_schema_url")
+        overrides = {"DATABASE_URL": url, **overrides}
+    app = create_app(make_config(tmp_path, **overrides))
+    yield app
+    if request.param == "postgres":  # one schema per run: empty the tables between tests
+        from assessment.store import Base, make_engine
+
+        engine = make_engine(app.config["DATABASE_URL"])
+        with engine.begin() as conn:
+            for table in reversed(Base.metadata.sorted_tables):
+                conn.execute(table.delete())
+        engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+    assert m, "no CSRF token on the page"
+    return m.group(1)
+
+
+def make_answers(level: int = 1, **overrides) -> dict:
+    """A full answer set: every choice at option score `level`, checklists with `level` counting ticks."""
+    out = {}
+    for q in default_questionnaire().questions:
+        if q.type == "checklist":
+            out[q.id] = [o.value for o in q.options if o.counts][:level]
+        elif q.type == "choice":
+            out[q.id] = next(o.value for o in q.options if o.score == level and not o.dont_know)
+        else:
+            out[q.id] = q.options[0].value
+    out.update(overrides)
+    return out
+
+
+def page_form_data(page, answers: dict, nav: str = "next") -> dict:
+    data = {"page_marker": page.section, "nav": nav}
+    for q in page.questions:
+        if q.id in answers:
+            data[q.id] = answers[q.id]
+    return data
