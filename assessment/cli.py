@@ -57,7 +57,8 @@ def questions(fmt, locale):
 @_locale
 @click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, writable=True), help="Also write the PDF report here.")
 @click.option("--company", default=None, help="Company name shown on the PDF report.")
-def evaluate_cmd(file, fmt, locale, pdf_out, company):
+@click.option("--respondent", default=None, help="Respondent name shown on the PDF report.")
+def evaluate_cmd(file, fmt, locale, pdf_out, company, respondent):
     """Diagnose the answers in FILE (YAML or JSON, question id -> answer; - for stdin)."""
     try:
         raw = yaml.safe_load(file.read())
@@ -77,10 +78,12 @@ def evaluate_cmd(file, fmt, locale, pdf_out, company):
     else:
         click.echo(render_text(diagnosis))
     if pdf_out:
-        from .report import render_pdf  # WeasyPrint loads only when a PDF is asked for
+        from .report import check_fonts, render_pdf  # WeasyPrint loads only when a PDF is asked for
 
+        for problem in check_fonts():
+            click.echo(f"warning: {problem}", err=True)
         with open(pdf_out, "wb") as fh:
-            fh.write(render_pdf(diagnosis, locale=locale, company=company))
+            fh.write(render_pdf(diagnosis, locale=locale, company=company, respondent=respondent))
         click.echo(f"PDF written: {pdf_out}", err=True)
 
 
@@ -179,8 +182,12 @@ def funnel():
     from .store.models import FUNNEL_EVENTS
     from .web.funnel import counts_by_source
 
-    with Session(make_engine(_database_url())) as session:
-        table = counts_by_source(session)
+    engine = make_engine(_database_url())
+    try:
+        with Session(engine) as session:
+            table = counts_by_source(session)
+    finally:
+        engine.dispose()
     width = max([len(s) for s in table] + [8])
     click.echo(" ".join([f"{'source':<{width}}"] + [f"{e:>15}" for e in FUNNEL_EVENTS]))
     for source, counts in table.items():

@@ -36,16 +36,25 @@ def _sqlite_lock(url: str):
 
 
 def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -> None:
+    own = engine is None
     with _sqlite_lock(url):
         engine = engine or create_engine(url)
-        with engine.begin() as conn:
-            cfg = alembic_config(url)
-            cfg.attributes["connection"] = conn
-            command.upgrade(cfg, revision)
+        try:
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.upgrade(cfg, revision)
+        finally:
+            if own:
+                engine.dispose()
 
 
 def current(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
-    with create_engine(url).connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()

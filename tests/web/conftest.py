@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from assessment.questionnaire import default_questionnaire
+from assessment.store import Base
 from assessment.web import create_app
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -44,14 +45,12 @@ def app(request, tmp_path):
         overrides = {"DATABASE_URL": url, **overrides}
     app = create_app(make_config(tmp_path, **overrides))
     yield app
+    engine = app.extensions["store"].kw["bind"]
     if request.param == "postgres":  # one schema per run: empty the tables between tests
-        from assessment.store import Base, make_engine
-
-        engine = make_engine(app.config["DATABASE_URL"])
         with engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):
                 conn.execute(table.delete())
-        engine.dispose()
+    engine.dispose()
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, HiddenField, RadioField, SelectField, SelectMultipleField, StringField
+from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField,
+                     StringField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -22,7 +23,15 @@ class OptionField(RadioField):
     """One option of a choice or profile question."""
 
     def pre_validate(self, form):
-        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+        if self.data is not None and self.data not in {c.value for c in self.choices}:
+            raise ValidationError(NOT_AN_OPTION)
+
+
+class OptionSelectField(SelectField):
+    """A drop-down of profile options (lead gate) with the same message as the question pages."""
+
+    def pre_validate(self, form):
+        if self.data not in {c.value for c in self.choices}:
             raise ValidationError(NOT_AN_OPTION)
 
 
@@ -33,7 +42,7 @@ class ChecklistField(SelectMultipleField):
     option_widget = CheckboxInput()
 
     def pre_validate(self, form):
-        offered = {value for value, _ in self.choices}
+        offered = {c.value for c in self.choices}
         if any(v not in offered for v in self.data or ()):
             raise ValidationError(NOT_AN_OPTION)
         if len(set(self.data or ())) != len(self.data or ()):
@@ -69,7 +78,7 @@ def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageF
     attrs = {"page": page}
     required = InputRequired(message=_l("Please answer this question.")) if strict else Optional()
     for q in page.questions:
-        choices = [(o.value, o.label[locale]) for o in q.options]
+        choices = [SelectChoice(o.value, o.label[locale]) for o in q.options]
         if q.type == "checklist":
             attrs[q.id] = ChecklistField(q.text[locale], choices=choices)
         else:
@@ -77,9 +86,9 @@ def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageF
     return type(f"PageForm_{page.section}_{locale}", (PageForm,), attrs)
 
 
-def _profile_choices(qid: str, locale: str) -> list[tuple[str, str]]:
+def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:
     q = default_questionnaire().by_id[qid]
-    return [("", _l("Please choose"))] + [(o.value, o.label[locale]) for o in q.options]
+    return [SelectChoice("", _l("Please choose"))] + [SelectChoice(o.value, o.label[locale]) for o in q.options]
 
 
 class LeadForm(FlaskForm):
@@ -89,8 +98,8 @@ class LeadForm(FlaskForm):
     email = StringField(_l("Work email"), validators=[
         DataRequired(_l("Please enter your email address.")), Length(max=254),
         Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp."))])
-    role = SelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
-    company_size = SelectField(_l("Company size (employees)"),
+    role = OptionSelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
+    company_size = OptionSelectField(_l("Company size (employees)"),
                                validators=[DataRequired(_l("Please choose the company size."))])
     consent = BooleanField(validators=[DataRequired(_l("Please tick the box to receive the report."))])
     # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.

@@ -1,0 +1,75 @@
+"""The JSON API: questionnaire listing, assessment creation, problem+json errors."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from assessment.store import Assessment, db
+
+from .conftest import make_answers
+
+
+def test_questionnaire_lists_every_question_in_the_requested_locale(client):
+    body = client.get("/api/v1/questionnaire?locale=en").get_json()
+    assert body["locale"] == "en" and len(body["areas"]) == 5
+    q = body["questions"][0]
+    assert {"id", "area", "type", "options"} <= q.keys()
+    assert client.get("/api/v1/questionnaire", headers={"Accept-Language": "ja"}).get_json()["locale"] == "ja"
+
+
+def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app, client):
+    resp = client.post("/api/v1/assessments", json={"answers": make_answers(2), "locale": "en",
+                                                    "utm": {"utm_source": "partner"}})
+    assert resp.status_code == 201
+    body = resp.get_json()
+    assert body["locale"] == "en" and 0 <= body["overall"] <= 100 and body["level"]["number"] in range(1, 6)
+    assert set(body["scores"]) == {"alignment", "goal_linkage", "short_termism", "kpi_design", "review_cadence"}
+    token = body["report_url"].rsplit("/", 1)[1]
+    assert len(token) >= 22 and body["report_url"].startswith("http://localhost/pdf/")
+    with app.app_context():
+        a = db.session.scalar(select(Assessment))
+        assert a.diagnoses["en"] == {k: v for k, v in body.items()
+                                     if k not in ("report_url", "results_url", "report_expires_at")}
+        assert a.utm_source == "partner"
+
+
+def test_partial_answers_are_evaluated_and_listed_as_unanswered(client):
+    body = client.post("/api/v1/assessments", json={"answers": {"al_goal_agreement": "verbal_only"}}).get_json()
+    assert "gl_reported_metrics" in body["unanswered"]
+
+
+def test_bad_answers_are_problem_details_naming_each_question(app, client):
+    resp = client.post("/api/v1/assessments", json={"answers": {"al_goal_agreement": "<b>zzz</b>", "nope": "x"}})
+    assert resp.status_code == 422 and resp.mimetype == "application/problem+json"
+    body = resp.get_json()
+    assert body["status"] == 422 and body["title"] == "Invalid answers"
+    assert {e["question"] for e in body["errors"]} == {"al_goal_agreement", "nope"}
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 0
+
+
+@pytest.mark.parametrize("payload", [b"not json", b"[1, 2]", b'{"answers": [1]}', b'{"answers": {}, "locale": "fr"}'])
+def test_malformed_bodies_are_400_problem_details(client, payload):
+    resp = client.post("/api/v1/assessments", data=payload, content_type="application/json")
+    assert resp.status_code == 400 and resp.mimetype == "application/problem+json"
+
+
+def test_five_megabyte_post_is_refused_with_413(client):
+    resp = client.post("/api/v1/assessments", data=b"x" * (5 * 1024 * 1024), content_type="application/json")
+    assert resp.status_code == 413 and resp.mimetype == "application/problem+json"
+
+
+def test_api_needs_no_csrf_token(tmp_path):
+    from assessment.web import create_app
+
+    from .conftest import make_config
+
+    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
+    resp = app.test_client().post("/api/v1/assessments", json={"answers": {}})
+    assert resp.status_code == 201
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_unknown_api_path_is_problem_json(client):
+    resp = client.get("/api/v1/nothing")
+    assert resp.status_code == 404 and resp.mimetype == "application/problem+json"

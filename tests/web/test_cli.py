@@ -1,0 +1,33 @@
+"""The CLI commands of the web part: db upgrade, funnel, the demo seed."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from assessment.cli import main
+from assessment.web.demo import seed
+
+
+def test_db_upgrade_creates_the_sqlite_file(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = CliRunner().invoke(main, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "revision 0001" in result.output and (tmp_path / "cli.db").exists()
+
+
+def test_demo_seed_and_funnel_counts_by_source(app, monkeypatch):
+    urls = seed(app)
+    assert "/report/" in urls["results"] and "/pdf/" in urls["pdf"]
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    result = CliRunner().invoke(main, ["funnel"])
+    assert result.exit_code == 0, result.output
+    rows = {line.split()[0]: line.split()[1:] for line in result.output.splitlines()[1:]}
+    assert rows["newsletter"][:6] == ["2", "1", "6", "1", "1", "0"]
+    assert rows["linkedin"][0] == "1" and rows["(direct)"][0] == "1"
+
+
+def test_demo_answers_fit_the_question_bank():
+    from assessment import evaluate
+    from assessment.web.demo import _sample_answers
+
+    assert not evaluate(_sample_answers(), "ja").unanswered

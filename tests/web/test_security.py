@@ -1,0 +1,124 @@
+"""CSRF, headers, cookies, limits, production guard, oversized and abusive input."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from assessment.store import Assessment, db
+from assessment.web import create_app
+from assessment.web.config import ConfigError, from_env
+from assessment.web.flow import pages
+
+from .conftest import csrf_token, make_answers, make_config, page_form_data
+
+
+@pytest.fixture
+def csrf_app(tmp_path):
+    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
+    yield app
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_post_without_csrf_token_is_400_and_keeps_saved_answers(csrf_app):
+    client = csrf_app.test_client()
+    token = csrf_token(client.get("/").data.decode())
+    assert client.post("/start").status_code == 400  # no token: no assessment
+    assert client.post("/start", data={"csrf_token": token}).status_code == 303
+    page = pages()[0]
+    html = client.get("/q/1").data.decode()
+    ok = dict(page_form_data(page, make_answers(1)), csrf_token=csrf_token(html))
+    assert client.post("/q/1", data=ok).status_code == 303
+    resp = client.post("/q/2", data=page_form_data(pages()[1], make_answers(2)))
+    assert resp.status_code == 400
+    assert "フォームの有効期限が切れました" in resp.data.decode()
+    with csrf_app.app_context():
+        a = db.session.scalar(select(Assessment))
+        assert a.draft[page.questions[0].id] == make_answers(1)[page.questions[0].id]
+
+
+def test_security_headers_forbid_inline_script_and_set_frame_ancestors(tmp_path):
+    app = create_app(make_config(tmp_path, FRAME_ANCESTORS="https://www.example.co.jp"))
+    resp = app.test_client().get("/")
+    csp = resp.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert "frame-ancestors https://www.example.co.jp" in csp
+    assert "X-Frame-Options" not in resp.headers
+    assert resp.headers["X-Content-Type-Options"] == "nosniff"
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_no_inline_scripts_or_handlers_on_any_page(client):
+    import re
+
+    client.get("/")
+    client.post("/start")
+    for path in ("/", "/q/1", "/q/6"):
+        html = client.get(path).data.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)", html)
+        assert not re.search(r"\son[a-z]+=", html)
+
+
+def test_hsts_only_over_tls(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    assert "max-age" in client.get("/", base_url="https://example.jp").headers["Strict-Transport-Security"]
+
+
+def test_cookies_are_httponly_samesite_and_secure_when_configured(tmp_path):
+    app = create_app(make_config(tmp_path, SESSION_COOKIE_SECURE=True))
+    client = app.test_client()
+    first = client.get("/?utm_source=x", base_url="https://example.jp").headers.getlist("Set-Cookie")
+    resp = client.post("/start", base_url="https://example.jp")
+    draft = next(c for c in resp.headers.getlist("Set-Cookie") if c.startswith("cmo_draft="))
+    assert "HttpOnly" in draft and "Secure" in draft and "SameSite=Lax" in draft
+    session_cookie = next(c for c in first if c.startswith("cmo_session="))
+    assert "HttpOnly" in session_cookie and "Secure" in session_cookie and "SameSite=Lax" in session_cookie
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_production_refuses_the_default_secret_key():
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"ENV_NAME": "production", "SECRET_KEY": from_env({})["SECRET_KEY"]})
+
+
+def test_environment_defaults_to_production_and_reads_settings():
+    cfg = from_env({"SECRET_KEY": "s", "DATABASE_URL": "postgresql+psycopg://u@h/db",
+                    "FRAME_ANCESTORS": "https://a.example", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+                    "REPORT_LINK_DAYS": "7"})
+    assert cfg["ENV_NAME"] == "production" and cfg["SESSION_COOKIE_SECURE"] is True
+    assert cfg["AUTO_MIGRATE"] is False and cfg["REPORT_LINK_DAYS"] == 7
+    assert cfg["RATELIMIT_STORAGE_URI"].startswith("redis://")
+
+
+def test_submissions_are_rate_limited_per_client(tmp_path):
+    app = create_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per minute",
+                                 RATELIMIT_STORAGE_URI="memory://"))
+    client = app.test_client()
+    codes = [client.post("/api/v1/assessments", json={"answers": {}}).status_code for _ in range(3)]
+    assert codes == [201, 201, 429]
+    resp = client.post("/start")
+    assert resp.status_code == 303  # its own counter
+    client.post("/start")
+    resp = client.post("/start")
+    assert resp.status_code == 429 and "送信が多すぎます" in resp.data.decode()
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_five_megabyte_form_post_is_413_and_keeps_the_draft(app, client):
+    client.get("/")
+    client.post("/start")
+    client.post("/q/1", data=page_form_data(pages()[0], make_answers(1)))
+    resp = client.post("/q/2", data={"page_marker": "goal_linkage", "junk": "x" * (5 * 1024 * 1024)})
+    assert resp.status_code == 413
+    with app.app_context():
+        assert db.session.scalar(select(Assessment)).draft
+
+
+def test_healthz_checks_the_database(client):
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+
+
+def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
+    app = create_app(make_config(tmp_path, DATABASE_URL="sqlite:////nonexistent/dir/x.db", AUTO_MIGRATE=False))
+    resp = app.test_client().get("/healthz")
+    assert resp.status_code == 503 and resp.get_json()["status"] == "error"
+    app.extensions["store"].kw["bind"].dispose()

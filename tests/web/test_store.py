@@ -1,0 +1,69 @@
+"""Schema and migrations, tokens, report links and their expiry, the PDF download."""
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+from pypdf import PdfReader
+from sqlalchemy import inspect, select
+
+from assessment.store import FunnelEvent, ReportLink, db
+from assessment.store.migrate import current
+from assessment.store.models import utcnow
+from assessment.store.tokens import new_token
+
+from .conftest import make_answers
+from .test_survey import LEAD, answer_all, start
+
+
+def test_migrations_create_every_table(app):
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+    assert {"company", "assessment", "lead", "report_link", "funnel_event", "alembic_version"} <= tables
+    assert current(app.config["DATABASE_URL"]) == "0001"
+
+
+def test_tokens_carry_at_least_128_bits():
+    tokens = {new_token() for _ in range(1000)}
+    assert len(tokens) == 1000 and min(len(t) for t in tokens) >= 32  # 24 random bytes
+
+
+def _to_report(client) -> str:
+    start(client)
+    results = answer_all(client)
+    return client.post(results + "/lead", data=LEAD).location
+
+
+def test_pdf_download_is_a_pdf_with_the_company_and_records_the_event(app, client):
+    import re
+
+    report = client.get(_to_report(client)).data.decode()
+    pdf_url = re.search(r'href="(/pdf/[^"]+)"', report).group(1)
+    resp = client.get(pdf_url)
+    assert resp.status_code == 200 and resp.mimetype == "application/pdf"
+    assert resp.headers["Content-Disposition"].startswith("attachment;")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
+    assert "ACME" in text
+    with app.app_context():
+        assert db.session.scalar(select(FunnelEvent).where(FunnelEvent.type == "pdf_downloaded")) is not None
+
+
+def test_expired_report_link_is_410_and_the_report_page_issues_a_new_one(app, client):
+    import re
+
+    report_url = _to_report(client)
+    first = re.search(r'href="/pdf/([^"]+)"', client.get(report_url).data.decode()).group(1)
+    with app.app_context():
+        link = db.session.scalar(select(ReportLink).where(ReportLink.token == first))
+        link.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    resp = client.get(f"/pdf/{first}")
+    assert resp.status_code == 410 and "有効期限" in resp.data.decode()
+    second = re.search(r'href="/pdf/([^"]+)"', client.get(report_url).data.decode()).group(1)
+    assert second != first
+
+
+def test_api_report_url_downloads_the_pdf(client):
+    body = client.post("/api/v1/assessments", json={"answers": make_answers(0), "locale": "en"}).get_json()
+    resp = client.get(body["report_url"].replace("http://localhost", ""))
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")

@@ -1,0 +1,285 @@
+"""The public funnel through the Flask test client: pages, drafts, results, lead gate, report."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from assessment.store import Assessment, FunnelEvent, Lead, db
+from assessment.web import flow
+
+from .conftest import make_answers, page_form_data
+
+PAGES = flow.pages()
+
+
+def start(client, query="") -> str:
+    client.get("/" + query)
+    resp = client.post("/start")
+    assert resp.status_code == 303 and resp.location.endswith("/q/1")
+    return client.get_cookie("cmo_draft").value
+
+
+def answer_all(client, answers=None) -> str:
+    answers = answers or make_answers(1)
+    for page in PAGES:
+        resp = client.post(f"/q/{page.number}", data=page_form_data(page, answers))
+        assert resp.status_code == 303, resp.data.decode()[:500]
+    assert "/results/" in resp.location
+    return resp.location
+
+
+def assessment(app, token) -> Assessment:
+    with app.app_context():
+        return db.session.scalar(select(Assessment).where(Assessment.token == token))
+
+
+def test_profile_is_the_last_page_after_one_page_per_area():
+    assert [p.section for p in PAGES] == ["alignment", "goal_linkage", "short_termism", "kpi_design",
+                                         "review_cadence", "profile"]
+
+
+def test_landing_keeps_utm_and_referrer_with_the_assessment(app, client):
+    client.get("/?utm_source=newsletter&utm_medium=email&utm_campaign=q3",
+               headers={"Referer": "https://partner.example.jp/article"})
+    client.post("/start")
+    a = assessment(app, client.get_cookie("cmo_draft").value)
+    assert (a.utm_source, a.utm_medium, a.utm_campaign) == ("newsletter", "email", "q3")
+    assert a.referrer == "https://partner.example.jp/article"
+
+
+def test_draft_token_is_long_and_random(app, client):
+    token = start(client)
+    assert len(token) >= 22  # 128 bits in url-safe base64
+    assert token != start(client)
+
+
+def test_question_page_shows_fieldsets_progress_and_japanese_by_default(client):
+    start(client)
+    html = client.get("/q/1").data.decode()
+    assert '<html lang="ja">' in html
+    assert html.count("<fieldset") == len(PAGES[0].questions)
+    assert "<legend>" in html and 'type="radio"' in html
+    assert '<progress id="progress" max="6" value="0">' in html
+    assert "ステップ 1 / 6" in html
+
+
+def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
+    token = start(client, "?utm_source=linkedin")
+    results_url = answer_all(client, make_answers(1))
+    html = client.get(results_url).data.decode()
+    assert "総合スコア" in html and "<svg" in html and "最も大きな落とし穴" in html
+    a = assessment(app, token)
+    assert a.diagnoses["ja"]["overall"] == a.overall and a.diagnoses["en"]["locale"] == "en"
+    assert a.questionnaire_version and a.ruleset_version
+    resp = client.post(results_url + "/lead", data={
+        "name": "山田 太郎", "company": "株式会社テスト", "email": "taro@example.co.jp", "role": "executive",
+        "company_size": "s1_29", "consent": "y"})
+    assert resp.status_code == 303 and "/report/" in resp.location
+    report = client.get(resp.location).data.decode()
+    assert "PDFレポートをダウンロード" in report
+    assert re.search(r'href="/pdf/[A-Za-z0-9_-]{22,}"', report)
+    with app.app_context():
+        lead = db.session.scalar(select(Lead))
+        assert lead.consent and lead.consent_at is not None
+        assert "メールで連絡を受けることに同意します" in lead.consent_text
+        events = [(e.type, e.utm_source) for e in db.session.scalars(select(FunnelEvent).order_by(FunnelEvent.id))]
+    types = [t for t, _ in events]
+    assert types[:2] == ["landing", "started"]
+    assert types.count("page_completed") == len(PAGES)
+    assert types[-2:] == ["submitted", "lead_captured"]
+    assert all(src == "linkedin" for _, src in events)
+
+
+def test_missing_answer_names_the_question_and_keeps_the_others(app, client):
+    token = start(client)
+    page = PAGES[0]
+    answers = make_answers(2)
+    missing = page.questions[1]
+    data = page_form_data(page, {k: v for k, v in answers.items() if k != missing.id})
+    resp = client.post("/q/1", data=data)
+    assert resp.status_code == 422
+    html = resp.data.decode()
+    assert 'id="error-summary"' in html and missing.text["ja"] in html
+    assert "この質問に回答してください。" in html
+    kept = page.questions[0]
+    assert re.search(rf'checked[^>]*value="{answers[kept.id]}"|value="{answers[kept.id]}"[^>]*checked', html)
+    assert assessment(app, token).draft[kept.id] == answers[kept.id]  # saved although the page failed
+
+
+def test_tampered_option_value_is_rejected_without_losing_answers(app, client):
+    token = start(client)
+    page = PAGES[0]
+    good = page_form_data(page, make_answers(1))
+    client.post("/q/1", data=good)
+    tampered = dict(good, **{page.questions[0].id: "<script>alert(1)</script>"})
+    resp = client.post("/q/1", data=tampered)
+    assert resp.status_code == 422
+    assert "この回答は選択肢にありません" in resp.data.decode()
+    assert "<script>alert(1)</script>" not in resp.data.decode()
+    assert assessment(app, token).draft[page.questions[0].id] == make_answers(1)[page.questions[0].id]
+
+
+def test_unticked_checklist_on_a_submitted_page_counts_as_answered(app, client):
+    token = start(client)
+    page = next(p for p in PAGES if any(q.type == "checklist" for q in p.questions))
+    checklist = next(q for q in page.questions if q.type == "checklist")
+    data = page_form_data(page, make_answers(1))
+    data.pop(checklist.id)
+    assert client.post(f"/q/{page.number}", data=data).status_code == 303
+    assert assessment(app, token).draft[checklist.id] == []
+
+
+def test_post_for_another_page_is_refused(client):
+    start(client)
+    resp = client.post("/q/2", data=page_form_data(PAGES[0], make_answers(1)))
+    assert resp.status_code == 400
+
+
+def test_back_saves_partial_answers_and_goes_back(app, client):
+    token = start(client)
+    q = PAGES[1].questions[0]
+    resp = client.post("/q/2", data={"page_marker": PAGES[1].section, "nav": "back", q.id: make_answers(3)[q.id]})
+    assert resp.status_code == 303 and resp.location.endswith("/q/1")
+    assert assessment(app, token).draft[q.id] == make_answers(3)[q.id]
+    assert f'value="{make_answers(3)[q.id]}"' in client.get("/q/2").data.decode()
+
+
+def test_resume_link_on_a_new_browser_continues_at_the_first_open_page(app, client):
+    token = start(client)
+    client.post("/q/1", data=page_form_data(PAGES[0], make_answers(1)))
+    html = client.get("/q/2").data.decode()
+    assert f"/resume/{token}" in html
+    fresh = app.test_client()
+    resp = fresh.get(f"/resume/{token}")
+    assert resp.status_code == 303 and resp.location.endswith("/q/2")
+    assert fresh.get_cookie("cmo_draft").value == token
+
+
+def test_unknown_draft_token_clears_the_cookie_with_a_message(client):
+    client.set_cookie("cmo_draft", "A" * 32)
+    resp = client.get("/q/1")
+    assert resp.status_code == 303 and resp.location.endswith("/")
+    assert client.get_cookie("cmo_draft") is None
+    assert "保存された回答が見つかりませんでした" in client.get("/").data.decode()
+
+
+@pytest.mark.parametrize("path", ["/resume/doesnotexist0000000000000", "/results/x", "/report/" + "B" * 32,
+                                  "/pdf/" + "C" * 32, "/q/99", "/lang/fr"])
+def test_unknown_tokens_and_pages_are_404(client, path):
+    start(client)
+    assert client.get(path).status_code == 404
+
+
+def test_repeated_submission_keeps_the_first_diagnosis(app, client):
+    token = start(client)
+    answer_all(client)
+    first = assessment(app, token).submitted_at
+    resp = client.post(f"/q/{len(PAGES)}", data=page_form_data(PAGES[-1], make_answers(3)))
+    assert resp.status_code == 303 and "/results/" in resp.location
+    assert assessment(app, token).submitted_at == first
+
+
+def test_results_before_submission_go_back_to_the_questions(client):
+    token = start(client)
+    resp = client.get(f"/results/{token}")
+    assert resp.status_code == 303 and resp.location.endswith("/q/1")
+
+
+LEAD = {"name": "Taro", "company": "ACME", "email": "taro@example.com", "role": "executive",
+        "company_size": "s1_29", "consent": "y"}
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("email", "not-an-email", "正しいメールアドレス"),
+    ("name", "", "お名前を入力してください"),
+    ("consent", None, "チェックを入れてください"),
+    ("role", "astronaut", "この回答は選択肢にありません"),
+    ("company", "x" * 201, "200"),
+])
+def test_lead_gate_validation_names_the_field(client, field, value, message):
+    start(client)
+    results = answer_all(client)
+    data = {k: v for k, v in LEAD.items() if not (k == field and value is None)}
+    if value is not None:
+        data[field] = value
+    resp = client.post(results + "/lead", data=data)
+    assert resp.status_code == 422
+    assert message in resp.data.decode()
+
+
+def test_lead_consent_is_unticked_and_profile_answers_prefill(client):
+    start(client)
+    results = answer_all(client, make_answers(1, pf_role="sales_lead", pf_company_size="s100_299"))
+    html = client.get(results).data.decode()
+    consent = re.search(r'<input id="consent"[^>]*>', html).group(0)
+    assert 'type="checkbox"' in consent and "checked" not in consent
+    assert re.search(r'<option selected value="sales_lead">', html)
+    assert re.search(r'<option selected value="s100_299">', html)
+
+
+def test_honeypot_refuses_the_bot_and_stores_no_lead(app, client):
+    start(client)
+    results = answer_all(client)
+    resp = client.post(results + "/lead", data=dict(LEAD, website="http://spam.example"))
+    assert resp.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(Lead)) is None
+
+
+def test_html_in_every_text_field_is_stored_as_text_and_escaped(app, client):
+    start(client)
+    results = answer_all(client)
+    evil = "<img src=x onerror=alert(1)>"
+    resp = client.post(results + "/lead", data=dict(LEAD, name=evil, company=evil))
+    assert resp.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(select(Lead)).name == evil
+    assert evil not in client.get(resp.location).data.decode()
+
+
+def test_second_lead_post_keeps_the_first_lead(app, client):
+    start(client)
+    results = answer_all(client)
+    client.post(results + "/lead", data=LEAD)
+    resp = client.post(results + "/lead", data=dict(LEAD, name="Someone else"))
+    assert resp.status_code == 303
+    with app.app_context():
+        assert [lead.name for lead in db.session.scalars(select(Lead))] == ["Taro"]
+
+
+def test_report_needs_the_lead_first(client):
+    token = start(client)
+    answer_all(client)
+    resp = client.get(f"/report/{token}")
+    assert resp.status_code == 303 and f"/results/{token}" in resp.location
+
+
+def test_english_switch_and_accept_language(client):
+    assert '<html lang="en">' in client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"}).data.decode()
+    assert '<html lang="ja">' in client.get("/", headers={"Accept-Language": "fr"}).data.decode()
+    resp = client.get("/lang/en?next=/%3Futm_source%3Dx")
+    assert resp.status_code == 303 and resp.location == "/?utm_source=x"
+    html = client.get("/", headers={"Accept-Language": "ja"}).data.decode()
+    assert "Start the assessment" in html
+
+
+def test_language_switch_is_not_an_open_redirect(client):
+    for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
+        resp = client.get("/lang/en", query_string={"next": target})
+        assert resp.location == "/"
+
+
+def test_results_in_english_use_the_english_diagnosis(client):
+    start(client)
+    results = answer_all(client)
+    client.get("/lang/en")
+    html = client.get(results).data.decode()
+    assert "Overall score" in html and "Management–marketing alignment" in html
+
+
+def test_embed_mode_drops_the_site_chrome(client):
+    html = client.get("/?embed=1").data.decode()
+    assert 'class="embed"' in html and "site-header" not in html
+    assert "site-header" in client.get("/?embed=0").data.decode()
