@@ -1,0 +1,113 @@
+"""The scored report: a Diagnosis rendered as HTML and, through WeasyPrint, as PDF.
+
+render_pdf() and render_html() only read the Diagnosis. The UI strings come
+from the gettext domain "report"; the Diagnosis texts are already localized.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import mimetypes
+import re
+from functools import lru_cache
+
+from markupsafe import Markup
+
+from ..diagnosis import Diagnosis
+from . import view
+from .branding import Branding
+from .fonts import check_fonts, font_config
+from .i18n import environment, translations
+
+__all__ = ["Branding", "render_html", "render_pdf", "check_fonts", "STYLESHEET"]
+
+from ..paths import TEMPLATES_DIR
+
+STYLESHEET = TEMPLATES_DIR / "report" / "report.css"
+
+
+def _gettext(locale: str):
+    t = translations(locale)
+
+    def _(message: str, **values) -> str:
+        text = t.gettext(message)
+        return text % values if values else text
+
+    return _
+
+
+def _locale_of(diagnosis: Diagnosis, locale: str | None) -> str:
+    # The Diagnosis texts are in diagnosis.locale; a report mixing two languages is worse than an error.
+    if locale and locale != diagnosis.locale:
+        raise ValueError(
+            f"the diagnosis is in {diagnosis.locale!r}, not {locale!r}: evaluate the answers with locale={locale!r}"
+        )
+    return diagnosis.locale
+
+
+def _logo_data_uri(branding: Branding) -> str | None:
+    if not branding.logo or not branding.logo.is_file():
+        return None
+    mime = mimetypes.guess_type(branding.logo.name)[0] or "image/png"
+    return f"data:{mime};base64,{base64.b64encode(branding.logo.read_bytes()).decode()}"
+
+
+def _html(diagnosis, *, locale, branding, company, respondent, date, standalone, extra_css="", fetcher=None) -> str:
+    locale = _locale_of(diagnosis, locale)
+    branding = branding or Branding.from_env()
+    if standalone:  # a browser gets everything inline: no file URLs on a web page
+        logo_src, css = _logo_data_uri(branding), STYLESHEET.read_text(encoding="utf-8")
+    else:  # WeasyPrint fetches the logo through the project-only fetcher
+        logo = branding.logo if branding.logo and branding.logo.is_file() else None
+        logo_src, css = (logo.as_uri() if logo else None), ""
+    place_svg = Markup if standalone else (lambda svg: _svg_img(svg, fetcher))
+    context = view.build(
+        diagnosis, _gettext(locale), branding=branding, company=company, respondent=respondent,
+        date=date, logo_src=logo_src, place_svg=place_svg,
+    )
+    return environment(locale).get_template("report.html").render(
+        **context, inline_css=css + extra_css, lang=locale,
+    )
+
+
+def _svg_img(svg: str, fetcher) -> Markup:
+    # The <img> keeps the chart's own size; width/height attributes come from the SVG root.
+    width, height = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups()
+    return Markup('<img class="chart" src="{}" width="{}" height="{}" alt="">').format(
+        fetcher.add_svg(svg), width, height)
+
+
+def render_html(diagnosis: Diagnosis, *, locale: str | None = None, branding: Branding | None = None,
+                company: str | None = None, respondent: str | None = None,
+                date: dt.date | None = None) -> str:
+    """The report as one self-contained HTML document (stylesheet and logo inline)."""
+    return _html(diagnosis, locale=locale, branding=branding, company=company, respondent=respondent,
+                 date=date, standalone=True)
+
+
+@lru_cache(maxsize=1)
+def _stylesheet():
+    """Parsed once per process: the stylesheet does not depend on the report."""
+    from weasyprint import CSS
+
+    from .fetcher import ProjectFetcher
+
+    return CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=ProjectFetcher())
+
+
+def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Branding | None = None,
+               company: str | None = None, respondent: str | None = None, date: dt.date | None = None,
+               fetcher=None, extra_css: str = "") -> bytes:
+    """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests)."""
+    from weasyprint import HTML
+
+    from .fetcher import ProjectFetcher
+
+    branding = branding or Branding.from_env()
+    fetcher = fetcher or ProjectFetcher()
+    html = _html(diagnosis, locale=locale, branding=branding, company=company, respondent=respondent,
+                 date=date, standalone=False, extra_css=extra_css, fetcher=fetcher)
+    if branding.logo:
+        fetcher.extra_files = (*fetcher.extra_files, branding.logo)
+    doc = HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/", url_fetcher=fetcher)
+    return doc.write_pdf(stylesheets=[_stylesheet()], font_config=font_config())

@@ -1,0 +1,40 @@
+"""The consultancy's branding on the report: name, logo, colour, contact."""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..paths import STATIC_DIR
+
+DEFAULT_LOGO = STATIC_DIR / "report" / "logo.svg"
+_COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+
+
+@dataclass(frozen=True)
+class Branding:
+    name: str = "CMO Thinking Partners"
+    logo: Path | None = DEFAULT_LOGO
+    color: str = "#1f4e79"
+    url: str = "https://example.com/contact"
+
+    def __post_init__(self):
+        # The colour goes into a stylesheet: accept only a hex colour, never free CSS.
+        if not _COLOR.match(self.color):
+            raise ValueError(f"branding colour must be a hex colour like #1f4e79, got {self.color!r}")
+        if self.logo is not None:
+            object.__setattr__(self, "logo", Path(self.logo).resolve())
+
+    @classmethod
+    def from_env(cls, env=None) -> "Branding":
+        """Read CMO_BRAND_NAME, CMO_BRAND_LOGO, CMO_BRAND_COLOR, CMO_BRAND_URL; unset keeps the default."""
+        env = os.environ if env is None else env
+        default = cls()
+        logo = env.get("CMO_BRAND_LOGO")
+        return cls(
+            name=env.get("CMO_BRAND_NAME") or default.name,
+            logo=Path(logo) if logo else default.logo,
+            color=env.get("CMO_BRAND_COLOR") or default.color,
+            url=env.get("CMO_BRAND_URL") or default.url,
+        )

@@ -1,0 +1,98 @@
+"""Charts as small hand-written SVG strings.
+
+Why by hand: the three charts are a few dozen elements each; a charting
+library (pygal) would add a dependency, CSS and script that WeasyPrint's SVG
+renderer ignores, and its text would not carry our font. Every <svg> sets
+font-family itself, because WeasyPrint's SVG text does not inherit the
+page's font. All text goes through escape(): area names are data.
+"""
+from __future__ import annotations
+
+import math
+from html import escape
+
+from .fonts import REPORT_FONT
+
+FONT = f"'{REPORT_FONT}', sans-serif"
+GRID = "#c9d1da"
+INK = "#243040"
+MUTED = "#6b7785"
+
+
+def _svg(width: float, height: float, body: str, label: str) -> str:
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
+        f'width="{width:g}" height="{height:g}" font-family="{escape(FONT)}" role="img" '
+        f'aria-label="{escape(label)}">{body}</svg>'
+    )
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """Break a label into lines: by words for Latin text, by characters for Japanese."""
+    if " " not in text:
+        return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line]
+
+
+def _text_lines(x, y, lines, size, anchor="middle", weight="normal", fill=INK) -> str:
+    out = []
+    for i, line in enumerate(lines):
+        out.append(
+            f'<text x="{x:.1f}" y="{y + i * size * 1.25:.1f}" font-size="{size}" text-anchor="{anchor}" '
+            f'font-weight="{weight}" fill="{fill}">{escape(line)}</text>'
+        )
+    return "".join(out)
+
+
+def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bool) -> str:
+    """A five-axis radar: grid rings every 20 points, the company's polygon on top."""
+    w, h, cx, cy, r = 520, 345, 260, 188, 122
+    n = len(axes)
+
+    def point(i, value):
+        angle = -math.pi / 2 + 2 * math.pi * i / n
+        return cx + r * value / 100 * math.cos(angle), cy + r * value / 100 * math.sin(angle)
+
+    body = []
+    for ring in (20, 40, 60, 80, 100):
+        pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
+        body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1.2 if ring == 100 else 0.7}"/>')
+        x, y = point(0, ring)
+        body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="8" fill="{MUTED}">{ring}</text>')
+    for i in range(n):
+        x, y = point(i, 100)
+        body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.7"/>')
+    pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, s or 0) for i, (_, s) in enumerate(axes)))
+    body.append(f'<polygon points="{pts}" fill="{color}" fill-opacity="0.22" stroke="{color}" stroke-width="2"/>')
+    for i, (name, s) in enumerate(axes):
+        x, y = point(i, s or 0)
+        body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.2" fill="{color}"/>')
+        lx, ly = point(i, 118)
+        cos = math.cos(-math.pi / 2 + 2 * math.pi * i / n)
+        anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
+        lines = wrap(name, 11 if cjk else 20)
+        shown = "–" if s is None else str(s)
+        top = ly - (len(lines) * 12.5 + 12) / 2 + 9 if anchor != "middle" else (ly - len(lines) * 12.5 - 4 if i == 0 else ly + 6)
+        body.append(_text_lines(lx, top, lines, 10, anchor))
+        body.append(_text_lines(lx, top + len(lines) * 12.5, [shown], 11, anchor, "bold", color))
+    return _svg(w, h, "".join(body), label)
+
+
+def bar(score: int | None, color: str, *, label: str, width: float = 300) -> str:
+    """One horizontal 0–100 bar with quarter ticks and the score at its end."""
+    h = 16
+    body = [f'<rect x="0" y="3" width="{width - 40:g}" height="10" rx="5" fill="#e8edf2"/>']
+    if score is not None:
+        body.append(f'<rect x="0" y="3" width="{max((width - 40) * score / 100, 5):.1f}" height="10" rx="5" fill="{color}"/>')
+    for t in (25, 50, 75):
+        x = (width - 40) * t / 100
+        body.append(f'<line x1="{x:.1f}" y1="3" x2="{x:.1f}" y2="13" stroke="#ffffff" stroke-width="1"/>')
+    body.append(_text_lines(width - 2, 13, ["–" if score is None else str(score)], 12, "end", "bold", INK))
+    return _svg(width, h, "".join(body), label)

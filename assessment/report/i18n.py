@@ -1,0 +1,33 @@
+"""The report's UI strings: gettext domain "report", one Jinja environment per locale."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..paths import TEMPLATES_DIR
+
+TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+DOMAIN = "report"
+
+
+@lru_cache(maxsize=None)
+def translations(locale: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS_DIR), [locale], domain=DOMAIN)
+
+
+@lru_cache(maxsize=None)
+def environment(locale: str) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR / "report")),
+        # Every value is escaped, .svg.html included: company names and answers are data.
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(locale), newstyle=True)
+    return env

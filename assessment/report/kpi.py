@@ -1,0 +1,125 @@
+"""A starter KPI tree for the company's primary business goal, as SVG.
+
+Each box is a metric; boxes tied to the checklist question kd_measured_metrics
+show whether the company said it measures them. Labels are gettext msgids
+(marked with N_ for extraction) translated at render time.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from .charts import FONT, INK, MUTED, wrap
+
+
+def N_(msgid: str) -> str:  # mark for extraction; translated later
+    return msgid
+
+
+@dataclass(frozen=True)
+class Node:
+    label: str
+    metric: str | None = None  # a kd_measured_metrics value, or None for a derived figure
+    op: str = "×"  # how the children combine into this node
+    children: tuple["Node", ...] = ()
+
+
+def _leads() -> Node:
+    return Node(N_("Leads"), "leads", "×", (Node(N_("Visits"), "visits"), Node(N_("Conversion rate"), "conversion_rate")))
+
+
+TREES: dict[str, Node] = {
+    "revenue": Node(N_("Revenue"), None, "+", (
+        Node(N_("New-customer revenue"), "channel_revenue", "×", (
+            _leads(), Node(N_("Deal rate"), "deals"), Node(N_("Unit price"), "unit_price"))),
+        Node(N_("Existing-customer revenue"), None, "×", (
+            Node(N_("Repeat rate"), "repeat_rate"), Node(N_("Unit price"), "unit_price"))),
+    )),
+    "new_customers": Node(N_("New customers"), "new_customers", "×", (
+        Node(N_("Sales opportunities"), "deals", "+", (_leads(), Node(N_("Inquiries"), "inquiries"))),
+        Node(N_("Win rate"), "conversion_rate"),
+    )),
+    "repeat": Node(N_("Repeat revenue"), None, "×", (
+        Node(N_("Customer base"), "new_customers"),
+        Node(N_("Repeat rate"), "repeat_rate"),
+        Node(N_("Unit price"), "unit_price"),
+    )),
+    "ltv": Node(N_("Customer lifetime value (LTV)"), "ltv", "×", (
+        Node(N_("Unit price"), "unit_price"),
+        Node(N_("Purchases per year"), "repeat_rate"),
+        Node(N_("Years as a customer"), "repeat_rate"),
+    )),
+    "brand": Node(N_("Brand strength"), None, "+", (
+        Node(N_("Reach"), None, "+", (Node(N_("Visits"), "visits"),)),
+        Node(N_("Interest"), None, "+", (Node(N_("Inquiries"), "inquiries"), Node(N_("Leads"), "leads"))),
+        Node(N_("Preference"), None, "+", (Node(N_("New customers"), "new_customers"), Node(N_("Repeat rate"), "repeat_rate"))),
+    )),
+}
+FALLBACK_GOAL = "revenue"
+
+BOX_W, BOX_H, COL_GAP, ROW_GAP = 150, 44, 44, 12
+
+
+def _layout(node: Node, depth: int, rows: list, out: list) -> float:
+    """Place leaves on consecutive rows; a parent sits at its children's middle. Returns y."""
+    if not node.children:
+        y = len(rows) * (BOX_H + ROW_GAP)
+        rows.append(node)
+    else:
+        ys = [_layout(c, depth + 1, rows, out) for c in node.children]
+        y = (ys[0] + ys[-1]) / 2
+    out.append((node, depth, y))
+    return y
+
+
+def tree_svg(goal: str | None, measured: set[str] | None, gettext, color: str, *, cjk: bool) -> str:
+    """The tree for goal; measured=None means the question was not answered."""
+    root = TREES.get(goal or FALLBACK_GOAL, TREES[FALLBACK_GOAL])
+    placed: list = []
+    rows: list = []
+    _layout(root, 0, rows, placed)
+    depth = max(d for _, d, _ in placed) + 1
+    w = depth * BOX_W + (depth - 1) * COL_GAP + 2
+    h = len(rows) * (BOX_H + ROW_GAP) - ROW_GAP + 2
+    pos = {id(n): (1 + d * (BOX_W + COL_GAP), 1 + y) for n, d, y in placed}
+    body = []
+    for node, _, _ in placed:  # connectors first, boxes drawn over them
+        px, py = pos[id(node)]
+        for i, child in enumerate(node.children):
+            cx, cy = pos[id(child)]
+            mid = px + BOX_W + COL_GAP / 2
+            body.append(
+                f'<path d="M{px + BOX_W:.1f},{py + BOX_H / 2:.1f} H{mid:.1f} V{cy + BOX_H / 2:.1f} H{cx:.1f}" '
+                f'fill="none" stroke="#9aa7b4" stroke-width="1"/>'
+            )
+            if i:  # the operator between two siblings
+                prev_y = pos[id(node.children[i - 1])][1]
+                oy = (prev_y + cy) / 2 + BOX_H / 2
+                body.append(f'<circle cx="{mid:.1f}" cy="{oy:.1f}" r="8" fill="#ffffff" stroke="#9aa7b4"/>')
+                body.append(f'<text x="{mid:.1f}" y="{oy + 4:.1f}" font-size="11" text-anchor="middle" '
+                            f'font-weight="bold" fill="{INK}">{escape(node.op)}</text>')
+    for node, d, _ in placed:
+        x, y = pos[id(node)]
+        if node is root:
+            fill, stroke, dash, ink, note = color, color, "", "#ffffff", gettext("Business goal")
+        elif node.metric is None:
+            fill, stroke, dash, ink, note = "#f4f6f8", "#b8c2cc", "", INK, gettext("Derived figure")
+        elif measured is not None and node.metric in measured:
+            fill, stroke, dash, ink, note = "#e3f1e6", "#2e7d4f", "", INK, gettext("Measured")
+        else:
+            fill, stroke, dash, ink, note = "#ffffff", "#c0392b", ' stroke-dasharray="4 3"', INK, gettext("Not measured")
+        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" '
+                    f'stroke="{stroke}" stroke-width="1.3"{dash}/>')
+        lines = wrap(gettext(node.label), 12 if cjk else 22)[:2]
+        ty = y + (17 if len(lines) == 1 else 13)
+        for i, line in enumerate(lines):
+            body.append(f'<text x="{x + BOX_W / 2:.1f}" y="{ty + i * 12:.1f}" font-size="10.5" text-anchor="middle" '
+                        f'font-weight="bold" fill="{ink}">{escape(line)}</text>')
+        note_fill = "#ffffff" if node is root else (MUTED if node.metric is None else "#2e7d4f" if fill == "#e3f1e6" else "#c0392b")
+        body.append(f'<text x="{x + BOX_W / 2:.1f}" y="{y + BOX_H - 7:.1f}" font-size="8.5" text-anchor="middle" '
+                    f'fill="{note_fill}">{escape(note)}</text>')
+    title = gettext("KPI tree")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:g} {h:g}" width="{w:g}" height="{h:g}" '
+        f'font-family="{escape(FONT)}" role="img" aria-label="{escape(title)}">{"".join(body)}</svg>'
+    )

@@ -1,0 +1,150 @@
+"""What the templates show, read from a Diagnosis. Nothing here scores anything."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from itertools import groupby
+
+from babel.dates import format_date
+from markupsafe import Markup
+
+from ..diagnosis import AnswerView, Diagnosis, Evidence
+from . import charts, kpi
+from .branding import Branding
+
+HEADER_MAX = 60  # characters of the company name in the running header
+COVER_MAX = 160  # and on the cover; the full name would push the cover onto two pages
+PRIMARY_GOAL = "pf_primary_goal"
+MEASURED = "kd_measured_metrics"
+ROADMAP_DAYS = (30, 90, 180)
+
+
+def _clip(text: str | None, limit: int) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True)
+class AreaPanel:
+    id: str
+    name: str
+    score: int | None
+    level: int | None
+    band: str
+    mature: str
+    bar: Markup
+    strongest: AnswerView | None
+    weakest: AnswerView | None
+
+
+def _band(score: int | None, _) -> str:
+    if score is None:
+        return _("Not enough answers to score this area.")
+    if score < 40:
+        return _("Weak: a priority for improvement.")
+    if score < 70:
+        return _("Developing: the basics exist but do not yet run as a system.")
+    return _("Strong: keep it up and spread what works.")
+
+
+def _extremes(answers: list[AnswerView]) -> tuple[AnswerView | None, AnswerView | None]:
+    scored = [a for a in answers if a.score is not None]
+    if not scored:
+        return None, None
+    best = max(scored, key=lambda a: a.score)
+    worst = min(scored, key=lambda a: a.score)
+    if best.score == worst.score:  # all answers alike: show one, named for what it is
+        return (best, None) if best.score >= 2 else (None, worst)
+    return best, worst
+
+
+def _evidence_groups(evidence: tuple[Evidence, ...]) -> list[dict]:
+    """Consecutive evidence sharing one reason shows the reason once."""
+    return [{"why": why, "items": list(items)} for why, items in groupby(evidence, key=lambda e: e.why)]
+
+
+def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
+    scored = [a for a in areas if a.score is not None]
+    if d.level and scored:
+        best = max(scored, key=lambda a: a.score)
+        worst = min(scored, key=lambda a: a.score)
+        stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”: strongest in %(best)s, weakest in %(worst)s.",
+                  overall=d.overall, number=d.level.number, name=d.level.name, best=best.name, worst=worst.name)
+    else:
+        stand = _("Too few answers to score the company; the findings below rest on the answers given.")
+    if d.pitfalls:
+        p = d.pitfalls[0]
+        risk = _("“%(title)s”. %(cost)s", title=p.title, cost=p.cost)
+    else:
+        risk = _("No pitfall was detected; the risk now is standing still while the market moves.")
+    if d.actions:
+        a = d.actions[0]
+        first = min(a.tasks, key=lambda t: t.days) if a.tasks else None
+        step = (_("Step %(number)s, “%(title)s”: within %(days)s days, %(task)s.",
+                  number=a.step, title=a.title, days=first.days, task=first.text.rstrip("。.")) if first
+                else _("Step %(number)s, “%(title)s”.", number=a.step, title=a.title))
+    else:
+        step = _("Keep the review cycle running and assess again next quarter.")
+    return [(_("Where you stand"), stand), (_("The biggest risk"), risk), (_("The first step"), step)]
+
+
+def _roadmap(d: Diagnosis) -> list[dict]:
+    """One row per step in priority order; its tasks sorted into the 30/90/180-day columns."""
+    titles = {p.id: p.title for p in d.pitfalls}
+    rows = []
+    for a in d.actions:
+        cells = {days: [] for days in ROADMAP_DAYS}
+        for t in a.tasks:
+            # A task due at another horizon goes into the first column that covers it.
+            column = next((c for c in ROADMAP_DAYS if t.days <= c), ROADMAP_DAYS[-1])
+            cells[column].append(t)
+        rows.append({"action": a, "cells": cells, "because": [titles.get(p, p) for p in a.because]})
+    return rows
+
+
+def _kpi(d: Diagnosis, color: str, _, cjk: bool, place_svg) -> dict:
+    by_id = {a.question: a for a in d.answers}
+    goal = by_id.get(PRIMARY_GOAL)
+    measured_answer = by_id.get(MEASURED)
+    measured = set(measured_answer.value) if measured_answer else None
+    goal_value = goal.value if goal and isinstance(goal.value, str) else None
+    return {
+        "svg": place_svg(kpi.tree_svg(goal_value, measured, _, color, cjk=cjk)),
+        "goal": goal.answer if goal else None,
+        "answered": measured is not None,
+        "measured": measured_answer.answer if measured_answer and measured else None,
+    }
+
+
+def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, logo_src, place_svg=Markup) -> dict:
+    """place_svg turns an SVG string into markup: inline for a browser, an <img> for WeasyPrint."""
+    cjk = d.locale == "ja"
+    color = branding.color
+    areas = []
+    for a in d.areas:
+        best, worst = _extremes([x for x in d.answers if x.section == a.id])
+        areas.append(AreaPanel(
+            id=a.id, name=a.name, score=a.score, level=a.level, band=_band(a.score, _), mature=a.description,
+            bar=place_svg(charts.bar(a.score, color, label=a.name)), strongest=best, weakest=worst,
+        ))
+    severity = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
+    date = date or dt.date.today()
+    return {
+        "d": d,
+        "brand": branding,
+        "logo_src": logo_src,
+        "company": _clip(company, COVER_MAX) or None,
+        "company_short": _clip(company, HEADER_MAX),
+        "respondent": _clip(respondent, COVER_MAX) or None,
+        "date": format_date(date, format="long", locale=d.locale),
+        "summary": _summary(d, areas, _),
+        "radar": place_svg(charts.radar([(a.name, a.score) for a in areas], color, label=_("Scores by area"), cjk=cjk)),
+        "areas": areas,
+        "headline": [dict(p=p, groups=_evidence_groups(p.evidence)) for p in d.pitfalls if p.headline],
+        "other_pitfalls": [p for p in d.pitfalls if not p.headline],
+        "severity": severity,
+        "area_names": {a.id: a.name for a in d.areas},
+        "roadmap": _roadmap(d),
+        "roadmap_days": ROADMAP_DAYS,
+        "kpi": _kpi(d, color, _, cjk, place_svg),
+    }

@@ -1,0 +1,96 @@
+"""The PDF says what the Diagnosis says, in the Diagnosis locale."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from assessment.report import render_html
+
+from .conftest import diagnosis, pdf, pdf_text, squash
+
+PROFILES = ["campaign_machine", "vanity_shop", "mature", "knows_nothing", "small_campaigns", "mid_silo"]
+LOCALES = ["ja", "en"]
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", PROFILES)
+def test_level_areas_and_pitfalls_appear_in_the_pdf(name, locale):
+    d = diagnosis(name, locale)
+    text = pdf_text(name, locale)
+    assert squash(d.level.name) in text
+    for area in d.areas:
+        assert squash(area.name) in text, area.id
+    for p in d.pitfalls:
+        assert squash(p.title) in text, p.id
+        for e in p.evidence:
+            assert squash(e.answer) in text, (p.id, e.question)
+            assert squash(e.text) in text, (p.id, e.question)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_headlined_pitfalls_show_why_and_cost(locale):
+    d = diagnosis("campaign_machine", locale)
+    text = pdf_text("campaign_machine", locale)
+    assert d.headline_pitfalls
+    for p in d.headline_pitfalls:
+        assert squash(p.cost) in text
+        for e in p.evidence:
+            assert squash(e.why) in text
+
+
+@pytest.mark.parametrize("locale, heading, other", [
+    ("ja", "エグゼクティブサマリー", "Executive summary"),
+    ("en", "Executive summary", "エグゼクティブサマリー"),
+])
+def test_ui_strings_follow_the_locale(locale, heading, other):
+    text = pdf_text("vanity_shop", locale)
+    assert squash(heading) in text
+    assert squash(other) not in text
+
+
+def test_a_report_has_a_handful_of_numbered_pages():
+    reader = PdfReader(io.BytesIO(pdf("small_campaigns", "ja")))
+    assert 5 <= len(reader.pages) <= 9
+    last = squash(reader.pages[-1].extract_text())
+    assert f"{len(reader.pages)}/{len(reader.pages)}" in last
+
+
+def test_steps_appear_in_diagnosis_order_with_their_tasks():
+    d = diagnosis("campaign_machine", "en")
+    text = pdf_text("campaign_machine", "en")
+    positions = [text.index(squash(a.title)) for a in d.actions]
+    assert positions == sorted(positions)
+    for a in d.actions:
+        for t in a.tasks:
+            assert squash(t.text) in text
+
+
+def test_small_company_gets_the_small_team_advice_and_large_does_not():
+    small, large = diagnosis("small_campaigns", "ja"), diagnosis("mature", "ja")
+    assert small.small_company and not large.small_company
+    assert squash(small.advice[0]) in pdf_text("small_campaigns", "ja")
+    assert squash("少人数・小予算") not in pdf_text("mature", "ja")
+
+
+def test_kpi_tree_starts_from_the_primary_goal_and_marks_measured_boxes():
+    html = render_html(diagnosis("small_campaigns", "en"))  # goal: new customers; measures visits, leads
+    tree = html[html.index('aria-label="KPI tree"'):]
+    tree = tree[: tree.index("</svg>")]
+    assert "Business goal" in tree and "New customers" in tree
+    assert tree.count(">Measured<") == 2  # visits and leads
+    assert ">Not measured<" in tree
+
+
+def test_profiles_give_different_reports():
+    mature, weak = pdf_text("mature", "en"), pdf_text("campaign_machine", "en")
+    assert diagnosis("mature", "en").level.number > diagnosis("campaign_machine", "en").level.number
+    assert squash(diagnosis("mature", "en").level.name) in mature
+    assert squash(diagnosis("campaign_machine", "en").pitfalls[0].title) not in mature
+    assert mature != weak
+
+
+def test_a_diagnosis_in_one_locale_is_not_rendered_in_another():
+    with pytest.raises(ValueError, match="evaluate the answers"):
+        render_html(diagnosis("mature", "ja"), locale="en")
