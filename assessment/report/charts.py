@@ -64,8 +64,9 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
     for ring in (20, 40, 60, 80, 100):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
         body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1.2 if ring == 100 else 0.7}"/>')
-        x, y = point(0, ring)
-        body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="8" fill="{MUTED}">{ring}</text>')
+        if ring in (40, 100):  # two scale marks are enough; each SVG text costs a layout
+            x, y = point(0, ring)
+            body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="8" fill="{MUTED}">{ring}</text>')
     for i in range(n):
         x, y = point(i, 100)
         body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.7"/>')
@@ -83,16 +84,3 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
         body.append(_text_lines(lx, top, lines, 10, anchor))
         body.append(_text_lines(lx, top + len(lines) * 12.5, [shown], 11, anchor, "bold", color))
     return _svg(w, h, "".join(body), label)
-
-
-def bar(score: int | None, color: str, *, label: str, width: float = 300) -> str:
-    """One horizontal 0–100 bar with quarter ticks and the score at its end."""
-    h = 16
-    body = [f'<rect x="0" y="3" width="{width - 40:g}" height="10" rx="5" fill="#e8edf2"/>']
-    if score is not None:
-        body.append(f'<rect x="0" y="3" width="{max((width - 40) * score / 100, 5):.1f}" height="10" rx="5" fill="{color}"/>')
-    for t in (25, 50, 75):
-        x = (width - 40) * t / 100
-        body.append(f'<line x1="{x:.1f}" y1="3" x2="{x:.1f}" y2="13" stroke="#ffffff" stroke-width="1"/>')
-    body.append(_text_lines(width - 2, 13, ["–" if score is None else str(score)], 12, "end", "bold", INK))
-    return _svg(width, h, "".join(body), label)

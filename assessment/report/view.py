@@ -32,7 +32,7 @@ class AreaPanel:
     level: int | None
     band: str
     mature: str
-    bar: Markup
+    bar_width: int  # percent; a CSS bar is far cheaper for WeasyPrint than an SVG with text
     strongest: AnswerView | None
     weakest: AnswerView | None
 
@@ -125,7 +125,7 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
         best, worst = _extremes([x for x in d.answers if x.section == a.id])
         areas.append(AreaPanel(
             id=a.id, name=a.name, score=a.score, level=a.level, band=_band(a.score, _), mature=a.description,
-            bar=place_svg(charts.bar(a.score, color, label=a.name)), strongest=best, weakest=worst,
+            bar_width=a.score or 0, strongest=best, weakest=worst,
         ))
     severity = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
     date = date or dt.date.today()

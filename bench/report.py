@@ -1,0 +1,156 @@
+"""Benchmark the PDF report; prints figures, asserts nothing.
+
+    .venv/bin/python bench/report.py [--runs 30] [--chromium-runs 5] [--rss-renders 500]
+
+1. WeasyPrint p50/p99 for the full Japanese report (profile campaign_machine,
+   a large company: all sections but the small-company advice; small_campaigns adds it).
+2. The same document with a Latin-only font stack (DejaVu Sans) in the same run:
+   for the Japanese document (fontconfig still falls back to a CJK font for
+   the kana and kanji) and for the English one (a true Latin-only render).
+3. Headless Chromium --print-to-pdf on the same HTML, side by side.
+4. Peak RSS over N renders in a fresh process, sampled along the way.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assessment import evaluate  # noqa: E402
+from assessment.report import check_fonts, render_html, render_pdf  # noqa: E402
+
+LATIN = 'html, svg { font-family: "DejaVu Sans" !important; }'
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def diagnosis(profile: str, locale: str):
+    path = ROOT / "tests" / "profiles" / f"{profile}.yaml"
+    if not path.is_file():
+        path = ROOT / "tests" / "report" / "answers" / f"{profile}.yaml"
+    return evaluate(yaml.safe_load(path.read_text(encoding="utf-8")), locale)
+
+
+def timed(fn, runs: int) -> list[float]:
+    fn()  # warm-up: font configuration, templates, stylesheet
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def pct(xs: list[float], p: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, round(p / 100 * (len(xs) - 1)))]
+
+
+def line(label: str, xs: list[float]) -> float:
+    p50 = statistics.median(xs)
+    print(f"  {label:44s} p50 {p50:6.3f} s   p99 {pct(xs, 99):6.3f} s   (n={len(xs)})")
+    return p50
+
+
+def interleaved(fns: dict, runs: int) -> dict[str, list[float]]:
+    """Alternate the variants so machine load hits them alike."""
+    for fn in fns.values():
+        fn()
+    times = {k: [] for k in fns}
+    for _ in range(runs):
+        for k, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            times[k].append(time.perf_counter() - t)
+    return times
+
+
+def chromium(html: str, runs: int) -> list[float] | None:
+    exe = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(exe).exists():
+        return None
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "report.html"
+        src.write_text(html, encoding="utf-8")
+        for i in range(runs + 1):
+            profile = Path(tmp) / f"profile-{i}"
+            cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}/out.pdf",
+                   "--no-pdf-header-footer", src.as_uri()]
+            t = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, timeout=120)
+            if i:  # the first run warms the disk cache
+                out.append(time.perf_counter() - t)
+    return out
+
+
+def rss_child(renders: int) -> None:
+    d = diagnosis("campaign_machine", "ja")
+    marks = sorted({1, 10, 50, 100, 200, 300, 400, renders})
+    for i in range(1, renders + 1):
+        render_pdf(d, company="株式会社ベンチマーク", respondent="山田 太郎")
+        if i in marks:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            current = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
+            print(f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB", flush=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=30)
+    ap.add_argument("--chromium-runs", type=int, default=5)
+    ap.add_argument("--rss-renders", type=int, default=500)
+    ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.rss_child:
+        return rss_child(args.rss_child)
+
+    for problem in check_fonts():
+        print(f"WARNING: {problem}")
+    ja, en = diagnosis("campaign_machine", "ja"), diagnosis("campaign_machine", "en")
+    kw = dict(company="株式会社ベンチマーク", respondent="山田 太郎")
+    pages = render_pdf(ja, **kw).count(b"/Type /Page\n") or "?"
+    print(f"WeasyPrint, full Japanese report (campaign_machine, {pages} pages), {args.runs} runs each, interleaved:")
+    t = interleaved({
+        "ja": lambda: render_pdf(ja, **kw),
+        "ja_latin": lambda: render_pdf(ja, extra_css=LATIN, **kw),
+        "en": lambda: render_pdf(en, **kw),
+        "en_latin": lambda: render_pdf(en, extra_css=LATIN, **kw),
+    }, args.runs)
+    ja50 = line("Japanese, Noto Sans CJK JP", t["ja"])
+    jl50 = line("Japanese, Latin-only font stack (fallback)", t["ja_latin"])
+    en50 = line("English, Noto Sans CJK JP", t["en"])
+    el50 = line("English, Latin-only font (DejaVu Sans)", t["en_latin"])
+    print(f"  ratio ja Noto / ja Latin-only stack: {ja50 / jl50:.2f}x   (target <= 1.15x)")
+    print(f"  ratio en Noto / en DejaVu Sans:      {en50 / el50:.2f}x")
+    print(f"  ratio ja Noto / en DejaVu Sans:      {ja50 / el50:.2f}x")
+    print(f"  target p50 <= 0.30 s: {'met' if ja50 <= 0.30 else 'NOT met'} ({ja50:.3f} s)")
+
+    html = render_html(ja, **kw)
+    print(f"\nHeadless Chromium --print-to-pdf on the same HTML ({args.chromium_runs} runs, new process each):")
+    ch = chromium(html, args.chromium_runs)
+    if ch is None:
+        print("  chromium not found: skipped")
+    else:
+        c50 = line("Chromium", ch)
+        w = timed(lambda: render_pdf(ja, **kw), args.chromium_runs)
+        w50 = line("WeasyPrint (same moment)", w)
+        print(f"  WeasyPrint is {c50 / w50:.2f}x faster than Chromium   (target >= 2x)")
+
+    print(f"\nMemory over {args.rss_renders} renders in a fresh process:")
+    subprocess.run([sys.executable, __file__, "--rss-child", str(args.rss_renders)], check=True)
+
+
+if __name__ == "__main__":
+    main()
