@@ -1,8 +1,10 @@
 """The one pipeline: raw answers in, Diagnosis out. Every front end calls evaluate()."""
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from . import engine
 from .answers import Answers, validate_answers
@@ -10,8 +12,8 @@ from .diagnosis import (
     ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView,
     PitfallFinding, Task,
 )
-from .questionnaire import Question, Questionnaire, default_questionnaire
-from .rules import SEVERITIES, Rule, RuleBook, default_rulebook
+from .questionnaire import Questionnaire, default_questionnaire
+from .rules import SEVERITIES, Condition, Rule, RuleBook, default_rulebook
 from .scoring import Scores, score
 from .text import check_locale
 
@@ -33,166 +35,185 @@ def evaluate(
     valid = validate_answers(answers, qn)
     scores = score(valid, qn)
     fired = engine.compiled(book).fire(engine.build_fact(qn, valid, scores))
-    return _assemble(qn, book, valid, scores, fired, locale)
+    return _Assembly(_views(qn, book), valid, scores, fired, locale).diagnosis()
 
 
-def _answer_label(q: Question, value, locale: str) -> str:
-    if isinstance(value, str):
-        return q.option(value).label[locale]
-    if not value:
-        return "（選択なし）" if locale == "ja" else "(none ticked)"
-    sep = "、" if locale == "ja" else ", "
-    return sep.join(q.option(v).label[locale] for v in value)
+class _Views:
+    """Localized, immutable pieces of a Diagnosis, built once and shared.
+
+    A Diagnosis is immutable, so two diagnoses may share the same Evidence or
+    AnswerView objects; building them once keeps evaluate() fast.
+    """
+
+    def __init__(self, qn: Questionnaire, book: RuleBook):
+        self.qn, self.book = qn, book
+        self.rules: dict[str, Rule] = {r.id: r for r in book.rules}
+        self.answer_view = lru_cache(maxsize=16_384)(self._answer_view)
+        self.evidence = lru_cache(maxsize=16_384)(self._evidence)
+        self.action = lru_cache(maxsize=64)(self._action)
+        self.level = lru_cache(maxsize=64)(self._level)
+
+    def label(self, qid: str, value, locale: str) -> str:
+        q = self.qn.by_id[qid]
+        if isinstance(value, str):
+            return q.option(value).label[locale]
+        if not value:
+            return "（選択なし）" if locale == "ja" else "(none ticked)"
+        return ("、" if locale == "ja" else ", ").join(q.option(v).label[locale] for v in value)
+
+    def _answer_view(self, qid: str, value, item_score, locale: str) -> AnswerView:
+        q = self.qn.by_id[qid]
+        chosen = [q.option(value)] if isinstance(value, str) else [q.option(v) for v in value]
+        explain = " ".join(o.explain[locale] for o in chosen if o.explain)
+        return AnswerView(question=qid, section=q.section, text=q.text[locale], value=value,
+                          answer=self.label(qid, value, locale), score=item_score, explain=explain)
+
+    def _evidence(self, rule: str, branch: int, index: int, value, locale: str) -> Evidence:
+        r = self.rules[rule]
+        c: Condition = r.branches[branch][index]
+        return Evidence(question=c.target, answer=self.label(c.target, value, locale),
+                        why=(c.why or r.why)[locale], value=value, text=self.qn.by_id[c.target].text[locale])
+
+    def dont_know(self, qid: str, value: str, locale: str) -> Evidence:
+        q = self.qn.by_id[qid]
+        o = q.option(value)
+        return Evidence(question=qid, answer=o.label[locale], why=o.explain[locale], value=value,
+                        text=q.text[locale])
+
+    def _action(self, step_id: str, locale: str) -> tuple:
+        s = self.book.catalog.steps[step_id]
+        tasks = tuple(Task(text=t.text[locale], owner=t.owner[locale], days=t.days) for t in s.tasks)
+        return s.number, s.title[locale], s.summary[locale], tasks
+
+    def _level(self, number: int, locale: str) -> LevelView:
+        lv = self.qn.levels[number - 1]
+        return LevelView(lv.number, lv.name[locale], lv.description[locale])
 
 
-def _evidence(rule: Rule, branches: list[int], qn: Questionnaire, valid: Answers, locale: str) -> list[Evidence]:
-    out = []
-    for i in branches:
-        for c in rule.branches[i]:
-            if c.kind != "question":
-                continue
-            q = qn.by_id[c.target]
-            value = valid.get(q.id)
-            why = (c.why or rule.why)[locale]
-            out.append(Evidence(question=q.id, answer=_answer_label(q, value, locale), why=why, value=value,
-                                text=q.text[locale]))
-    return out
+_views_lock = threading.Lock()
+_views_cache: dict[tuple[int, int], _Views] = {}
 
 
-def _merge_evidence(items: list[Evidence], qn: Questionnaire) -> tuple[Evidence, ...]:
-    """One entry per question, in bank order; the first (most severe) rule's reason wins."""
-    order = {q.id: i for i, q in enumerate(qn.questions)}
-    unique: dict[str, Evidence] = {}
-    for e in items:
-        unique.setdefault(e.question, e)
-    return tuple(sorted(unique.values(), key=lambda e: order[e.question]))
+def _views(qn: Questionnaire, book: RuleBook) -> _Views:
+    with _views_lock:
+        v = _views_cache.get((id(qn), id(book)))
+        if v is None or v.qn is not qn or v.book is not book:
+            v = _views_cache[(id(qn), id(book))] = _Views(qn, book)
+        return v
 
 
-def _findings(book: RuleBook, fired: set[tuple[str, int]]) -> dict[str, dict[str, list]]:
-    """Group fired branches: effect -> target -> [(rule, [branch indexes])]."""
-    by_rule: dict[str, list[int]] = defaultdict(list)
-    for rule_id, branch in sorted(fired):
-        by_rule[rule_id].append(branch)
-    grouped: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for rule in book.rules:  # file order: deterministic output
-        if rule.id in by_rule:
-            grouped[rule.effect][rule.target].append((rule, by_rule[rule.id]))
-    return grouped
+class _Assembly:
+    """Turns fired rules into the findings of one Diagnosis."""
 
+    def __init__(self, views: _Views, valid: Answers, scores: Scores, fired, locale: str):
+        self.v, self.valid, self.scores, self.locale = views, valid, scores, locale
+        self.qn, self.cat = views.qn, views.book.catalog
+        # effect -> target -> [(rule, [branch indexes])], in rule-file order
+        by_rule: dict[str, list[int]] = defaultdict(list)
+        for rule_id, branch in sorted(fired):
+            by_rule[rule_id].append(branch)
+        self.hits: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for rule in views.book.rules:
+            if rule.id in by_rule:
+                self.hits[rule.effect][rule.target].append((rule, by_rule[rule.id]))
 
-def _max_severity(hits) -> str:
-    return max((rule.severity for rule, _ in hits), key=SEVERITIES.__getitem__)
-
-
-def _assemble(qn, book: RuleBook, valid: Answers, scores: Scores, fired, locale: str) -> Diagnosis:
-    cat = book.catalog
-    grouped = _findings(book, fired)
-
-    def area_score(area_id):
-        s = scores.areas.get(area_id)
+    def area_score(self, area_id: str) -> int:
+        s = self.scores.areas.get(area_id)
         return 100 if s is None else s
 
-    # Pitfalls: most severe first, then the weakest area, then the best evidenced.
-    pitfalls = []
-    for pid, hits in grouped["pitfall"].items():
-        p = cat.pitfalls[pid]
-        hits = sorted(hits, key=lambda h: -SEVERITIES[h[0].severity])
-        evidence = _merge_evidence([e for rule, br in hits for e in _evidence(rule, br, qn, valid, locale)], qn)
-        pitfalls.append((p, _max_severity(hits), evidence))
-    pitfall_order = list(cat.pitfalls)
-    pitfalls.sort(key=lambda t: (-SEVERITIES[t[1]], area_score(t[0].area), -len(t[2]), pitfall_order.index(t[0].id)))
-    pitfall_findings = tuple(
-        PitfallFinding(
-            id=p.id, title=p.title[locale], severity=sev, area=p.area, summary=p.summary[locale],
-            cost=p.cost[locale], headline=i < HEADLINED, evidence=ev,
+    def evidence(self, hits) -> tuple[Evidence, ...]:
+        """One entry per question, in bank order; the most severe rule's reason wins."""
+        unique: dict[str, Evidence] = {}
+        for rule, branches in sorted(hits, key=lambda h: -SEVERITIES[h[0].severity]):
+            for b in branches:
+                for i, c in enumerate(rule.branches[b]):
+                    if c.kind == "question" and c.target not in unique:
+                        unique[c.target] = self.v.evidence(rule.id, b, i, self.valid.get(c.target), self.locale)
+        return tuple(sorted(unique.values(), key=lambda e: self.qn.position[e.question]))
+
+    def pitfalls(self) -> list[tuple]:
+        """(pitfall, severity, evidence): most severe first, then weakest area, then best evidenced."""
+        found = []
+        for pid, hits in self.hits["pitfall"].items():
+            severity = max((r.severity for r, _ in hits), key=SEVERITIES.__getitem__)
+            found.append((self.cat.pitfalls[pid], severity, self.evidence(hits)))
+        order = list(self.cat.pitfalls)
+        found.sort(key=lambda t: (-SEVERITIES[t[1]], self.area_score(t[0].area), -len(t[2]), order.index(t[0].id)))
+        return found
+
+    def actions(self, pitfalls) -> tuple[ActionFinding, ...]:
+        # A step weighs the severity of the pitfalls it addresses, more in
+        # weaker areas: fully as a pitfall's primary remedy (first in
+        # addressed_by), half otherwise. Action rules break ties by priority.
+        weight: dict[str, float] = defaultdict(float)
+        because: dict[str, list[str]] = defaultdict(list)
+        for p, sev, _ in pitfalls:
+            for rank, sid in enumerate(p.addressed_by):
+                share = 1.0 if rank == 0 else 0.5
+                weight[sid] += share * SEVERITIES[sev] * (1 + (100 - self.area_score(p.area)) / 100)
+                because[sid].append(p.id)
+        priority: dict[str, int] = {}
+        for sid, hits in self.hits["action"].items():
+            weight.setdefault(sid, 0.0)
+            priority[sid] = min(r.priority for r, _ in hits)
+        ordered = sorted(weight, key=lambda s: (-weight[s], priority.get(s, 4), self.cat.steps[s].number))
+        out = []
+        for rank, sid in enumerate(ordered, start=1):
+            number, title, summary, tasks = self.v.action(sid, self.locale)
+            out.append(ActionFinding(step=number, id=sid, title=title, priority=rank, because=tuple(because[sid]),
+                                     summary=summary, tasks=tasks))
+        return tuple(out)
+
+    def flags(self) -> tuple[FlagFinding, ...]:
+        """Consistency rules, then "don't know" answers as a finding of their own."""
+        loc = self.locale
+        out = []
+        for fid, hits in self.hits["flag"].items():
+            f = self.cat.flags[fid]
+            severity = max((r.severity for r, _ in hits), key=SEVERITIES.__getitem__)
+            out.append(FlagFinding(id=fid, kind=f.kind, title=f.title[loc], severity=severity,
+                                   summary=f.summary[loc], evidence=self.evidence(hits)))
+        dont_know = self.qn.dont_know_answers
+        unknown = [
+            self.v.dont_know(qid, v, loc) for qid, v in self.valid.values.items()
+            if isinstance(v, str) and (qid, v) in dont_know
+        ]
+        if unknown:
+            f = self.cat.flags["dont_know"]
+            out.append(FlagFinding(id=f.id, kind=f.kind, title=f.title[loc], summary=f.summary[loc],
+                                   severity="medium" if len(unknown) >= 2 else "low", evidence=tuple(unknown)))
+        return tuple(out)
+
+    def diagnosis(self) -> Diagnosis:
+        loc, qn, scores = self.locale, self.qn, self.scores
+        pitfalls = self.pitfalls()
+        profile = {q.id: v for q in qn.in_section("profile") if (v := self.valid.get(q.id)) is not None}
+        small = any(qn.by_id[qid].option(v).small for qid, v in profile.items())
+        return Diagnosis(
+            questionnaire_version=qn.version,
+            ruleset_version=self.v.book.version,
+            locale=loc,
+            scores=scores.areas,
+            overall=scores.overall,
+            level=self.v.level(scores.level.number, loc) if scores.level else None,
+            pitfalls=tuple(
+                PitfallFinding(id=p.id, title=p.title[loc], severity=sev, area=p.area, summary=p.summary[loc],
+                               cost=p.cost[loc], headline=i < HEADLINED, evidence=ev)
+                for i, (p, sev, ev) in enumerate(pitfalls)
+            ),
+            actions=self.actions(pitfalls),
+            unanswered=self.valid.unanswered,
+            flags=self.flags(),
+            areas=tuple(
+                AreaView(id=a.id, name=a.name[loc], score=scores.areas[a.id], description=a.mature[loc],
+                         level=None if scores.areas[a.id] is None else qn.level_for(scores.areas[a.id]).number)
+                for a in qn.areas
+            ),
+            answers=tuple(
+                self.v.answer_view(qid, value, scores.items.get(qid), loc)
+                for qid, value in self.valid.values.items()
+            ),
+            profile=profile,
+            small_company=small,
+            advice=tuple(t[loc] for t in self.cat.small_company_advice) if small else (),
         )
-        for i, (p, sev, ev) in enumerate(pitfalls)
-    )
-
-    # Actions: a step's weight is the severity of the pitfalls it addresses,
-    # heavier in weaker areas, full for a pitfall's primary remedy (first in
-    # addressed_by) and half for the others; action rules break ties.
-    weight: dict[str, float] = defaultdict(float)
-    because: dict[str, list[str]] = defaultdict(list)
-    for p, sev, _ in pitfalls:
-        for rank, sid in enumerate(p.addressed_by):
-            share = 1.0 if rank == 0 else 0.5
-            weight[sid] += share * SEVERITIES[sev] * (1 + (100 - area_score(p.area)) / 100)
-            because[sid].append(p.id)
-    rule_priority: dict[str, int] = {}
-    for sid, hits in grouped["action"].items():
-        weight.setdefault(sid, 0.0)
-        rule_priority[sid] = min(rule.priority for rule, _ in hits)
-    ordered = sorted(weight, key=lambda s: (-weight[s], rule_priority.get(s, 4), cat.steps[s].number))
-    action_findings = tuple(
-        ActionFinding(
-            step=cat.steps[sid].number, id=sid, title=cat.steps[sid].title[locale], priority=rank,
-            because=tuple(because[sid]), summary=cat.steps[sid].summary[locale],
-            tasks=tuple(Task(text=t.text[locale], owner=t.owner[locale], days=t.days) for t in cat.steps[sid].tasks),
-        )
-        for rank, sid in enumerate(ordered, start=1)
-    )
-
-    # Flags: consistency rules, then "don't know" answers as a finding of their own.
-    flags = []
-    for fid, hits in grouped["flag"].items():
-        f = cat.flags[fid]
-        evidence = _merge_evidence([e for rule, br in hits for e in _evidence(rule, br, qn, valid, locale)], qn)
-        flags.append(FlagFinding(id=fid, kind=f.kind, title=f.title[locale], severity=_max_severity(hits),
-                                 summary=f.summary[locale], evidence=evidence))
-    unknown = [
-        (q, q.option(v)) for q in qn.scored_questions
-        if isinstance(v := valid.get(q.id), str) and q.option(v).dont_know
-    ]
-    if unknown:
-        f = cat.flags["dont_know"]
-        flags.append(FlagFinding(
-            id=f.id, kind=f.kind, title=f.title[locale], severity="medium" if len(unknown) >= 2 else "low",
-            summary=f.summary[locale],
-            evidence=tuple(Evidence(question=q.id, answer=o.label[locale], why=o.explain[locale], value=o.value,
-                                    text=q.text[locale])
-                           for q, o in unknown),
-        ))
-
-    answer_views = []
-    for q in qn.questions:
-        value = valid.get(q.id)
-        if value is None:
-            continue
-        if isinstance(value, str):
-            opt = q.option(value)
-            explain = opt.explain[locale] if opt.explain else ""
-        else:
-            explain = " ".join(q.option(v).explain[locale] for v in value if q.option(v).explain)
-        answer_views.append(AnswerView(
-            question=q.id, section=q.section, text=q.text[locale], value=value,
-            answer=_answer_label(q, value, locale), score=scores.items.get(q.id), explain=explain,
-        ))
-
-    profile = {q.id: valid.get(q.id) for q in qn.in_section("profile") if valid.get(q.id) is not None}
-    small = any(q.option(v).small for q in qn.in_section("profile") if (v := valid.get(q.id)))
-    level = scores.level
-    return Diagnosis(
-        questionnaire_version=qn.version,
-        ruleset_version=book.version,
-        locale=locale,
-        scores=scores.areas,
-        overall=scores.overall,
-        level=LevelView(level.number, level.name[locale], level.description[locale]) if level else None,
-        pitfalls=pitfall_findings,
-        actions=action_findings,
-        unanswered=valid.unanswered,
-        flags=tuple(flags),
-        areas=tuple(
-            AreaView(
-                id=a.id, name=a.name[locale], score=scores.areas[a.id],
-                level=None if scores.areas[a.id] is None else qn.level_for(scores.areas[a.id]).number,
-                description=a.mature[locale],
-            )
-            for a in qn.areas
-        ),
-        answers=tuple(answer_views),
-        profile=profile,
-        small_company=small,
-        advice=tuple(t[locale] for t in cat.small_company_advice) if small else (),
-    )

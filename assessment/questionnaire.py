@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import paths
@@ -46,15 +46,16 @@ class Question:
     line: int = 0
     file: str = ""
 
-    @property
+    @cached_property
     def scored(self) -> bool:
         return QUESTION_TYPES[self.type].scored
 
+    @cached_property
+    def _by_value(self) -> dict[str, Option]:
+        return {o.value: o for o in self.options}
+
     def option(self, value: str) -> Option | None:
-        for opt in self.options:
-            if opt.value == value:
-                return opt
-        return None
+        return self._by_value.get(value)
 
 
 @dataclass(frozen=True)
@@ -84,12 +85,29 @@ class Questionnaire:
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
 
-    def in_section(self, section: str) -> list[Question]:
-        return [q for q in self.questions if q.section == section]
+    def in_section(self, section: str) -> tuple[Question, ...]:
+        return self._sections.get(section, ())
 
-    @property
-    def scored_questions(self) -> list[Question]:
-        return [q for q in self.questions if q.scored]
+    @cached_property
+    def _sections(self) -> dict[str, tuple[Question, ...]]:
+        out: dict[str, list[Question]] = {}
+        for q in self.questions:
+            out.setdefault(q.section, []).append(q)
+        return {k: tuple(v) for k, v in out.items()}
+
+    @cached_property
+    def scored_questions(self) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.scored)
+
+    @cached_property
+    def dont_know_answers(self) -> frozenset[tuple[str, str]]:
+        """(question id, option value) of every "don't know" option."""
+        return frozenset((q.id, o.value) for q in self.questions for o in q.options if o.dont_know)
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Question id -> index in bank order (for sorting evidence)."""
+        return {q.id: i for i, q in enumerate(self.questions)}
 
     def level_for(self, score: float) -> Level:
         return [lv for lv in self.levels if score >= lv.min][-1]

@@ -30,8 +30,9 @@ def _round(x: float) -> int:
 def score(answers: Answers, questionnaire: Questionnaire) -> Scores:
     items: dict[str, int] = {}
     per_area: dict[str, list[int]] = {a.id: [] for a in questionnaire.areas}
+    values = answers.values
     for q in questionnaire.scored_questions:
-        answer = answers.get(q.id)
+        answer = values.get(q.id)
         if answer is None:
             continue
         s = QUESTION_TYPES[q.type].item_score(q, answer)
