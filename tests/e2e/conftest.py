@@ -1,0 +1,52 @@
+"""A real server on 127.0.0.1 (werkzeug in a thread) and Debian's Chromium driven by Playwright."""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from assessment.web import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    app = create_app({
+        "ENV_NAME": "development", "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{db_path}",
+        "AUTO_MIGRATE": True, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+        "WTF_CSRF_ENABLED": True,  # the real thing: the browser must carry the token
+    })
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}", app
+    srv.shutdown()
+    thread.join(5)
+    app.extensions["store"].kw["bind"].dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run scripts/setup --dev")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def shots(tmp_path):
+    """Where screenshots go: $E2E_SCREENSHOTS to keep and look at them, else the test's tmp dir."""
+    out = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path)
+    out.mkdir(parents=True, exist_ok=True)
+    return out
