@@ -68,8 +68,13 @@ def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
     if d.level and scored:
         best = max(scored, key=lambda a: a.score)
         worst = min(scored, key=lambda a: a.score)
-        stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”: strongest in %(best)s, weakest in %(worst)s.",
-                  overall=d.overall, number=d.level.number, name=d.level.name, best=best.name, worst=worst.name)
+        if best.score == worst.score:
+            stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”, with all five areas at the same score.",
+                      overall=d.overall, number=d.level.number, name=d.level.name)
+        else:
+            stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”: strongest in %(best)s, "
+                      "weakest in %(worst)s.",
+                      overall=d.overall, number=d.level.number, name=d.level.name, best=best.name, worst=worst.name)
     else:
         stand = _("Too few answers to score the company; the findings below rest on the answers given.")
     if d.pitfalls:
