@@ -10,9 +10,9 @@ from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from .models import Assessment, Base, Company, FunnelEvent, Lead, ReportLink
+from .models import Assessment, Base, Company, FunnelEvent, Lead, ReportFile, ReportLink
 
-__all__ = ["db", "Store", "make_engine", "Assessment", "Base", "Company", "FunnelEvent", "Lead", "ReportLink"]
+__all__ = ["db", "Store", "make_engine", "Assessment", "Base", "Company", "FunnelEvent", "Lead", "ReportFile", "ReportLink"]
 
 
 def make_engine(url: str) -> Engine:

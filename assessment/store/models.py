@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from .tokens import new_token
@@ -112,6 +112,18 @@ class ReportLink(Base):
         if expires.tzinfo is None:  # SQLite hands back naive datetimes
             expires = expires.replace(tzinfo=timezone.utc)
         return (now or utcnow()) >= expires
+
+
+class ReportFile(Base):
+    """A rendered PDF, kept: a report never changes after submission, and rendering costs a second of CPU."""
+
+    __tablename__ = "report_file"
+    __table_args__ = (UniqueConstraint("assessment_id", "locale"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
+    locale: Mapped[str] = mapped_column(String(8))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class FunnelEvent(Utm, Base):

@@ -32,7 +32,7 @@ def make_config(tmp_path, **overrides) -> dict:
         "ENV_NAME": "development", "TESTING": True, "SECRET_KEY": "test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "AUTO_MIGRATE": True,
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-        "REPORT_LINK_DAYS": 30, **overrides,
+        "REPORT_LINK_DAYS": 30, "PDF_PRERENDER": False, **overrides,
     }
 
 

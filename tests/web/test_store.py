@@ -7,7 +7,7 @@ from datetime import timedelta
 from pypdf import PdfReader
 from sqlalchemy import inspect, select
 
-from assessment.store import FunnelEvent, ReportLink, db
+from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink, db
 from assessment.store.migrate import current
 from assessment.store.models import utcnow
 from assessment.store.tokens import new_token
@@ -19,8 +19,8 @@ from .test_survey import LEAD, answer_all, start
 def test_migrations_create_every_table(app):
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
-    assert {"company", "assessment", "lead", "report_link", "funnel_event", "alembic_version"} <= tables
-    assert current(app.config["DATABASE_URL"]) == "0001"
+    assert {"company", "assessment", "lead", "report_link", "report_file", "funnel_event", "alembic_version"} <= tables
+    assert current(app.config["DATABASE_URL"]) == "0002"
 
 
 def test_tokens_carry_at_least_128_bits():
@@ -66,4 +66,24 @@ def test_expired_report_link_is_410_and_the_report_page_issues_a_new_one(app, cl
 def test_api_report_url_downloads_the_pdf(client):
     body = client.post("/api/v1/assessments", json={"answers": make_answers(0), "locale": "en"}).get_json()
     resp = client.get(body["report_url"].replace("http://localhost", ""))
+    assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+
+
+def test_prerendered_pdf_is_served_without_rendering_again(app, client, monkeypatch):
+    import re
+
+    from assessment.web import pdf
+
+    report_url = _to_report(client)
+    with app.app_context():
+        a = db.session.scalar(select(Assessment))
+        pdf.prerender(app, a.id, "ja")
+        assert db.session.scalar(select(ReportFile.locale).where(ReportFile.assessment_id == a.id)) == "ja"
+
+    def no_render(*_args, **_kw):
+        raise AssertionError("rendered again")
+
+    monkeypatch.setattr(pdf, "render", no_render)
+    link = re.search(r'href="(/pdf/[^"]+)"', client.get(report_url).data.decode()).group(1)
+    resp = client.get(link)
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")

@@ -203,6 +203,9 @@ def lead(token):
     flow.capture_lead(db.session, a, name=form.name.data.strip(), company=form.company.data.strip(),
                       email=form.email.data.strip(), role=form.role.data, company_size=form.company_size.data,
                       consent=form.consent.data, consent_text=consent_text(), locale=_locale())
+    from .. import pdf as pdf_view
+
+    pdf_view.prerender_later(a, _locale())  # ready by the time the respondent clicks "download"
     return redirect(url_for(".report", token=a.token), 303)
 
 
