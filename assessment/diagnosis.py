@@ -8,7 +8,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 Value = str | tuple[str, ...]
 
@@ -126,8 +127,9 @@ class Diagnosis:
     advice: tuple[str, ...] = ()  # practical advice for small companies
 
     def __post_init__(self):
-        object.__setattr__(self, "scores", _freeze(dict(self.scores)))
-        object.__setattr__(self, "profile", _freeze(dict(self.profile)))
+        # Flat mappings of scalars: a read-only view of a private copy.
+        object.__setattr__(self, "scores", MappingProxyType(dict(self.scores)))
+        object.__setattr__(self, "profile", MappingProxyType(dict(self.profile)))
 
     @property
     def complete(self) -> bool:

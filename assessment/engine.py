@@ -55,31 +55,6 @@ _sids = itertools.count(1)
 _OK, _NOT_HANDLED = 0, 1  # result codes of durable_rules_engine.assert_fact
 
 
-def build_fact(questionnaire: Questionnaire, answers: Answers, scores: Scores) -> dict:
-    """Flatten answers and scores into the one fact the rules match on.
-
-    q_<question>: chosen value; s_<question>: item score 0..3;
-    x_<question>__<value>: ticked or not (checklists); n_<question>: counting
-    options ticked; a_<area>: area score. Unanswered questions add no field,
-    so no condition on them can match.
-    """
-    fact: dict[str, object] = {"kind": "answers"}
-    for qid, answer in answers.values.items():
-        q = questionnaire.by_id[qid]
-        if isinstance(answer, str):
-            fact[f"q_{qid}"] = answer
-        else:
-            for o in q.options:
-                fact[f"x_{qid}__{o.value}"] = o.value in answer
-            fact[f"n_{qid}"] = sum(1 for o in q.options if o.counts and o.value in answer)
-    for qid, s in scores.items.items():
-        fact[f"s_{qid}"] = s
-    for aid, s in scores.areas.items():
-        if s is not None:
-            fact[f"a_{aid}"] = s
-    return fact
-
-
 def _compile_condition(c: Condition) -> dict:
     if c.kind == "area":
         field = f"a_{c.target}"
@@ -136,8 +111,45 @@ class CompiledRules:
         # marker field: a condition on `sid` itself loops forever.
         definition[_SENTINEL] = {"all": [{"m": {"kind": "answers"}}], "run": _never_called}
         self.definition = {k: {"all": v["all"]} for k, v in definition.items()}
+        # The fields the rules read; the fact carries only these.
+        conds = [c for rule in book.rules for branch in rule.branches for c in branch]
+        self._choices = sorted({c.target for c in conds if c.kind == "question" and c.op in ("is", "in", "not_in")})
+        self._item_scores = sorted({c.target for c in conds if c.kind == "question" and c.op == "score"})
+        self._counts = sorted({c.target for c in conds if c.op == "count"})
+        self._ticks = sorted({(c.target, v) for c in conds if c.op in ("includes", "excludes", "includes_any")
+                              for v in ([c.arg] if isinstance(c.arg, str) else c.arg)})
+        self._areas = sorted({c.target for c in conds if c.kind == "area"})
         _HOST.register_rulesets({self.name: definition})
         self._handle = _HOST.get_ruleset(self.name)._handle
+
+    def fact(self, questionnaire: Questionnaire, answers: Answers, scores: Scores) -> dict:
+        """Flatten answers and scores into the one fact the rules match on.
+
+        q_<question>: chosen value; s_<question>: item score 0..3;
+        x_<question>__<value>: ticked or not (checklists); n_<question>:
+        counting options ticked; a_<area>: area score. Only fields some rule
+        reads are included; an unanswered question adds no field, so no
+        condition on it can match.
+        """
+        values = answers.values
+        fact: dict[str, object] = {"kind": "answers"}
+        for qid in self._choices:
+            if isinstance(v := values.get(qid), str):
+                fact[f"q_{qid}"] = v
+        for qid in self._item_scores:
+            if (s := scores.items.get(qid)) is not None:
+                fact[f"s_{qid}"] = s
+        for qid in self._counts:
+            if (ticked := values.get(qid)) is not None:
+                q = questionnaire.by_id[qid]
+                fact[f"n_{qid}"] = sum(1 for v in ticked if q.option(v).counts)
+        for qid, value in self._ticks:
+            if (ticked := values.get(qid)) is not None:
+                fact[f"x_{qid}__{value}"] = value in ticked
+        for aid in self._areas:
+            if (s := scores.areas.get(aid)) is not None:
+                fact[f"a_{aid}"] = s
+        return fact
 
     def fire(self, fact: Mapping) -> set[tuple[str, int]]:
         """Assert one fact; return (rule id, branch index) for every branch that fired.

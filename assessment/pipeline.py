@@ -34,7 +34,8 @@ def evaluate(
     book = rulebook or default_rulebook()
     valid = validate_answers(answers, qn)
     scores = score(valid, qn)
-    fired = engine.compiled(book).fire(engine.build_fact(qn, valid, scores))
+    rules = engine.compiled(book)
+    fired = rules.fire(rules.fact(qn, valid, scores))
     return _Assembly(_views(qn, book), valid, scores, fired, locale).diagnosis()
 
 

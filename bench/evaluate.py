@@ -60,7 +60,7 @@ def main():
     facts = []
     for a in answer_sets:
         v = validate_answers(a, qn)
-        facts.append(engine.build_fact(qn, v, score(v, qn)))
+        facts.append(compiled.fact(qn, v, score(v, qn)))
 
     for a in answer_sets:  # warm up
         evaluate(a)

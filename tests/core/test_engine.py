@@ -24,7 +24,7 @@ def test_more_evaluations_than_durable_keeps_live_sids(make_answers):
 
 def test_a_fact_matching_no_rule_is_an_empty_result(questionnaire, rulebook, make_answers):
     valid = validate_answers(make_answers(3), questionnaire)
-    fired = engine.compiled(rulebook).fire(engine.build_fact(questionnaire, valid, score(valid, questionnaire)))
+    fired = engine.compiled(rulebook).fire(engine.compiled(rulebook).fact(questionnaire, valid, score(valid, questionnaire)))
     assert fired == set()
 
 
@@ -44,7 +44,7 @@ def test_engine_results_match_the_durable_host_api(questionnaire, rulebook):
     host.register_rulesets({"host_api_check": definition})
     for i, name in enumerate(PROFILES):
         valid = validate_answers(load_profile(name), questionnaire)
-        fact = engine.build_fact(questionnaire, valid, score(valid, questionnaire))
+        fact = compiled.fact(questionnaire, valid, score(valid, questionnaire))
         host.assert_fact("host_api_check", {**fact, "sid": f"h{i}"})
         host.delete_state("host_api_check", f"h{i}")
         via_host = {(n.rsplit("#", 1)[0], int(n.rsplit("#", 1)[1])) for n in seen[f"h{i}"] if n != "_always"}
