@@ -30,8 +30,8 @@ def _leads() -> Node:
 
 TREES: dict[str, Node] = {
     "revenue": Node(N_("Revenue"), None, "+", (
-        Node(N_("New-customer revenue"), "channel_revenue", "×", (
-            _leads(), Node(N_("Deal rate"), "deals"), Node(N_("Unit price"), "unit_price"))),
+        Node(N_("New-customer revenue"), None, "×", (
+            _leads(), Node(N_("Deal rate"), "conversion_rate"), Node(N_("Unit price"), "unit_price"))),
         Node(N_("Existing-customer revenue"), None, "×", (
             Node(N_("Repeat rate"), "repeat_rate"), Node(N_("Unit price"), "unit_price"))),
     )),
@@ -102,6 +102,9 @@ def tree_svg(goal: str | None, measured: set[str] | None, gettext, color: str, *
         x, y = pos[id(node)]
         if node is root:
             fill, stroke, dash, ink, note = color, color, "", "#ffffff", gettext("Business goal")
+            if node.metric:  # the goal itself may be a metric the company tracks
+                seen = measured is not None and node.metric in measured
+                note += " · " + (gettext("Measured") if seen else gettext("Not measured"))
         elif node.metric is None:
             fill, stroke, dash, ink, note = "#f4f6f8", "#b8c2cc", "", INK, gettext("Derived figure")
         elif measured is not None and node.metric in measured:

@@ -63,6 +63,14 @@ def _evidence_groups(evidence: tuple[Evidence, ...]) -> list[dict]:
     return [{"why": why, "items": list(items)} for why, items in groupby(evidence, key=lambda e: e.why)]
 
 
+def _mid_sentence(text: str) -> str:
+    """A task quoted inside a sentence: no final stop; "Have the…" → "have the…", "KPI…" stays."""
+    text = text.rstrip("。.")
+    if len(text) > 1 and text[0].isupper() and text[1].islower():
+        text = text[0].lower() + text[1:]
+    return text
+
+
 def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
     scored = [a for a in areas if a.score is not None]
     if d.level and scored:
@@ -86,7 +94,7 @@ def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
         a = d.actions[0]
         first = min(a.tasks, key=lambda t: t.days) if a.tasks else None
         step = (_("Step %(number)s, “%(title)s”: within %(days)s days, %(task)s.",
-                  number=a.step, title=a.title, days=first.days, task=first.text.rstrip("。.")) if first
+                  number=a.step, title=a.title, days=first.days, task=_mid_sentence(first.text)) if first
                 else _("Step %(number)s, “%(title)s”.", number=a.step, title=a.title))
     else:
         step = _("Keep the review cycle running and assess again next quarter.")

@@ -94,3 +94,16 @@ def test_profiles_give_different_reports():
 def test_a_diagnosis_in_one_locale_is_not_rendered_in_another():
     with pytest.raises(ValueError, match="evaluate the answers"):
         render_html(diagnosis("mature", "ja"), locale="en")
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_an_unscored_partial_answer_set_still_renders(locale):
+    from assessment import evaluate
+    from assessment.report import render_pdf
+
+    d = evaluate({"pf_primary_goal": "brand"}, locale)
+    assert d.level is None and not d.pitfalls
+    text = squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(d))).pages))
+    for area in d.areas:
+        assert squash(area.name) in text
+    assert squash(d.answers[0].answer) in text  # the brand KPI tree names its goal

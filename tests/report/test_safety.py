@@ -1,11 +1,10 @@
 """Respondent text is text: escaped in HTML, and nothing outside the project is fetched."""
 from __future__ import annotations
 
-import io
+import subprocess
 from pathlib import Path
 
 import pytest
-from pypdf import PdfReader
 
 from assessment.paths import STATIC_DIR, TEMPLATES_DIR
 from assessment.report import Branding, render_html, render_pdf
@@ -14,11 +13,17 @@ from assessment.report.fetcher import ProjectFetcher, RefusedURL
 from .conftest import diagnosis, squash
 
 HOSTILE = (
+    "Café 🚀 شركة التسويق "
     '<img src="http://127.0.0.1:9/pixel.png"><link rel=stylesheet href="http://127.0.0.1:9/x.css">'
     '<style>@import url(file:///etc/passwd);</style> file:///etc/passwd '
-    "Café 🚀 شركة التسويق "
 )
 HOSTILE_LONG = (HOSTILE + "x" * 2000)[:2000]
+
+
+def pdftotext(data: bytes) -> str:
+    # Poppler, not pypdf: the emoji has no glyph in any installed font, WeasyPrint then writes
+    # a custom font encoding, and pypdf decodes that page as UTF-16 noise (poppler reads it right).
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 @pytest.mark.parametrize("locale", ["ja", "en"])
@@ -26,9 +31,11 @@ def test_hostile_company_name_renders_as_text_and_fetches_nothing_outside(locale
     fetcher = ProjectFetcher()
     data = render_pdf(diagnosis("vanity_shop", locale), company=HOSTILE_LONG, respondent=HOSTILE,
                       branding=Branding(), fetcher=fetcher)
-    text = squash("".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages))
-    assert squash('<img src="http://127.0.0.1:9/pixel.png">') in text
+    text = squash(pdftotext(data))
+    # The "<" before img sits next to the Arabic run, so bidi may move it: look past it.
+    assert squash('img src="http://127.0.0.1:9/pixel.png"><link rel=stylesheet') in text
     assert "file:///etc/passwd" in text
+    assert "Café" in text
     outside = [u for u in fetcher.served + fetcher.refused if "127.0.0.1" in u or "passwd" in u]
     assert outside == []  # never even asked: the markup was escaped before WeasyPrint saw it
     assert fetcher.served  # the fetcher was in use: logo and charts went through it
