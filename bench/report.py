@@ -156,6 +156,8 @@ def main() -> None:
         w50 = line("WeasyPrint (same moment)", w)
         print(f"  WeasyPrint is {c50 / w50:.2f}x faster than Chromium   (target >= 2x)")
 
+    if not args.rss_renders:
+        return
     print(f"\nMemory over {args.rss_renders} renders in a fresh process:")
     subprocess.run([sys.executable, __file__, "--rss-child", str(args.rss_renders)], check=True)
 
