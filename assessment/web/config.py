@@ -46,6 +46,7 @@ BASE = {
     "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
     "MAX_CONTENT_LENGTH": 256 * 1024,  # forms and the API are small; 5 MB bodies get 413
     "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+    "WTF_I18N_ENABLED": False,  # every message is ours (ja + en); WTForms' own catalog loads per request
     "WTF_CSRF_TIME_LIMIT": None,  # a respondent may pause for hours; the token lives with the session
     "BABEL_DEFAULT_LOCALE": "ja",
     "DRAFT_COOKIE": "cmo_draft",

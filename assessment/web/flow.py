@@ -40,15 +40,18 @@ def find(session: Session, token: str | None) -> Assessment | None:
     return session.scalar(select(Assessment).where(Assessment.token == token))
 
 
-def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
+def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",
+          commit: bool = True) -> Assessment:
     a = Assessment(kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft={}, **utm)
     session.add(a)
     funnel.record(session, "started", a)
-    session.commit()
+    if commit:
+        session.commit()
     return a
 
 
-def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None) -> None:
+def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None, *,
+              commit: bool = True) -> None:
     """Merge one page's answers into the draft; a blank answer removes an earlier one."""
     draft = dict(a.draft or {})
     for qid, value in answers.items():
@@ -59,7 +62,8 @@ def save_page(session: Session, a: Assessment, answers: dict, page: Page | None 
     a.draft = draft  # a new dict: the JSON column sees the change
     if page is not None:
         funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
-    session.commit()
+    if commit:
+        session.commit()
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -71,7 +75,7 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> Assessment:
+def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True) -> Assessment:
     """Evaluate the draft once per locale and keep the Diagnoses; a second submit changes nothing."""
     if a.submitted:
         return a
@@ -80,7 +84,8 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> 
     diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in LOCALES}
     store_diagnoses(session, a, diagnoses)
     funnel.record(session, "submitted", a)
-    session.commit()
+    if commit:
+        session.commit()
     return a
 
 
@@ -112,7 +117,7 @@ def capture_lead(session: Session, a: Assessment, *, name: str, company: str, em
     return lead
 
 
-def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
+def report_link(session: Session, a: Assessment, days: int, *, commit: bool = True) -> ReportLink:
     """The live link for this assessment, or a new one: links expire, tokens are never reused."""
     now = utcnow()
     for link in a.report_links:
@@ -120,7 +125,8 @@ def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
             return link
     link = ReportLink(assessment=a, expires_at=now + timedelta(days=days) if days > 0 else None)
     session.add(link)
-    session.commit()
+    if commit:
+        session.commit()
     return link
 
 

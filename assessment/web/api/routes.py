@@ -49,10 +49,12 @@ def create_assessment():
             422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
             errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
                     for qid, msg in exc.problems.items()])
-    a = flow.start(db.session, locale=locale, utm=utm, referrer=request.referrer, kind="self")
-    flow.save_page(db.session, a, answers)
-    flow.submit(db.session, a)
-    link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    # One transaction: a write lock taken once per submission, not four times.
+    a = flow.start(db.session, locale=locale, utm=utm, referrer=request.referrer, kind="self", commit=False)
+    flow.save_page(db.session, a, answers, commit=False)
+    flow.submit(db.session, a, commit=False)
+    link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"], commit=False)
+    db.session.commit()
     body = dict(a.diagnosis_dict(locale))
     body["report_url"] = url_for("survey.pdf", token=link.token, _external=True)
     body["results_url"] = url_for("survey.results", token=a.token, _external=True)

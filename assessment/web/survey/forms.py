@@ -14,6 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ...questionnaire import default_questionnaire
 from ..flow import Page, pages
 
+TOO_LONG = _l("Please use at most %(max)d characters.")
 NOT_AN_OPTION = _l("This answer is not one of the options. Please choose again.")
 # Deliberately plain: what the browser's own type=email accepts, checked again on the server.
 EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -92,18 +93,18 @@ def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:
 
 
 class LeadForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100)])
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)])
     company = StringField(_l("Company"), validators=[DataRequired(_l("Please enter your company.")),
-                                                     Length(max=200)])
+                                                     Length(max=200, message=TOO_LONG)])
     email = StringField(_l("Work email"), validators=[
-        DataRequired(_l("Please enter your email address.")), Length(max=254),
+        DataRequired(_l("Please enter your email address.")), Length(max=254, message=TOO_LONG),
         Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp."))])
     role = OptionSelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
     company_size = OptionSelectField(_l("Company size (employees)"),
                                validators=[DataRequired(_l("Please choose the company size."))])
     consent = BooleanField(validators=[DataRequired(_l("Please tick the box to receive the report."))])
     # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.
-    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200)])
+    website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
 
     def __init__(self, *args, locale: str, **kwargs):
         super().__init__(*args, **kwargs)
