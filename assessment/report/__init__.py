@@ -9,11 +9,13 @@ import base64
 import datetime as dt
 import mimetypes
 import re
+import threading
 from functools import lru_cache
 
 from markupsafe import Markup
 
 from ..diagnosis import Diagnosis
+from ..paths import TEMPLATES_DIR
 from . import view
 from .branding import Branding
 from .fonts import check_fonts, font_config
@@ -21,9 +23,10 @@ from .i18n import environment, translations
 
 __all__ = ["Branding", "render_html", "render_pdf", "check_fonts", "STYLESHEET"]
 
-from ..paths import TEMPLATES_DIR
-
 STYLESHEET = TEMPLATES_DIR / "report" / "report.css"
+# One render at a time per process: Pango/fontconfig and the shared FontConfiguration
+# are not thread-safe. Scale out with processes (or the job queue), not threads.
+_RENDER_LOCK = threading.Lock()
 
 
 def _gettext(locale: str):
@@ -109,5 +112,6 @@ def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Bra
                  date=date, standalone=False, extra_css=extra_css, fetcher=fetcher)
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)
-    doc = HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/", url_fetcher=fetcher)
-    return doc.write_pdf(stylesheets=[_stylesheet()], font_config=font_config())
+    with _RENDER_LOCK:
+        doc = HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/", url_fetcher=fetcher)
+        return doc.write_pdf(stylesheets=[_stylesheet()], font_config=font_config())
