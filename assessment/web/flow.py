@@ -75,13 +75,17 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True) -> Assessment:
-    """Evaluate the draft once per locale and keep the Diagnoses; a second submit changes nothing."""
+def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True,
+           locales: tuple[str, ...] = LOCALES) -> Assessment:
+    """Evaluate the draft once per locale and keep the Diagnoses; a second submit changes nothing.
+
+    The website keeps every locale (its language switch never recomputes); an API client names one.
+    """
     if a.submitted:
         return a
     qn = qn or default_questionnaire()
     answers = {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}  # the bank may have moved on
-    diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in LOCALES}
+    diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in dict.fromkeys((a.locale, *locales))}
     store_diagnoses(session, a, diagnoses)
     funnel.record(session, "submitted", a)
     if commit:

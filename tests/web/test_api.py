@@ -31,6 +31,7 @@ def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app
         assert a.diagnoses["en"] == {k: v for k, v in body.items()
                                      if k not in ("report_url", "results_url", "report_expires_at")}
         assert a.utm_source == "partner"
+        assert set(a.diagnoses) == {"en"}  # an API client names its locale; one evaluation, not two
 
 
 def test_partial_answers_are_evaluated_and_listed_as_unanswered(client):

@@ -122,3 +122,38 @@ def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):
     resp = app.test_client().get("/healthz")
     assert resp.status_code == 503 and resp.get_json()["status"] == "error"
     app.extensions["store"].kw["bind"].dispose()
+
+
+def test_final_submission_is_rate_limited_but_not_the_pages_before(tmp_path):
+    app = create_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="1 per minute"))
+    client = app.test_client()
+    client.post("/start")
+    answers = make_answers(1)
+    for page in pages()[:-1]:  # five page posts: not counted as submissions
+        assert client.post(f"/q/{page.number}", data=page_form_data(page, answers)).status_code == 303
+    last = pages()[-1]
+    resp = client.post(f"/q/{last.number}", data=page_form_data(last, answers))
+    assert resp.status_code == 303 and "/results/" in resp.location
+    resp = client.post(f"/q/{last.number}", data=page_form_data(last, answers))
+    assert resp.status_code == 429
+    app.extensions["store"].kw["bind"].dispose()
+
+
+def test_rate_limits_can_live_in_redis(tmp_path):
+    import uuid
+
+    import redis
+
+    app = create_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="1 per minute",
+                                 RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+                                 RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}"))
+    client = app.test_client()
+    assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 201
+    assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 429
+    prefix = app.config["RATELIMIT_KEY_PREFIX"]
+    conn = redis.Redis.from_url("redis://127.0.0.1:6379")
+    keys = conn.keys(f"*{prefix}*")
+    assert keys
+    conn.delete(*keys)
+    conn.close()
+    app.extensions["store"].kw["bind"].dispose()
