@@ -283,3 +283,20 @@ def test_embed_mode_drops_the_site_chrome(client):
     html = client.get("/?embed=1").data.decode()
     assert 'class="embed"' in html and "site-header" not in html
     assert "site-header" in client.get("/?embed=0").data.decode()
+
+
+def test_draft_answer_from_an_older_question_bank_is_asked_again(app, client):
+    token = start(client)
+    answer_all_but_last = make_answers(1)
+    for page in PAGES[:-1]:
+        client.post(f"/q/{page.number}", data=page_form_data(page, answer_all_but_last))
+    q = PAGES[0].questions[0]
+    with app.app_context():  # as if the option had been renamed in the bank after this answer was saved
+        a = db.session.scalar(select(Assessment).where(Assessment.token == token))
+        a.draft = {**a.draft, q.id: "renamed_since"}
+        db.session.commit()
+    resp = client.post(f"/q/{len(PAGES)}", data=page_form_data(PAGES[-1], answer_all_but_last))
+    assert resp.status_code == 303 and resp.location.endswith("/q/1")
+    assert "もう一度回答してください" in client.get("/q/1").data.decode()
+    a = assessment(app, token)
+    assert q.id not in a.draft and not a.submitted

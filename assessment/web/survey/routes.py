@@ -8,6 +8,7 @@ from flask import (Blueprint, abort, current_app, flash, make_response, redirect
 from flask_babel import get_locale, gettext as _
 from flask_wtf import FlaskForm
 
+from ... import AnswerError
 from ...diagnosis import Diagnosis
 from ...questionnaire import default_questionnaire
 from ...store import db
@@ -115,7 +116,15 @@ def _is_last_page() -> bool:
 
 
 def _finish(a):
-    flow.submit(db.session, a)
+    try:
+        flow.submit(db.session, a)
+    except AnswerError as exc:
+        # Only a draft saved under an older question bank gets here: drop the answers that no longer
+        # fit and send the respondent to the first question to answer again.
+        db.session.rollback()
+        flow.save_page(db.session, a, dict.fromkeys(exc.problems, None))
+        flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
+        return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
     return redirect(url_for(".results", token=a.token), 303)
 
 
