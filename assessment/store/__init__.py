@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Assessment, Base, Company, FunnelEvent, Lead, ReportFile, ReportLink
 
-__all__ = ["db", "Store", "make_engine", "Assessment", "Base", "Company", "FunnelEvent", "Lead", "ReportFile", "ReportLink"]
+__all__ = ["db", "Store", "make_engine", "Assessment", "Base", "Company", "FunnelEvent", "Lead", "ReportFile",
+           "ReportLink"]
 
 
 def make_engine(url: str) -> Engine:

@@ -112,9 +112,8 @@ def capture_lead(session: Session, a: Assessment, *, name: str, company: str, em
     lead = Lead(assessment=a, name=name, company_name=company, email=email, role=role,
                 company_size=company_size, consent=consent, consent_text=consent_text if consent else None,
                 consent_at=utcnow() if consent else None, locale=locale)
-    lead.company_id = None
     session.add_all([company_row, lead])
-    session.flush()
+    session.flush()  # the company's id, for the lead's own link to it
     lead.company_id = company_row.id
     funnel.record(session, "lead_captured", a)
     session.commit()

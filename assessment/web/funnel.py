@@ -34,7 +34,8 @@ def record(session: Session, type_: str, assessment: Assessment | None = None, *
 def counts_by_source(session: Session) -> dict[str, dict[str, int]]:
     """utm_source ('(direct)' when none) -> event type -> count; page completions counted per event."""
     rows = session.execute(
-        select(FunnelEvent.utm_source, FunnelEvent.type, func.count()).group_by(FunnelEvent.utm_source, FunnelEvent.type)
+        select(FunnelEvent.utm_source, FunnelEvent.type, func.count())
+        .group_by(FunnelEvent.utm_source, FunnelEvent.type)
     ).all()
     table: dict[str, dict[str, int]] = {}
     for source, type_, n in rows:

@@ -93,7 +93,8 @@ def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:
 
 
 class LeadForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)])
+    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")),
+                                                    Length(max=100, message=TOO_LONG)])
     company = StringField(_l("Company"), validators=[DataRequired(_l("Please enter your company.")),
                                                      Length(max=200, message=TOO_LONG)])
     email = StringField(_l("Work email"), validators=[
