@@ -300,3 +300,21 @@ def test_draft_answer_from_an_older_question_bank_is_asked_again(app, client):
     assert "もう一度回答してください" in client.get("/q/1").data.decode()
     a = assessment(app, token)
     assert q.id not in a.draft and not a.submitted
+
+
+def test_each_respondent_sees_their_own_answers_checked(app):
+    """The question fieldsets are cached by answers: two drafts must never share one rendering."""
+    page = PAGES[0]
+    q = page.questions[0]
+    seen = {}
+    for level in (0, 3, 0):
+        client = app.test_client()
+        start(client)
+        answers = make_answers(level)
+        client.post("/q/1", data=page_form_data(page, answers))
+        html = client.get("/q/1").data.decode()
+        seen[level] = re.findall(rf'name="{q.id}" value="([^"]+)" checked', html)
+        assert seen[level] == [answers[q.id]]
+    fresh = app.test_client()
+    start(fresh)
+    assert re.findall(r'value="[^"]+" checked', fresh.get("/q/1").data.decode()) == []

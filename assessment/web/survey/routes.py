@@ -1,12 +1,14 @@
 """Views of the public funnel. Each view reads or writes through flow.py; templates in templates/survey/."""
 from __future__ import annotations
 
+import threading
 from urllib.parse import urlsplit
 
 from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
                    session, url_for)
 from flask_babel import get_locale, gettext as _
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 from ... import AnswerError
 from ...diagnosis import Diagnosis
@@ -128,13 +130,38 @@ def _finish(a):
     return redirect(url_for(".results", token=a.token), 303)
 
 
+def _questions_html(form, pg, questions) -> Markup:
+    """The page's fieldsets. Without errors they depend only on page, locale and the page's answers,
+    so they are rendered once per combination: the question page is the hottest page of the site."""
+    if any(form[q.id].errors for q in pg.questions):
+        return Markup(render_template("survey/_questions.html", form=form, questions=questions))
+    key = (pg.number, _locale(), tuple(_hashable(form[q.id].data) for q in pg.questions))
+    html = _fragments.get(key)
+    if html is None:
+        html = Markup(render_template("survey/_questions.html", form=form, questions=questions))
+        with _fragments_lock:
+            if len(_fragments) >= 512:
+                _fragments.pop(next(iter(_fragments)))
+            _fragments[key] = html
+    return html
+
+
+def _hashable(value):
+    return tuple(value) if isinstance(value, list) else value
+
+
+_fragments: dict = {}
+_fragments_lock = threading.Lock()
+
+
 def _render_page(form, pg, a, total):
     qn = default_questionnaire()
     title = qn.area(pg.section).name[_locale()] if pg.section != flow.PROFILE else _("About your company")
     intro = qn.area(pg.section).description[_locale()] if pg.section != flow.PROFILE else _(
         "A few facts about your company. They are not scored; they tailor the report.")
+    questions = {q.id: q for q in pg.questions}
     return render_template("survey/page.html", form=form, page=pg, total=total, title=title, intro=intro,
-                           assessment=a, questions={q.id: q for q in pg.questions})
+                           assessment=a, question_html=_questions_html(form, pg, questions))
 
 
 @bp.get("/resume/<token>")
