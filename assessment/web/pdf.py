@@ -7,7 +7,6 @@ WeasyPrint loads on first use only.
 """
 from __future__ import annotations
 
-import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask, Response, abort, current_app, render_template
@@ -23,8 +22,6 @@ from . import flow, funnel
 
 # One background renderer per process: rendering is CPU-bound, more threads would only queue on the GIL.
 _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pdf")
-# WeasyPrint (Pango, fontconfig) is not thread-safe: two renders in one process at once corrupt the heap.
-_render_lock = threading.Lock()
 
 
 def render(a: Assessment, locale: str) -> bytes:
@@ -32,10 +29,10 @@ def render(a: Assessment, locale: str) -> bytes:
 
     lead = a.lead
     diagnosis = Diagnosis.from_dict(a.diagnosis_dict(locale))
-    with _render_lock:
-        return render_pdf(diagnosis, company=lead.company_name if lead else None,
-                          respondent=lead.name if lead else None,
-                          date=a.submitted_at.date() if a.submitted_at else None)
+    # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
+    return render_pdf(diagnosis, company=lead.company_name if lead else None,
+                      respondent=lead.name if lead else None,
+                      date=a.submitted_at.date() if a.submitted_at else None)
 
 
 def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
