@@ -4,6 +4,7 @@ Production: gunicorn -w 2 -k gthread --threads 4 'assessment.web:create_app()'
 """
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask
@@ -44,4 +45,23 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON clients authenticate nothing and carry no cookies: CSRF does not apply
     app.register_blueprint(health.bp)
+    if app.config.get("FONT_CHECK", not app.config.get("TESTING")):
+        # check_fonts imports WeasyPrint (~0.8 s of CPU): run it beside start-up, not in its way.
+        thread = threading.Thread(target=check_fonts, args=(app,), name="font-check", daemon=True)
+        app.extensions["font_check"] = thread
+        thread.start()
     return app
+
+
+def check_fonts(app: Flask) -> tuple[str, ...]:
+    """Log a warning per problem that makes PDF reports slow or wrong (missing HarfBuzz subsetting, font)."""
+    try:
+        from ..report import check_fonts as report_check_fonts
+
+        problems = report_check_fonts()
+    except Exception:  # a broken WeasyPrint install must not stop the site; the PDF download will say more
+        app.logger.exception("could not check the PDF report's fonts")
+        return ()
+    for problem in problems:
+        app.logger.warning("PDF report: %s", problem)
+    return problems

@@ -31,3 +31,24 @@ def test_demo_answers_fit_the_question_bank():
     from assessment.web.demo import _sample_answers
 
     assert not evaluate(_sample_answers(), "ja").unanswered
+
+
+def test_start_up_warns_when_pdf_fonts_are_not_active(tmp_path, monkeypatch, caplog):
+    """create_app (gunicorn and `assessment serve`) checks the report's fonts beside start-up, off under TESTING."""
+    import assessment.report as report
+    from assessment.web import create_app
+
+    from .conftest import make_config
+
+    problem = "HarfBuzz font subsetting is not active (test)"
+    monkeypatch.setattr(report, "check_fonts", lambda: (problem,))
+    assert "font_check" not in create_app(make_config(tmp_path)).extensions  # TESTING: no check
+    with caplog.at_level("WARNING"):
+        app = create_app(make_config(tmp_path, FONT_CHECK=True))
+        app.extensions["font_check"].join(timeout=30)
+    assert any(problem in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    monkeypatch.setattr(report, "check_fonts", lambda: ())
+    caplog.clear()
+    app = create_app(make_config(tmp_path, FONT_CHECK=True))
+    app.extensions["font_check"].join(timeout=30)
+    assert not [r for r in caplog.records if "PDF report" in r.getMessage()]
