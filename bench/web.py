@@ -241,6 +241,7 @@ def main():
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
     ap.add_argument("--database-url", default=None)
+    ap.add_argument("--no-pdfs", action="store_true", help="measure the page and the submission only")
     ap.add_argument("--client-procs", type=int, default=2, help="client processes (threads share the clients)")
     args = ap.parse_args()
 
@@ -268,6 +269,8 @@ def main():
         print(f"question page GET /q/1, {args.clients} clients: {page}")
         sub = measured("submit", port, args, server)
         print(f"submission POST /api/v1/assessments, {args.clients} clients: {sub}")
+        if args.no_pdfs:
+            return
 
         # Warm each worker's WeasyPrint (fonts, stylesheet) as a running site would be.
         warm = [json.loads(Client(port).request("POST", "/api/v1/assessments",

@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
-from sqlalchemy import inspect, select
+from sqlalchemy import func, inspect, select
 
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink, db
 from assessment.store.migrate import current
@@ -87,3 +87,52 @@ def test_prerendered_pdf_is_served_without_rendering_again(app, client, monkeypa
     link = re.search(r'href="(/pdf/[^"]+)"', client.get(report_url).data.decode()).group(1)
     resp = client.get(link)
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
+
+
+def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
+    """Every write transaction (commit, rollback, close without commit) gives the lock back; reads never take it."""
+    import threading
+
+    factory = app.extensions["store"]
+    if factory.kw["bind"].dialect.name != "sqlite":
+        return
+    from assessment.store import SQLiteWriteLock
+
+    lock = app.extensions["store_write_lock"]
+    assert isinstance(lock, SQLiteWriteLock)
+    free = lambda: lock._thread_lock.acquire(blocking=False) and (lock._thread_lock.release() or True)  # noqa: E731
+    with app.app_context():
+        s = factory()
+        s.scalar(select(Assessment).limit(1))
+        assert free()  # a read takes nothing
+        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.flush()
+        assert not free()
+        s.commit()
+        assert free()
+        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.flush()
+        s.rollback()
+        assert free()
+        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.flush()
+        s.close()
+        assert free()
+
+    def write():
+        with app.app_context():
+            s = factory()
+            for _ in range(20):
+                s.add(Assessment(kind="self", locale="ja", draft={}))
+                s.commit()
+            s.close()
+
+    threads = [threading.Thread(target=write) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    with app.app_context():
+        assert factory().scalar(select(func.count()).select_from(Assessment)) == 81  # one committed above, 4 x 20
+    assert free()
+
