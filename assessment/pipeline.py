@@ -4,7 +4,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Mapping
-from functools import lru_cache
 
 from . import engine
 from .answers import Answers, validate_answers
@@ -12,7 +11,7 @@ from .diagnosis import (
     ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView,
     PitfallFinding, Task,
 )
-from .questionnaire import Questionnaire, default_questionnaire
+from .questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
 from .rules import SEVERITIES, Condition, Rule, RuleBook, default_rulebook
 from .scoring import Scores, score
 from .text import check_locale
@@ -49,10 +48,13 @@ class _Views:
     def __init__(self, qn: Questionnaire, book: RuleBook):
         self.qn, self.book = qn, book
         self.rules: dict[str, Rule] = {r.id: r for r in book.rules}
-        self.answer_view = lru_cache(maxsize=16_384)(self._answer_view)
-        self.evidence = lru_cache(maxsize=16_384)(self._evidence)
-        self.action = lru_cache(maxsize=64)(self._action)
-        self.level = lru_cache(maxsize=64)(self._level)
+        # Keys are validated question ids and option values, so the caches
+        # are bounded by the bank; plain dicts are the cheapest lookup.
+        self.answer_view = _memo(self._answer_view)
+        self.evidence = _memo(self._evidence)
+        self.action = _memo(self._action)
+        self.level = _memo(self._level)
+        self.area = _memo(self._area)
 
     def label(self, qid: str, value, locale: str) -> str:
         q = self.qn.by_id[qid]
@@ -62,8 +64,9 @@ class _Views:
             return "（選択なし）" if locale == "ja" else "(none ticked)"
         return ("、" if locale == "ja" else ", ").join(q.option(v).label[locale] for v in value)
 
-    def _answer_view(self, qid: str, value, item_score, locale: str) -> AnswerView:
+    def _answer_view(self, qid: str, value, locale: str) -> AnswerView:
         q = self.qn.by_id[qid]
+        item_score = QUESTION_TYPES[q.type].item_score(q, value)
         chosen = [q.option(value)] if isinstance(value, str) else [q.option(v) for v in value]
         explain = " ".join(o.explain[locale] for o in chosen if o.explain)
         return AnswerView(question=qid, section=q.section, text=q.text[locale], value=value,
@@ -86,9 +89,28 @@ class _Views:
         tasks = tuple(Task(text=t.text[locale], owner=t.owner[locale], days=t.days) for t in s.tasks)
         return s.number, s.title[locale], s.summary[locale], tasks
 
+    def _area(self, area_id: str, area_score: int | None, locale: str) -> AreaView:
+        a = self.qn.area(area_id)
+        level = None if area_score is None else self.qn.level_for(area_score).number
+        return AreaView(id=a.id, name=a.name[locale], score=area_score, level=level, description=a.mature[locale])
+
     def _level(self, number: int, locale: str) -> LevelView:
         lv = self.qn.levels[number - 1]
         return LevelView(lv.number, lv.name[locale], lv.description[locale])
+
+
+def _memo(build):
+    """Cache build(*key) forever; a race only builds the same value twice."""
+    cache: dict = {}
+
+    def get(*key):
+        try:
+            return cache[key]
+        except KeyError:
+            value = cache[key] = build(*key)
+            return value
+
+    return get
 
 
 _views_lock = threading.Lock()
@@ -205,15 +227,8 @@ class _Assembly:
             actions=self.actions(pitfalls),
             unanswered=self.valid.unanswered,
             flags=self.flags(),
-            areas=tuple(
-                AreaView(id=a.id, name=a.name[loc], score=scores.areas[a.id], description=a.mature[loc],
-                         level=None if scores.areas[a.id] is None else qn.level_for(scores.areas[a.id]).number)
-                for a in qn.areas
-            ),
-            answers=tuple(
-                self.v.answer_view(qid, value, scores.items.get(qid), loc)
-                for qid, value in self.valid.values.items()
-            ),
+            areas=tuple(self.v.area(aid, s, loc) for aid, s in scores.areas.items()),
+            answers=tuple(self.v.answer_view(qid, value, loc) for qid, value in self.valid.values.items()),
             profile=profile,
             small_company=small,
             advice=tuple(t[loc] for t in self.cat.small_company_advice) if small else (),
