@@ -16,7 +16,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
     from ..store import db
-    from . import config, errors, health, security
+    from . import config, errors, health, security, sessions
     from .api import bp as api_bp
     from .extensions import babel, csrf, limiter, select_locale
     from .survey import bp as survey_bp
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
     security.init_app(app)
+    sessions.init_app(app)
     errors.init_app(app)
 
     app.register_blueprint(survey_bp)

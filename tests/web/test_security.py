@@ -157,3 +157,23 @@ def test_rate_limits_can_live_in_redis(tmp_path):
     conn.delete(*keys)
     conn.close()
     app.extensions["store"].kw["bind"].dispose()
+
+
+def test_cached_session_and_csrf_work_keep_every_check(csrf_app):
+    """The per-process caches of verified session cookies and signed CSRF tokens change no outcome."""
+    from datetime import timedelta
+
+    client = csrf_app.test_client()
+    first = csrf_token(client.get("/").data.decode())
+    assert csrf_token(client.get("/").data.decode()) == first  # the same session reuses its signed token
+    other = csrf_app.test_client()
+    assert csrf_token(other.get("/").data.decode()) != first  # never another session's
+    assert client.post("/start", data={"csrf_token": first}).status_code == 303
+    # A tampered cookie is refused even after its genuine value was verified and cached.
+    cookie = client.get_cookie(csrf_app.config["SESSION_COOKIE_NAME"]).value
+    client.set_cookie(csrf_app.config["SESSION_COOKIE_NAME"], cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB"))
+    assert client.post("/start", data={"csrf_token": first}).status_code == 400
+    # An expired session cookie is refused although it was cached while it was fresh.
+    client.set_cookie(csrf_app.config["SESSION_COOKIE_NAME"], cookie)
+    csrf_app.permanent_session_lifetime = timedelta(seconds=-1)
+    assert client.post("/start", data={"csrf_token": first}).status_code == 400
