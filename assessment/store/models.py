@@ -53,8 +53,8 @@ class Assessment(Utm, Base):
     referrer: Mapped[str | None] = mapped_column(String(500))
     draft: Mapped[dict] = mapped_column(JSON, default=dict)  # question id -> raw answer
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
-    # locale -> the Diagnosis exactly as the pipeline produced it, made once at submission in
-    # every locale so the language switch never recomputes a score.
+    # locale -> the Diagnosis exactly as the pipeline produced it: the submission's locale at once,
+    # another on its first view (flow.diagnosis_for), kept only under the same bank, rules and score.
     diagnoses: Mapped[dict | None] = mapped_column(JSON)
     questionnaire_version: Mapped[str | None] = mapped_column(String(40))
     ruleset_version: Mapped[str | None] = mapped_column(String(40))

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import evaluate
+from .. import AnswerError, evaluate
 from ..questionnaire import Question, Questionnaire, default_questionnaire
 from ..store.models import Assessment, Company, Lead, ReportLink, utcnow
 from ..store.tokens import looks_like_token
@@ -76,10 +76,11 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
 
 
 def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True,
-           locales: tuple[str, ...] = LOCALES) -> Assessment:
-    """Evaluate the draft once per locale and keep the Diagnoses; a second submit changes nothing.
+           locales: tuple[str, ...] = ()) -> Assessment:
+    """Evaluate the draft in the assessment's locale (and `locales`) and keep the Diagnoses.
 
-    The website keeps every locale (its language switch never recomputes); an API client names one.
+    A second submit changes nothing. Another locale is made on first view (diagnosis_for): most
+    respondents never switch language, so evaluating both at once doubled the submission's work.
     """
     if a.submitted:
         return a
@@ -91,6 +92,29 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     if commit:
         session.commit()
     return a
+
+
+def diagnosis_for(session: Session, a: Assessment, locale: str, qn: Questionnaire | None = None) -> dict:
+    """The kept Diagnosis in `locale`; if there is none yet, evaluate the same answers in it and keep it.
+
+    Kept only when the question bank and rules are still those that scored the assessment (same
+    versions, same score); otherwise the submission's own locale, never a different verdict.
+    """
+    kept = (a.diagnoses or {}).get(locale)
+    if kept is not None or locale not in LOCALES or not a.submitted:
+        return a.diagnosis_dict(locale)
+    qn = qn or default_questionnaire()
+    answers = {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}
+    try:
+        made = evaluate(answers, locale, questionnaire=qn).to_dict()
+    except AnswerError:
+        return a.diagnosis_dict(locale)
+    if (made["questionnaire_version"], made["ruleset_version"], made["overall"]) != (
+            a.questionnaire_version, a.ruleset_version, a.overall):
+        return a.diagnosis_dict(locale)
+    a.diagnoses = {**a.diagnoses, locale: made}  # a new dict: the JSON column sees the change
+    session.commit()
+    return made
 
 
 def store_diagnoses(session: Session, a: Assessment, diagnoses: dict) -> None:

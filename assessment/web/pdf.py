@@ -80,6 +80,7 @@ def download(token: str):
                                          "to get a new link.")), 410
     a = link.assessment
     locale = str(get_locale())
+    flow.diagnosis_for(db.session, a, locale)  # made on first view in a second language
     data = pdf_bytes(db.session, a, locale if locale in (a.diagnoses or {}) else a.locale)
     funnel.record(db.session, "pdf_downloaded", a)
     db.session.commit()

@@ -71,7 +71,7 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
     html = client.get(results_url).data.decode()
     assert "総合スコア" in html and "<svg" in html and "最も大きな落とし穴" in html
     a = assessment(app, token)
-    assert a.diagnoses["ja"]["overall"] == a.overall and a.diagnoses["en"]["locale"] == "en"
+    assert a.diagnoses["ja"]["overall"] == a.overall and set(a.diagnoses) == {"ja"}  # English on first view
     assert a.questionnaire_version and a.ruleset_version
     resp = client.post(results_url + "/lead", data={
         "name": "山田 太郎", "company": "株式会社テスト", "email": "taro@example.co.jp", "role": "executive",
@@ -277,6 +277,34 @@ def test_results_in_english_use_the_english_diagnosis(client):
     client.get("/lang/en")
     html = client.get(results).data.decode()
     assert "Overall score" in html and "Management–marketing alignment" in html
+
+
+def test_second_language_is_evaluated_on_first_view_and_kept_only_under_the_same_rules(app, client, monkeypatch):
+    from assessment.web import flow
+
+    token = start(client)
+    results = answer_all(client)
+    a = assessment(app, token)
+    assert set(a.diagnoses) == {"ja"}
+    client.get("/lang/en")
+    assert "Overall score" in client.get(results).data.decode()
+    a = assessment(app, token)
+    assert set(a.diagnoses) == {"ja", "en"} and a.diagnoses["en"]["locale"] == "en"
+    assert a.diagnoses["en"]["overall"] == a.diagnoses["ja"]["overall"] == a.overall
+    kept = a.diagnoses["en"]
+    client.get(results)
+    assert assessment(app, token).diagnoses["en"] == kept  # made once
+    # Rules changed since the submission: the English view falls back to the kept Japanese verdict.
+    client.get("/lang/ja")
+    token2 = start(client)
+    results2 = answer_all(client)
+    with app.app_context():
+        a2 = flow.find(db.session, token2)
+        a2.ruleset_version = "older-rules"
+        db.session.commit()
+    client.get("/lang/en")
+    client.get(results2)
+    assert set(assessment(app, token2).diagnoses) == {"ja"}
 
 
 def test_embed_mode_drops_the_site_chrome(client):

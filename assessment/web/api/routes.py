@@ -52,7 +52,7 @@ def create_assessment():
     # One transaction: a write lock taken once per submission, not four times.
     a = flow.start(db.session, locale=locale, utm=utm, referrer=request.referrer, kind="self", commit=False)
     flow.save_page(db.session, a, answers, commit=False)
-    flow.submit(db.session, a, commit=False, locales=(locale,))  # half the work of evaluating both
+    flow.submit(db.session, a, commit=False, locales=(locale,))  # the locale asked for, evaluated once
     link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"], commit=False)
     db.session.commit()
     body = dict(a.diagnosis_dict(locale))

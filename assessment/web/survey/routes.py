@@ -192,7 +192,7 @@ def _submitted(token) -> tuple:
 
 
 def _diagnosis(a) -> Diagnosis:
-    return Diagnosis.from_dict(a.diagnosis_dict(_locale()))
+    return Diagnosis.from_dict(flow.diagnosis_for(db.session, a, _locale()))
 
 
 def _lead_form(a, **kw) -> LeadForm:
