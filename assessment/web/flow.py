@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from .. import AnswerError, evaluate
@@ -34,10 +34,16 @@ def pages(qn: Questionnaire | None = None) -> list[Page]:
     return [Page(i + 1, s, tuple(qn.in_section(s))) for i, s in enumerate(sections)]
 
 
+# Built once: every page request looks its draft up by token, and building the statement cost
+# about as much as running it.
+_ASSESSMENT_BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
+_LINK_BY_TOKEN = select(ReportLink).where(ReportLink.token == bindparam("token"))
+
+
 def find(session: Session, token: str | None) -> Assessment | None:
     if not looks_like_token(token):
         return None
-    return session.scalar(select(Assessment).where(Assessment.token == token))
+    return session.scalar(_ASSESSMENT_BY_TOKEN, {"token": token})
 
 
 def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",
@@ -160,4 +166,4 @@ def report_link(session: Session, a: Assessment, days: int, *, commit: bool = Tr
 def find_link(session: Session, token: str | None) -> ReportLink | None:
     if not looks_like_token(token):
         return None
-    return session.scalar(select(ReportLink).where(ReportLink.token == token))
+    return session.scalar(_LINK_BY_TOKEN, {"token": token})
