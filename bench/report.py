@@ -9,6 +9,7 @@
    the kana and kanji) and for the English one (a true Latin-only render).
 3. Headless Chromium --print-to-pdf on the same HTML, side by side.
 4. Peak RSS over N renders in a fresh process, sampled along the way.
+5. (--stages) Where the CPU time of one Japanese render goes, by WeasyPrint stage.
 """
 from __future__ import annotations
 
@@ -97,6 +98,64 @@ def chromium(html: str, runs: int) -> list[float] | None:
     return out
 
 
+def stages(fn, runs: int) -> None:
+    """CPU seconds per render in each WeasyPrint stage, by wrapping its entry points for a while."""
+    import pydyf
+    import weasyprint
+    import weasyprint.document as wdoc
+    import weasyprint.pdf.fonts as wfonts
+
+    acc: dict[str, float] = {}
+    targets = [  # (owner, attribute, label); nested stages are subtracted from their parent below
+        (weasyprint.HTML, "__init__", "HTML parse"),
+        (wdoc, "get_all_computed_styles", "CSS cascade"),
+        (wdoc, "build_formatting_structure", "box tree"),
+        (weasyprint.HTML, "render", "render"),
+        (wdoc.Page, "paint", "paint (text, borders, SVG charts)"),
+        (wfonts.Font, "__init__", "fonts: load face (copies the whole TTC blob)"),
+        (wfonts.Font, "clean", "fonts: HarfBuzz subset"),
+        (pydyf.PDF, "write", "PDF serialise + zlib"),
+        (wdoc.Document, "write_pdf", "write"),
+    ]
+    saved = [(owner, name, owner.__dict__[name]) for owner, name, _ in targets]
+
+    def wrap(f, label):
+        def w(*a, **k):
+            t = time.process_time()
+            try:
+                return f(*a, **k)
+            finally:
+                acc[label] = acc.get(label, 0.0) + time.process_time() - t
+        return w
+
+    for owner, name, label in targets:
+        setattr(owner, name, wrap(getattr(owner, name), label))
+    try:
+        fn()
+        acc.clear()
+        total = 0.0
+        for _ in range(runs):
+            t = time.process_time()
+            fn()
+            total += time.process_time() - t
+    finally:
+        for owner, name, f in saved:
+            setattr(owner, name, f)
+    per = {k: v / runs for k, v in acc.items()}
+    load = "fonts: load face (copies the whole TTC blob)"
+    per["paint (text, borders, SVG charts)"] -= per.get(load, 0.0)  # faces are loaded while painting
+    layout = per["render"] - per["CSS cascade"] - per["box tree"]
+    write_rest = per["write"] - sum(v for k, v in per.items() if k.startswith(("paint", "fonts", "PDF")))
+    rows = [("HTML parse", per["HTML parse"]), ("CSS cascade", per["CSS cascade"]), ("box tree", per["box tree"]),
+            ("layout (pagination, line breaking)", layout)]
+    rows += [(k, v) for k, v in per.items() if k.startswith(("paint", "fonts", "PDF"))]
+    rows += [("PDF other (page tree, metadata, fonts dictionary)", write_rest),
+             ("ours: view, Jinja, fetcher", total / runs - per["HTML parse"] - per["render"] - per["write"])]
+    print(f"\nWhere the CPU goes, Japanese report, mean of {runs} renders ({total / runs:.3f} s CPU each):")
+    for label, v in rows:
+        print(f"  {label:48s} {v:6.3f} s  {100 * v / (total / runs):4.0f}%")
+
+
 def rss_child(renders: int) -> None:
     d = diagnosis("campaign_machine", "ja")
     marks = sorted({1, 10, 50, 100, 200, 300, 400, renders})
@@ -113,6 +172,7 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=30)
     ap.add_argument("--chromium-runs", type=int, default=5)
     ap.add_argument("--rss-renders", type=int, default=500)
+    ap.add_argument("--stages", type=int, default=5, help="renders for the per-stage CPU breakdown (0: skip)")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.rss_child:
@@ -144,6 +204,9 @@ def main() -> None:
     print(f"  ratio en Noto / en DejaVu Sans:      {en50 / el50:.2f}x")
     print(f"  ratio ja Noto / en DejaVu Sans:      {ja50 / el50:.2f}x   (CPU {cj50 / ce50:.2f}x)")
     print(f"  target p50 <= 0.30 s: {'met' if ja50 <= 0.30 else 'NOT met'} ({ja50:.3f} s)")
+
+    if args.stages:
+        stages(lambda: render_pdf(ja, **kw), args.stages)
 
     html = render_html(ja, **kw)
     print(f"\nHeadless Chromium --print-to-pdf on the same HTML ({args.chromium_runs} runs, new process each):")
