@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
     security.init_app(app)
     sessions.init_app(app)
+    sessions.install_fast_gettext(app)
     errors.init_app(app)
 
     app.register_blueprint(survey_bp)

@@ -265,6 +265,15 @@ def test_english_switch_and_accept_language(client):
     assert "Start the assessment" in html
 
 
+def test_template_translations_never_mix_locales_between_requests(client):
+    """Templates keep one catalog per locale in the process; alternating languages stays right."""
+    for _ in range(2):
+        ja = client.get("/", headers={"Accept-Language": "ja"}).data.decode()
+        en = client.get("/", headers={"Accept-Language": "en"}).data.decode()
+        assert "本文へ移動" in ja and "Skip to content" not in ja
+        assert "Skip to content" in en and "本文へ移動" not in en
+
+
 def test_language_switch_is_not_an_open_redirect(client):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         resp = client.get("/lang/en", query_string={"next": target})
