@@ -33,21 +33,9 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assessment.questionnaire import default_questionnaire  # noqa: E402
+from assessment.samples import uniform_answers  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-
-
-def full_answers(level: int = 1) -> dict:
-    out = {}
-    for q in default_questionnaire().questions:
-        if q.type == "checklist":
-            out[q.id] = [o.value for o in q.options if o.counts][:level]
-        elif q.type == "choice":
-            out[q.id] = next(o.value for o in q.options if o.score == level and not o.dont_know)
-        else:
-            out[q.id] = q.options[1].value
-    return out
 
 
 class Client:
@@ -101,7 +89,7 @@ def walk_to_lead(port: int) -> str:
     """The whole funnel through forms; return the PDF link of the report page."""
     c = Client(port)
     c.start()
-    answers = full_answers(1)
+    answers = uniform_answers(1)
     for page in _pages():
         _, _, html = c.request("GET", f"/q/{page.number}")
         fields = {"csrf_token": c.csrf(html), "page_marker": page.section, "nav": "next"}
@@ -123,7 +111,7 @@ def _load(args):
     lat: list[float] = []
     errors = [0]
     lock = threading.Lock()
-    body = json.dumps({"answers": full_answers(1), "locale": "ja"})
+    body = json.dumps({"answers": uniform_answers(1), "locale": "ja"})
 
     def run():
         c = Client(port)
@@ -274,7 +262,7 @@ def main():
 
         # Warm each worker's WeasyPrint (fonts, stylesheet) as a running site would be.
         warm = [json.loads(Client(port).request("POST", "/api/v1/assessments",
-                                                  json.dumps({"answers": full_answers(2)}),
+                                                  json.dumps({"answers": uniform_answers(2)}),
                                                   {"Content-Type": "application/json"})[2])["report_url"]
                 for _ in range(args.workers * 2)]
         concurrent_get(port, [urlsplit(u).path for u in warm])
@@ -296,7 +284,7 @@ def main():
         print(f"{args.pdfs} concurrent PDF downloads after the lead form (pre-rendered): {pre}")
 
         fresh = [json.loads(Client(port).request("POST", "/api/v1/assessments",
-                                                   json.dumps({"answers": full_answers(1)}),
+                                                   json.dumps({"answers": uniform_answers(1)}),
                                                    {"Content-Type": "application/json"})[2])["report_url"]
                  for _ in range(args.pdfs)]
         cold = concurrent_get(port, [urlsplit(u).path for u in fresh])

@@ -7,6 +7,7 @@ import pytest
 import yaml
 
 from assessment.questionnaire import default_questionnaire
+from assessment.samples import uniform_answers
 from assessment.rules import default_rulebook
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
@@ -27,19 +28,6 @@ def rulebook():
     return default_rulebook()
 
 
-def _level_answers(questionnaire, score: int) -> dict:
-    """Every scored question answered at `score` (0..3); checklists ticked to match."""
-    answers = {}
-    for q in questionnaire.scored_questions:
-        if q.type == "checklist":
-            counting = [o.value for o in q.options if o.counts]
-            need = 0 if score == 0 else q.thresholds[score - 1]
-            answers[q.id] = counting[:need]
-        else:
-            answers[q.id] = next(o.value for o in q.options if o.score == score and not o.dont_know)
-    return answers
-
-
 @pytest.fixture
 def make_answers(questionnaire):
     """make_answers(2, al_goal_agreement="self_set") -> a full answer set.
@@ -49,13 +37,7 @@ def make_answers(questionnaire):
     """
 
     def make(base: int = 2, **overrides):
-        answers = _level_answers(questionnaire, base)
-        answers.update({"pf_company_size": "s100_299", "pf_primary_goal": "revenue"})
-        for qid, value in overrides.items():
-            if value is None:
-                answers.pop(qid, None)
-            else:
-                answers[qid] = value
-        return answers
+        return uniform_answers(base, questionnaire, **{"pf_company_size": "s100_299",
+                                                       "pf_primary_goal": "revenue", **overrides})
 
     return make

@@ -3,23 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
+from ..samples import uniform_answers
 from ..store import db
 from . import flow, funnel
-
-def _sample_answers() -> dict:
-    """A plausible mid-maturity company: the second-lowest option everywhere, a few ticks per checklist."""
-    from ..questionnaire import default_questionnaire
-
-    answers = {}
-    for q in default_questionnaire().questions:
-        if q.type == "checklist":
-            answers[q.id] = [o.value for o in q.options if o.counts][:2]
-        else:
-            plain = [o for o in q.options if not o.dont_know]
-            ranked = sorted(plain, key=lambda o: o.score if o.score is not None else 0)
-            answers[q.id] = ranked[min(1, len(ranked) - 1)].value
-    return answers
-
 
 def seed(app: Flask) -> dict[str, str]:
     """Create the sample and return its public URLs (printed by the CLI)."""
@@ -29,7 +15,7 @@ def seed(app: Flask) -> dict[str, str]:
             funnel.record(s, "landing", utm={"utm_source": source, "utm_medium": "demo"} if source else {})
         a = flow.start(s, locale="ja", utm={"utm_source": "newsletter", "utm_medium": "email",
                                             "utm_campaign": "demo"}, referrer=None)
-        answers = _sample_answers()
+        answers = uniform_answers(1, pf_company_size="s30_99", pf_primary_goal="new_customers")
         for page in flow.pages():
             flow.save_page(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a)

@@ -7,7 +7,7 @@ import uuid
 import pytest
 from sqlalchemy import create_engine, text
 
-from assessment.questionnaire import default_questionnaire
+from assessment.samples import uniform_answers
 from assessment.store import Base
 from assessment.web import create_app
 
@@ -71,17 +71,8 @@ def csrf_token(html: str) -> str:
 
 
 def make_answers(level: int = 1, **overrides) -> dict:
-    """A full answer set: every choice at option score `level`, checklists with `level` counting ticks."""
-    out = {}
-    for q in default_questionnaire().questions:
-        if q.type == "checklist":
-            out[q.id] = [o.value for o in q.options if o.counts][:level]
-        elif q.type == "choice":
-            out[q.id] = next(o.value for o in q.options if o.score == level and not o.dont_know)
-        else:
-            out[q.id] = q.options[0].value
-    out.update(overrides)
-    return out
+    """A full answer set: every scored question at item score `level` (see assessment.samples)."""
+    return uniform_answers(level, **overrides)
 
 
 def page_form_data(page, answers: dict, nav: str = "next") -> dict:

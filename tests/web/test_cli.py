@@ -26,13 +26,6 @@ def test_demo_seed_and_funnel_counts_by_source(app, monkeypatch):
     assert rows["linkedin"][0] == "1" and rows["(direct)"][0] == "1"
 
 
-def test_demo_answers_fit_the_question_bank():
-    from assessment import evaluate
-    from assessment.web.demo import _sample_answers
-
-    assert not evaluate(_sample_answers(), "ja").unanswered
-
-
 def test_start_up_warns_when_pdf_fonts_are_not_active(tmp_path, monkeypatch, caplog):
     """create_app (gunicorn and `assessment serve`) checks the report's fonts beside start-up, off under TESTING."""
     import assessment.report as report
