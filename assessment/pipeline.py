@@ -48,6 +48,12 @@ class _Views:
     def __init__(self, qn: Questionnaire, book: RuleBook):
         self.qn, self.book = qn, book
         self.rules: dict[str, Rule] = {r.id: r for r in book.rules}
+        self.rule_order = {r.id: i for i, r in enumerate(book.rules)}
+        # rule id -> branch -> [(condition index, question id)]: where evidence comes from
+        self.evidence_at = {
+            r.id: [[(i, c.target) for i, c in enumerate(b) if c.kind == "question"] for b in r.branches]
+            for r in book.rules
+        }
         # Keys are validated question ids and option values, so the caches
         # are bounded by the bank; plain dicts are the cheapest lookup.
         self.answer_view = _memo(self._answer_view)
@@ -136,9 +142,9 @@ class _Assembly:
         for rule_id, branch in sorted(fired):
             by_rule[rule_id].append(branch)
         self.hits: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for rule in views.book.rules:
-            if rule.id in by_rule:
-                self.hits[rule.effect][rule.target].append((rule, by_rule[rule.id]))
+        for rule_id in sorted(by_rule, key=views.rule_order.__getitem__):
+            rule = views.rules[rule_id]
+            self.hits[rule.effect][rule.target].append((rule, by_rule[rule_id]))
 
     def area_score(self, area_id: str) -> int:
         s = self.scores.areas.get(area_id)
@@ -147,11 +153,13 @@ class _Assembly:
     def evidence(self, hits) -> tuple[Evidence, ...]:
         """One entry per question, in bank order; the most severe rule's reason wins."""
         unique: dict[str, Evidence] = {}
+        values = self.valid.values
         for rule, branches in sorted(hits, key=lambda h: -SEVERITIES[h[0].severity]):
+            at = self.v.evidence_at[rule.id]
             for b in branches:
-                for i, c in enumerate(rule.branches[b]):
-                    if c.kind == "question" and c.target not in unique:
-                        unique[c.target] = self.v.evidence(rule.id, b, i, self.valid.get(c.target), self.locale)
+                for i, qid in at[b]:
+                    if qid not in unique:
+                        unique[qid] = self.v.evidence(rule.id, b, i, values.get(qid), self.locale)
         return tuple(sorted(unique.values(), key=lambda e: self.qn.position[e.question]))
 
     def pitfalls(self) -> list[tuple]:
