@@ -191,6 +191,14 @@ def _submitted(token) -> tuple:
     return a, None
 
 
+def _awaiting_lead(token) -> tuple:
+    """_submitted(), and once a lead is captured, on to the full report instead."""
+    a, away = _submitted(token)
+    if away is None and a.lead is not None:
+        away = redirect(url_for(".report", token=a.token), 303)
+    return a, away
+
+
 def _diagnosis(a) -> Diagnosis:
     return Diagnosis.from_dict(flow.diagnosis_for(db.session, a, _locale()))
 
@@ -210,11 +218,9 @@ def consent_text() -> str:
 
 @bp.get("/results/<token>")
 def results(token):
-    a, away = _submitted(token)
+    a, away = _awaiting_lead(token)
     if away:
         return away
-    if a.lead is not None:
-        return redirect(url_for(".report", token=a.token), 303)
     d = _diagnosis(a)
     return render_template("survey/results.html", a=a, d=d, chart=charts.radar(d), form=_lead_form(a),
                            consent_text=consent_text())
@@ -223,11 +229,9 @@ def results(token):
 @bp.post("/results/<token>/lead")
 @limiter.limit(_submit_limit)
 def lead(token):
-    a, away = _submitted(token)
+    a, away = _awaiting_lead(token)
     if away:
         return away
-    if a.lead is not None:
-        return redirect(url_for(".report", token=a.token), 303)
     form = _lead_form(a)
     d = _diagnosis(a)
     if form.is_bot:
