@@ -81,6 +81,11 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
+def _draft_answers(a: Assessment, qn: Questionnaire) -> dict:
+    """The draft's answers to questions the bank still has (it may have moved on since)."""
+    return {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}
+
+
 def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True,
            locales: tuple[str, ...] = ()) -> Assessment:
     """Evaluate the draft in the assessment's locale (and `locales`) and keep the Diagnoses.
@@ -91,7 +96,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     if a.submitted:
         return a
     qn = qn or default_questionnaire()
-    answers = {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}  # the bank may have moved on
+    answers = _draft_answers(a, qn)
     diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in dict.fromkeys((a.locale, *locales))}
     store_diagnoses(session, a, diagnoses)
     funnel.record(session, "submitted", a)
@@ -110,7 +115,7 @@ def diagnosis_for(session: Session, a: Assessment, locale: str, qn: Questionnair
     if kept is not None or locale not in LOCALES or not a.submitted:
         return a.diagnosis_dict(locale)
     qn = qn or default_questionnaire()
-    answers = {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}
+    answers = _draft_answers(a, qn)
     try:
         made = evaluate(answers, locale, questionnaire=qn).to_dict()
     except AnswerError:
