@@ -18,6 +18,11 @@ def current() -> Assessment | None:
     return flow.find(db.session, cookie_token())
 
 
+def current_view() -> flow.DraftView | None:
+    """current(), read-only: for pages that show the draft and change nothing."""
+    return flow.find_draft(db.session, cookie_token())
+
+
 def remember(response, a: Assessment):
     cfg = current_app.config
     response.set_cookie(cfg["DRAFT_COOKIE"], a.token, max_age=MAX_AGE, httponly=True,

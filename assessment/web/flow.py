@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
@@ -38,12 +39,31 @@ def pages(qn: Questionnaire | None = None) -> list[Page]:
 # about as much as running it.
 _ASSESSMENT_BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
 _LINK_BY_TOKEN = select(ReportLink).where(ReportLink.token == bindparam("token"))
+# What a question page shows of a draft: no ORM object, no diagnoses (tens of kB once submitted).
+_DRAFT_BY_TOKEN = select(Assessment.token, Assessment.draft, Assessment.diagnoses.is_not(None)).where(
+    Assessment.token == bindparam("token"))
+
+
+class DraftView(NamedTuple):
+    """A read-only look at an assessment: enough to show a question page."""
+
+    token: str
+    draft: dict
+    submitted: bool
 
 
 def find(session: Session, token: str | None) -> Assessment | None:
     if not looks_like_token(token):
         return None
     return session.scalar(_ASSESSMENT_BY_TOKEN, {"token": token})
+
+
+def find_draft(session: Session, token: str | None) -> DraftView | None:
+    """find() for pages that only read the draft: a plain row, without the ORM's identity map."""
+    if not looks_like_token(token):
+        return None
+    row = session.connection().execute(_DRAFT_BY_TOKEN, {"token": token}).first()
+    return None if row is None else DraftView(row[0], row[1] or {}, bool(row[2]))
 
 
 def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",

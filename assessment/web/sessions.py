@@ -21,7 +21,9 @@ from itsdangerous import BadSignature
 MAX_ENTRIES = 4096
 
 
-class _Bounded:
+class Bounded:
+    """A dict that forgets its oldest entry beyond `size`: per-process memo of request-independent work."""
+
     def __init__(self, size: int = MAX_ENTRIES):
         self.size = size
         self.data: dict = {}
@@ -41,7 +43,7 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, verifying each distinct cookie value once per process."""
 
     def __init__(self):
-        self._verified = _Bounded()
+        self._verified = Bounded()
 
     def open_session(self, app: Flask, request) -> SecureCookieSession | None:
         val = request.cookies.get(self.get_cookie_name(app))
@@ -64,7 +66,7 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     app.session_interface = CachedCookieSessionInterface()
-    signed = _Bounded()
+    signed = Bounded()
     field = app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if app.config.get("WTF_CSRF_TIME_LIMIT") is not None:
         return  # a signed token's age matters: sign afresh on every request

@@ -177,3 +177,31 @@ def test_cached_session_and_csrf_work_keep_every_check(csrf_app):
     client.set_cookie(csrf_app.config["SESSION_COOKIE_NAME"], cookie)
     csrf_app.permanent_session_lifetime = timedelta(seconds=-1)
     assert client.post("/start", data={"csrf_token": first}).status_code == 400
+
+
+def test_cached_question_page_carries_each_respondents_own_csrf_token_and_resume_link(csrf_app):
+    """A question page is rendered once per page, locale and answers; the per-respondent parts are filled
+    in on every request and never leak to another respondent."""
+    from flask import template_rendered
+
+    rendered = []
+
+    def record(_app, template, context, **kw):
+        rendered.append(template.name)
+
+    template_rendered.connect(record, csrf_app)
+    seen = []
+    for _ in range(2):
+        client = csrf_app.test_client()
+        client.post("/start", data={"csrf_token": csrf_token(client.get("/").data.decode())})
+        draft = client.get_cookie("cmo_draft").value
+        rendered.clear()
+        html = client.get("/q/1").data.decode()
+        token = csrf_token(html)
+        assert f'value="http://localhost/resume/{draft}"' in html and "slot-" not in html
+        form = dict(page_form_data(pages()[0], make_answers(1)), csrf_token=token)
+        assert client.post("/q/1", data=form).status_code == 303  # the token on the page is this session's
+        seen.append((token, draft, rendered.copy()))
+    (token1, draft1, rendered1), (token2, draft2, rendered2) = seen
+    assert token1 != token2 and draft1 != draft2
+    assert "survey/page.html" in rendered1 and "survey/page.html" not in rendered2  # the second came from the cache

@@ -328,13 +328,20 @@ def test_draft_answer_from_an_older_question_bank_is_asked_again(app, client):
     for page in PAGES[:-1]:
         client.post(f"/q/{page.number}", data=page_form_data(page, answer_all_but_last))
     q = PAGES[0].questions[0]
-    with app.app_context():  # as if the option had been renamed in the bank after this answer was saved
-        a = db.session.scalar(select(Assessment).where(Assessment.token == token))
-        a.draft = {**a.draft, q.id: "renamed_since"}
-        db.session.commit()
+
+    def set_draft(**changes):
+        with app.app_context():
+            a = db.session.scalar(select(Assessment).where(Assessment.token == token))
+            a.draft = {k: v for k, v in {**a.draft, **changes}.items() if v is not None}
+            db.session.commit()
+
+    set_draft(**{q.id: None})
+    assert "もう一度回答してください" not in client.get("/q/1").data.decode()  # page 1 as it will be: now cached
+    set_draft(**{q.id: "renamed_since"})  # as if the option had been renamed in the bank after this answer was saved
     resp = client.post(f"/q/{len(PAGES)}", data=page_form_data(PAGES[-1], answer_all_but_last))
     assert resp.status_code == 303 and resp.location.endswith("/q/1")
-    assert "もう一度回答してください" in client.get("/q/1").data.decode()
+    assert "もう一度回答してください" in client.get("/q/1").data.decode()  # the message beats the cached page
+    assert "もう一度回答してください" not in client.get("/q/1").data.decode()  # shown once
     a = assessment(app, token)
     assert q.id not in a.draft and not a.submitted
 

@@ -1,14 +1,15 @@
 """Views of the public funnel. Each view reads or writes through flow.py; templates in templates/survey/."""
 from __future__ import annotations
 
-import threading
+import secrets
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect, render_template, request,
-                   session, url_for)
+from flask import (Blueprint, abort, current_app, flash, get_flashed_messages, make_response, redirect,
+                   render_template, request, session, url_for)
 from flask_babel import get_locale, gettext as _
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 
 from ... import AnswerError
 from ...diagnosis import Diagnosis
@@ -17,6 +18,7 @@ from ...store import db
 from ...text import LOCALES
 from .. import charts, drafts, flow, funnel
 from ..extensions import LANG_COOKIE, limiter
+from ..sessions import Bounded
 from .forms import LeadForm, page_form_class
 
 bp = Blueprint("survey", __name__)
@@ -67,8 +69,8 @@ def start():
     return drafts.remember(redirect(url_for(".page", number=1), 303), a)
 
 
-def _draft_or_home():
-    a = drafts.current()
+def _draft_or_home(find=drafts.current):
+    a = find()
     if a is None:
         if drafts.cookie_token():
             flash(_("We could not find saved answers for this browser. Please start the assessment again."),
@@ -77,25 +79,36 @@ def _draft_or_home():
     return a, None
 
 
-@bp.route("/q/<int:number>", methods=["GET", "POST"])
-@limiter.limit("240 per minute", methods=["POST"])
-@limiter.limit(_submit_limit, methods=["POST"], exempt_when=lambda: not _is_last_page())
-def page(number: int):
+def _open_page(number: int, find=drafts.current):
+    """(page, draft, None) for a respondent who may see page `number`, else (None, None, a redirect)."""
     all_pages = flow.pages()
     if not 1 <= number <= len(all_pages):
         abort(404)
-    a, away = _draft_or_home()
+    a, away = _draft_or_home(find)
+    if away:
+        return None, None, away
+    if a.submitted:
+        return None, None, redirect(url_for(".results", token=a.token), 303)
+    return all_pages[number - 1], a, None
+
+
+@bp.get("/q/<int:number>")
+def page(number: int):
+    # Its own view, apart from the POST: no rate-limit bookkeeping, and a read of the three
+    # columns the page shows instead of the whole assessment.
+    pg, a, away = _open_page(number, drafts.current_view)
+    return away or _render_page(pg, a, len(flow.pages()))
+
+
+@bp.post("/q/<int:number>")
+@limiter.limit("240 per minute")
+@limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page())
+def save_page(number: int):
+    pg, a, away = _open_page(number)
     if away:
         return away
-    if a.submitted:
-        return redirect(url_for(".results", token=a.token), 303)
+    all_pages = flow.pages()
     locale = _locale()
-    pg = all_pages[number - 1]
-    if request.method == "GET":
-        form = page_form_class(number, locale)(formdata=None, data={q.id: a.draft.get(q.id) for q in pg.questions},
-                                               page_marker=pg.section)
-        return _render_page(form, pg, a, len(all_pages))
-
     back = request.form.get("nav") == "back"
     form = page_form_class(number, locale, strict=not back)()
     if request.form.get("page_marker") != pg.section:
@@ -104,7 +117,7 @@ def page(number: int):
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
         flow.save_page(db.session, a, good)
-        return _render_page(form, pg, a, len(all_pages)), 422
+        return _render_page(pg, a, len(all_pages), form), 422
     flow.save_page(db.session, a, form.answers(), None if back else pg)
     if back:
         return redirect(url_for(".page", number=max(1, number - 1)), 303)
@@ -130,38 +143,66 @@ def _finish(a):
     return redirect(url_for(".results", token=a.token), 303)
 
 
-def _questions_html(form, pg, questions) -> Markup:
-    """The page's fieldsets. Without errors they depend only on page, locale and the page's answers,
-    so they are rendered once per combination: the question page is the hottest page of the site."""
-    if any(form[q.id].errors for q in pg.questions):
-        return Markup(render_template("survey/_questions.html", form=form, questions=questions))
-    key = (pg.number, _locale(), tuple(_hashable(form[q.id].data) for q in pg.questions))
-    html = _fragments.get(key)
+# Placeholders for the per-request parts of a cached question page; random per process, so no
+# label or answer can contain one.
+_SLOT = secrets.token_hex(8)
+CSRF_SLOT = Markup(f"slot-{_SLOT}-csrf")
+RESUME_SLOT = Markup(f"slot-{_SLOT}-resume")
+CSRF_INPUT = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
+
+
+def _render_page(pg, a, total, form=None) -> str:
+    """The question page: the hottest page of the site.
+
+    Without errors (a GET) and without flashed messages it depends only on the key below, so each
+    process renders it once per key with placeholders for the two per-request values, the session's
+    CSRF token and the draft's resume link, and fills those in on every request.
+    """
+    locale = _locale()
+    cache = key = None
+    if form is None and not get_flashed_messages() and not _reloading():
+        try:
+            key = (pg.number, locale, session.get("embed", False), request.host_url, request.full_path,
+                   tuple(_hashable(a.draft.get(q.id)) for q in pg.questions))
+            hash(key)
+        except TypeError:  # a draft value that cannot be a key (never saved by this site): no cache
+            key = None
+        else:
+            cache = current_app.extensions.get("question_pages")
+            if cache is None:
+                cache = current_app.extensions["question_pages"] = Bounded(512)
+    html = cache.get(key) if cache is not None else None
     if html is None:
-        html = Markup(render_template("survey/_questions.html", form=form, questions=questions))
-        with _fragments_lock:
-            if len(_fragments) >= 512:
-                _fragments.pop(next(iter(_fragments)))
-            _fragments[key] = html
-    return html
+        if form is None:
+            form = page_form_class(pg.number, locale)(formdata=None, page_marker=pg.section,
+                                                      data={q.id: a.draft.get(q.id) for q in pg.questions})
+        html = _render_page_template(form, pg, total, locale)
+        if cache is not None:
+            cache.put(key, html)
+    csrf = CSRF_INPUT % generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else ""
+    resume = escape(url_for(".resume", token=a.token, _external=True))
+    return html.replace(CSRF_SLOT, csrf).replace(RESUME_SLOT, resume)
+
+
+def _render_page_template(form, pg, total, locale) -> str:
+    qn = default_questionnaire()
+    if pg.section == flow.PROFILE:
+        title = _("About your company")
+        intro = _("A few facts about your company. They are not scored; they tailor the report.")
+    else:
+        title, intro = qn.area(pg.section).name[locale], qn.area(pg.section).description[locale]
+    questions = {q.id: q for q in pg.questions}
+    return render_template("survey/page.html", form=form, page=pg, total=total, title=title, intro=intro,
+                           questions=questions, csrf_field=CSRF_SLOT, resume_url=RESUME_SLOT)
+
+
+def _reloading() -> bool:
+    """Under debug the templates reload on change: render every page afresh."""
+    return current_app.debug or bool(current_app.config.get("TEMPLATES_AUTO_RELOAD"))
 
 
 def _hashable(value):
     return tuple(value) if isinstance(value, list) else value
-
-
-_fragments: dict = {}
-_fragments_lock = threading.Lock()
-
-
-def _render_page(form, pg, a, total):
-    qn = default_questionnaire()
-    title = qn.area(pg.section).name[_locale()] if pg.section != flow.PROFILE else _("About your company")
-    intro = qn.area(pg.section).description[_locale()] if pg.section != flow.PROFILE else _(
-        "A few facts about your company. They are not scored; they tailor the report.")
-    questions = {q.id: q for q in pg.questions}
-    return render_template("survey/page.html", form=form, page=pg, total=total, title=title, intro=intro,
-                           assessment=a, question_html=_questions_html(form, pg, questions))
 
 
 @bp.get("/resume/<token>")
