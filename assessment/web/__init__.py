@@ -18,7 +18,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from ..store import db
     from . import config, errors, health, security, sessions
     from .api import bp as api_bp
-    from .extensions import babel, csrf, limiter, select_locale
+    from .extensions import babel, csrf, limiter, select_babel_locale
     from .survey import bp as survey_bp
 
     app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR),
@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=select_babel_locale,
                    default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
     security.init_app(app)
     sessions.init_app(app)

@@ -1,4 +1,5 @@
 """Flask extensions, made here and bound to an app in create_app()."""
+from babel import Locale
 from flask import request
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -16,6 +17,14 @@ def select_locale() -> str:
     if chosen in LOCALES:
         return chosen
     return request.accept_languages.best_match(LOCALES, default=DEFAULT_LOCALE)
+
+
+# Parsed once: Flask-Babel parses the selector's string again on every request otherwise.
+_PARSED = {code: Locale.parse(code) for code in LOCALES}
+
+
+def select_babel_locale() -> Locale:
+    return _PARSED[select_locale()]
 
 
 csrf = CSRFProtect()
