@@ -43,8 +43,8 @@ class SQLiteWriteLock:
     SQLite lets one writer in at a time; the others retry after sleeps that grow to 100 ms, so
     under load a short INSERT waits hundreds of milliseconds (submission p99 > 700 ms at 32
     clients). A thread lock within the process plus flock(2) across gunicorn's workers hands the
-    write lock over the moment it is released. Taken at a session's first flush, released when its
-    transaction ends, so reads never wait.
+    write lock over the moment it is released. Taken at a session's first flush or write statement,
+    released when its transaction ends, so reads never wait.
     """
 
     def __init__(self, database: str):
@@ -78,11 +78,19 @@ class SQLiteWriteLock:
 
 
 def _serialise_writes(factory: sessionmaker, lock: SQLiteWriteLock) -> None:
-    @event.listens_for(factory, "before_flush")
-    def _take(session, _ctx, _instances):
+    def take(session):
         if not session.info.get("write_lock"):
             lock.acquire()
             session.info["write_lock"] = True
+
+    @event.listens_for(factory, "before_flush")
+    def _take(session, _ctx, _instances):
+        take(session)
+
+    @event.listens_for(factory, "do_orm_execute")
+    def _take_for_statement(state):  # INSERT/UPDATE/DELETE statements run through the session, not a flush
+        if state.is_insert or state.is_update or state.is_delete:
+            take(state.session)
 
     @event.listens_for(factory, "after_transaction_end")
     def _give_back(session, transaction):

@@ -5,16 +5,16 @@ Routes and the API call these; they never touch the pipeline or the tables direc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from .. import AnswerError, evaluate
 from ..questionnaire import Question, Questionnaire, default_questionnaire
-from ..store.models import Assessment, Company, Lead, ReportLink, utcnow
-from ..store.tokens import looks_like_token
+from ..store.models import Assessment, Company, FunnelEvent, Lead, ReportLink, utcnow
+from ..store.tokens import looks_like_token, new_token
 from ..text import LOCALES
 from . import funnel
 
@@ -66,18 +66,15 @@ def find_draft(session: Session, token: str | None) -> DraftView | None:
     return None if row is None else DraftView(row[0], row[1] or {}, bool(row[2]))
 
 
-def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",
-          commit: bool = True) -> Assessment:
+def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
     a = Assessment(kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft={}, **utm)
     session.add(a)
     funnel.record(session, "started", a)
-    if commit:
-        session.commit()
+    session.commit()
     return a
 
 
-def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None, *,
-              commit: bool = True) -> None:
+def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None) -> None:
     """Merge one page's answers into the draft; a blank answer removes an earlier one."""
     draft = dict(a.draft or {})
     for qid, value in answers.items():
@@ -88,8 +85,46 @@ def save_page(session: Session, a: Assessment, answers: dict, page: Page | None 
     a.draft = draft  # a new dict: the JSON column sees the change
     if page is not None:
         funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
-    if commit:
-        session.commit()
+    session.commit()
+
+
+class Submission(NamedTuple):
+    """A stored, evaluated assessment as submit_answers() leaves it: what the API answers with."""
+
+    token: str
+    diagnosis: dict
+    link_token: str
+    link_expires_at: datetime | None
+
+
+def submit_answers(session: Session, answers: dict, *, locale: str, utm: dict, referrer: str | None,
+                   link_days: int, kind: str = "self", qn: Questionnaire | None = None) -> Submission:
+    """start + save_page + submit + report_link in one go, for answers that arrive all at once (the API).
+
+    The same rows as the four steps, written as three INSERTs without the ORM's unit of work, after
+    the evaluation: the SQLite write lock is held for the writes alone (a millisecond less of CPU
+    per submission, and the lock's queue moves faster).
+    """
+    qn = qn or default_questionnaire()
+    draft = {qid: v for qid, v in answers.items() if v is not None and v != ""}  # as save_page keeps them
+    diagnosis = evaluate({qid: v for qid, v in draft.items() if qid in qn.by_id}, locale,
+                         questionnaire=qn).to_dict()
+    now = utcnow()
+    utm = {k: utm.get(k) for k in funnel.UTM_KEYS}
+    token, link_token = new_token(), new_token()
+    expires = now + timedelta(days=link_days) if link_days > 0 else None
+    row = dict(token=token, kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft=draft,
+               diagnoses={locale: diagnosis}, questionnaire_version=diagnosis["questionnaire_version"],
+               ruleset_version=diagnosis["ruleset_version"], overall=diagnosis["overall"],
+               level=(diagnosis.get("level") or {}).get("number"), created_at=now, updated_at=now,
+               submitted_at=now, **utm)
+    assessment_id = session.execute(insert(Assessment.__table__), row).inserted_primary_key[0]
+    events = [dict(type=t, assessment_id=assessment_id, created_at=now, **utm) for t in ("started", "submitted")]
+    session.execute(insert(FunnelEvent.__table__), events)
+    session.execute(insert(ReportLink.__table__),
+                    dict(token=link_token, assessment_id=assessment_id, created_at=now, expires_at=expires))
+    session.commit()
+    return Submission(token, diagnosis, link_token, expires)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -106,9 +141,8 @@ def _draft_answers(a: Assessment, qn: Questionnaire) -> dict:
     return {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}
 
 
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True,
-           locales: tuple[str, ...] = ()) -> Assessment:
-    """Evaluate the draft in the assessment's locale (and `locales`) and keep the Diagnoses.
+def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> Assessment:
+    """Evaluate the draft in the assessment's locale and keep the Diagnosis.
 
     A second submit changes nothing. Another locale is made on first view (diagnosis_for): most
     respondents never switch language, so evaluating both at once doubled the submission's work.
@@ -117,11 +151,9 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
         return a
     qn = qn or default_questionnaire()
     answers = _draft_answers(a, qn)
-    diagnoses = {loc: evaluate(answers, loc, questionnaire=qn).to_dict() for loc in dict.fromkeys((a.locale, *locales))}
-    store_diagnoses(session, a, diagnoses)
+    store_diagnoses(session, a, {a.locale: evaluate(answers, a.locale, questionnaire=qn).to_dict()})
     funnel.record(session, "submitted", a)
-    if commit:
-        session.commit()
+    session.commit()
     return a
 
 
@@ -175,7 +207,7 @@ def capture_lead(session: Session, a: Assessment, *, name: str, company: str, em
     return lead
 
 
-def report_link(session: Session, a: Assessment, days: int, *, commit: bool = True) -> ReportLink:
+def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
     """The live link for this assessment, or a new one: links expire, tokens are never reused."""
     now = utcnow()
     for link in a.report_links:
@@ -183,8 +215,7 @@ def report_link(session: Session, a: Assessment, days: int, *, commit: bool = Tr
             return link
     link = ReportLink(assessment=a, expires_at=now + timedelta(days=days) if days > 0 else None)
     session.add(link)
-    if commit:
-        session.commit()
+    session.commit()
     return link
 
 

@@ -34,6 +34,28 @@ def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app
         assert set(a.diagnoses) == {"en"}  # an API client names its locale; one evaluation, not two
 
 
+def test_api_submission_stores_what_the_funnel_stores(app, client):
+    """One INSERT per row instead of the funnel's steps: the same draft, versions, events and live report link."""
+    from assessment.store import FunnelEvent, ReportLink
+
+    answers = make_answers(1, pf_role="")  # a blank answer is left out of the draft, as a page save does
+    resp = client.post("/api/v1/assessments", json={"answers": answers, "locale": "ja"},
+                       headers={"Referer": "https://partner.example.jp/"})
+    body = resp.get_json()
+    with app.app_context():
+        a = db.session.scalar(select(Assessment))
+        assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.token}"
+        assert a.draft == {k: v for k, v in answers.items() if v != ""}
+        assert (a.kind, a.locale, a.referrer, a.overall, a.level) == (
+            "self", "ja", "https://partner.example.jp/", body["overall"], body["level"]["number"])
+        assert a.submitted and a.submitted_at is not None
+        assert (a.questionnaire_version, a.ruleset_version) == (body["questionnaire_version"], body["ruleset_version"])
+        assert sorted(e.type for e in db.session.scalars(select(FunnelEvent))) == ["started", "submitted"]
+        link = db.session.scalar(select(ReportLink))
+        assert link.assessment_id == a.id and body["report_url"].endswith(f"/pdf/{link.token}")
+        assert not link.expired() and body["report_expires_at"]
+
+
 def test_partial_answers_are_evaluated_and_listed_as_unanswered(client):
     body = client.post("/api/v1/assessments", json={"answers": {"al_goal_agreement": "verbal_only"}}).get_json()
     assert "gl_reported_metrics" in body["unanswered"]

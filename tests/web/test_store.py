@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 from pypdf import PdfReader
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, insert, inspect, select
 
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink, db
 from assessment.store.migrate import current
@@ -117,6 +117,10 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         s.add(Assessment(kind="self", locale="ja", draft={}))
         s.flush()
         s.close()
+        assert free()
+        s.execute(insert(Assessment.__table__), {"token": "x" * 32, "kind": "self", "locale": "ja", "draft": {}})
+        assert not free()  # a write statement through the session, without a flush, takes it too
+        s.rollback()
         assert free()
 
     def write():

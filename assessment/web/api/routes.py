@@ -49,14 +49,10 @@ def create_assessment():
             422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
             errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
                     for qid, msg in exc.problems.items()])
-    # One transaction: a write lock taken once per submission, not four times.
-    a = flow.start(db.session, locale=locale, utm=utm, referrer=request.referrer, kind="self", commit=False)
-    flow.save_page(db.session, a, answers, commit=False)
-    flow.submit(db.session, a, commit=False, locales=(locale,))  # the locale asked for, evaluated once
-    link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"], commit=False)
-    db.session.commit()
-    body = dict(a.diagnosis_dict(locale))
-    body["report_url"] = url_for("survey.pdf", token=link.token, _external=True)
-    body["results_url"] = url_for("survey.results", token=a.token, _external=True)
-    body["report_expires_at"] = link.expires_at.isoformat() if link.expires_at else None
+    done = flow.submit_answers(db.session, answers, locale=locale, utm=utm, referrer=request.referrer,
+                               link_days=current_app.config["REPORT_LINK_DAYS"])
+    body = dict(done.diagnosis)
+    body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
+    body["results_url"] = url_for("survey.results", token=done.token, _external=True)
+    body["report_expires_at"] = done.link_expires_at.isoformat() if done.link_expires_at else None
     return body, 201, {"Location": body["results_url"]}
