@@ -26,6 +26,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.BASE)
     app.config.update(config.from_env() if test_config is None else {**config.from_env({}), **test_config})
     config.check(app.config)
+    # Japanese as UTF-8, not \u escapes (a submission's answer is 40% smaller), in the order built;
+    # Flask 3 ignores the JSON_AS_ASCII setting.
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
     if not app.config["DATABASE_URL"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["DATABASE_URL"] = f"sqlite:///{Path(app.instance_path) / 'assessment.db'}"

@@ -50,7 +50,6 @@ BASE = {
     "WTF_CSRF_TIME_LIMIT": None,  # a respondent may pause for hours; the token lives with the session
     "BABEL_DEFAULT_LOCALE": "ja",
     "DRAFT_COOKIE": "cmo_draft",
-    "JSON_AS_ASCII": False,
 }
 
 
