@@ -18,7 +18,7 @@ from ..diagnosis import Diagnosis
 from ..paths import TEMPLATES_DIR
 from . import view
 from .branding import Branding
-from .fonts import check_fonts, font_config
+from .fonts import check_fonts, face_css, face_files, font_config
 from .i18n import environment, translations
 
 __all__ = ["Branding", "render_html", "render_pdf", "check_fonts", "STYLESHEET"]
@@ -89,13 +89,16 @@ def render_html(diagnosis: Diagnosis, *, locale: str | None = None, branding: Br
 
 
 @lru_cache(maxsize=1)
-def _stylesheet():
-    """Parsed once per process: the stylesheet does not depend on the report."""
+def _stylesheets() -> tuple:
+    """Parsed once per process: the stylesheet does not depend on the report, and parsing
+    @font-face registers the report's font files with the FontConfiguration."""
     from weasyprint import CSS
 
     from .fetcher import ProjectFetcher
 
-    return CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=ProjectFetcher())
+    fetcher = ProjectFetcher(extra_files=tuple((face_files() or {}).values()))
+    return (CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher),
+            CSS(string=face_css(), font_config=font_config(), url_fetcher=fetcher))
 
 
 def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Branding | None = None,
@@ -114,4 +117,4 @@ def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Bra
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)
     with _RENDER_LOCK:
         doc = HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/", url_fetcher=fetcher)
-        return doc.write_pdf(stylesheets=[_stylesheet()], font_config=font_config())
+        return doc.write_pdf(stylesheets=list(_stylesheets()), font_config=font_config())

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
 
 import pytest
 from pypdf import PdfReader
 
-from assessment.report import fonts
+from assessment.report import Branding, fonts, render_pdf
 
-from .conftest import pdf
+from .conftest import DATE, diagnosis, pdf
 
 
 def embedded_fonts(data: bytes) -> set[str]:
@@ -20,9 +21,50 @@ def embedded_fonts(data: bytes) -> set[str]:
 
 
 @pytest.mark.parametrize("locale", ["ja", "en"])
-def test_only_noto_sans_cjk_regular_and_bold_are_embedded(locale):
+def test_only_our_cut_of_noto_sans_cjk_regular_and_bold_is_embedded(locale):
     names = embedded_fonts(pdf("campaign_machine", locale))
-    assert names == {"Noto-Sans-CJK-JP", "Noto-Sans-CJK-JP-Bold"}
+    assert names == {"Noto-Sans-CJK-JP-Report", "Noto-Sans-CJK-JP-Report-Bold"}
+
+
+def test_the_cut_holds_the_jis_repertoire_and_is_a_real_noto_face():
+    from fontTools.ttLib import TTFont
+
+    files = fonts.face_files()
+    assert files is not None and set(files) == {"normal", "bold"}
+    for path in files.values():
+        with TTFont(path, lazy=True) as font:
+            cmap = font.getBestCmap()
+            assert "Noto Sans CJK JP" in font["name"].getDebugName(1)
+            # kana, JIS level 1 and level 2 kanji, cp932 extensions, full-width forms, Latin
+            assert all(ord(c) in cmap for c in "あアー経営濱髙﨑ＡＢＣ①Aé—")
+            assert font["maxp"].numGlyphs < 20000  # the point of the cut: the full face has 65,535
+
+
+def test_a_character_outside_the_cut_falls_back_to_the_full_font_not_to_tofu():
+    company = "𠮷野家"  # U+20BB7 is not in JIS X 0208
+    assert 0x20BB7 not in fonts.repertoire()
+    data = render_pdf(diagnosis("mature", "ja"), company=company, date=DATE, branding=Branding())
+    assert "Noto-Sans-CJK-JP-Bold" in embedded_fonts(data) or "Noto-Sans-CJK-JP" in embedded_fonts(data)
+    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=data,
+                                capture_output=True, check=True).stdout.decode()
+    assert company in first_page
+
+
+def test_without_the_cut_the_report_uses_the_system_font_and_says_so(monkeypatch, tmp_path, caplog):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")  # the cache folder cannot be made below a file
+    monkeypatch.setenv("CMO_CACHE_DIR", str(blocker))
+    fonts.face_files.cache_clear()
+    fonts.check_fonts.cache_clear()
+    try:
+        assert fonts.face_files() is None
+        assert "cannot make the report's cut" in caplog.text
+        assert any("cut of 'Noto Sans CJK JP'" in p for p in fonts.check_fonts())
+        assert f"font-family: {fonts.FONT_STACK}" in fonts.face_css()
+        assert "@font-face" not in fonts.face_css()
+    finally:
+        fonts.face_files.cache_clear()
+        fonts.check_fonts.cache_clear()
 
 
 def test_harfbuzz_subsetting_is_active_on_this_machine():
