@@ -25,35 +25,49 @@ class AnswerError(ValueError):
 class Answers:
     """Validated answers: values as given, checklists as sorted-by-bank tuples."""
 
-    values: Mapping[str, str | tuple[str, ...]]
+    values: Mapping[str, str | tuple[str, ...]]  # in bank order
     unanswered: tuple[str, ...]  # scored questions with no answer, in bank order
+    items: Mapping[str, int]  # item score 0..3 of each answered scored question, in bank order
 
     def get(self, qid: str):
         return self.values.get(qid)
 
 
 def validate_answers(raw: Mapping, questionnaire: Questionnaire) -> Answers:
+    """Check every answer and read its item score on the way (scoring needs nothing more)."""
     if not isinstance(raw, Mapping):
         raise AnswerError({"(answers)": f"expected a mapping of question id to answer, got {type(raw).__name__}"})
+    single = questionnaire.single_answers
     problems: dict[str, str] = {}
     values: dict[str, str | tuple[str, ...]] = {}
+    items: dict[str, int | None] = {}
     for qid, answer in raw.items():
+        if isinstance(answer, str) and (qid, answer) in single:
+            values[qid] = answer  # an offered option of a one-option question: nothing more to check
+            items[qid] = single[qid, answer]
+            continue
         q = questionnaire.by_id.get(qid) if isinstance(qid, str) else None
         if q is None:
             problems[str(qid)] = "unknown question id"
             continue
         if answer is None or answer == "":
             continue  # explicitly left blank: reported as unanswered
-        problem = QUESTION_TYPES[q.type].check(q, answer)
-        if problem:
-            problems[qid] = problem
-        elif isinstance(answer, str):
-            values[qid] = answer
+        kind = QUESTION_TYPES[q.type]
+        value = kind.read(q, answer)
+        if value is None:
+            problems[qid] = kind.check(q, answer)
         else:
-            order = [o.value for o in q.options]
-            values[qid] = tuple(sorted(answer, key=order.index))
+            values[qid] = value
+            items[qid] = kind.item_score(q, value)
     if problems:
         raise AnswerError(problems)
-    unanswered = tuple(q.id for q in questionnaire.scored_questions if q.id not in values)
-    ordered = {q.id: values[q.id] for q in questionnaire.questions if q.id in values}
-    return Answers(values=MappingProxyType(ordered), unanswered=unanswered)
+    order = sorted(values, key=questionnaire.position.__getitem__)
+    if list(values) != order:  # forms and files usually list answers in bank order already
+        values = {qid: values[qid] for qid in order}
+        items = {qid: items[qid] for qid in order}
+    scored = {qid: s for qid, s in items.items() if s is not None}
+    if len(scored) == len(questionnaire.scored_questions):
+        unanswered: tuple[str, ...] = ()
+    else:
+        unanswered = tuple(q.id for q in questionnaire.scored_questions if q.id not in values)
+    return Answers(values=MappingProxyType(values), unanswered=unanswered, items=MappingProxyType(scored))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -56,6 +57,19 @@ class Question:
 
     def option(self, value: str) -> Option | None:
         return self._by_value.get(value)
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        return {o.value: i for i, o in enumerate(self.options)}
+
+    def sorted_values(self, values) -> tuple[str, ...]:
+        """Offered option values in the order the question lists them (KeyError if one is not offered)."""
+        return tuple(sorted(values, key=self._rank.__getitem__))
+
+    @cached_property
+    def counting(self) -> frozenset[str]:
+        """Checklist: the option values that count toward the score."""
+        return frozenset(o.value for o in self.options if o.counts)
 
 
 @dataclass(frozen=True)
@@ -106,11 +120,28 @@ class Questionnaire:
 
     @cached_property
     def position(self) -> dict[str, int]:
-        """Question id -> index in bank order (for sorting evidence)."""
+        """Question id -> index in bank order (for sorting answers and evidence)."""
         return {q.id: i for i, q in enumerate(self.questions)}
 
+    @cached_property
+    def single_answers(self) -> dict[tuple[str, str], int | None]:
+        """(question id, option value) -> item score, for questions answered with one option.
+
+        Every valid single answer is a key, so checking and scoring one is a
+        single lookup; the question types stay the authority on the score.
+        """
+        return {
+            (q.id, o.value): QUESTION_TYPES[q.type].item_score(q, o.value)
+            for q in self.questions if not QUESTION_TYPES[q.type].multiple for o in q.options
+        }
+
+    @cached_property
+    def _level_mins(self) -> tuple[float, ...]:
+        return tuple(lv.min for lv in self.levels)
+
     def level_for(self, score: float) -> Level:
-        return [lv for lv in self.levels if score >= lv.min][-1]
+        # levels rise strictly by min and the first starts at 0 (checked on load)
+        return self.levels[bisect_right(self._level_mins, score) - 1]
 
 
 # ---------------------------------------------------------------- question types
@@ -120,6 +151,7 @@ class ChoiceType:
     """One of four behaviourally anchored options scored 0..3 (+ don't know)."""
 
     scored = True
+    multiple = False  # answered with one option value
     keys = {"options"}
 
     def read_options(self, q: Mapping, path: Path, owner: str, problems: list[str]) -> tuple[Option, ...]:
@@ -141,6 +173,10 @@ class ChoiceType:
         if any(o.dont_know for o in opts) and not q.get("factual"):
             problems.append(f"{where(path, q)}: {owner}: a dont_know option is allowed only on factual questions")
         return tuple(opts)
+
+    def read(self, q: Question, raw) -> str | None:
+        """The answer as stored, or None when check() has a problem with it."""
+        return raw if isinstance(raw, str) and q.option(raw) is not None else None
 
     def check(self, q: Question, raw) -> str | None:
         if not isinstance(raw, str):
@@ -174,6 +210,7 @@ class ChecklistType:
     """Tick all that apply; scored by how many counting options are ticked."""
 
     scored = True
+    multiple = True  # answered with a list of option values
     keys = {"options", "thresholds"}
 
     def read_options(self, q, path, owner, problems):
@@ -195,6 +232,16 @@ class ChecklistType:
             )
         return tuple(opts)
 
+    def read(self, q: Question, raw) -> tuple[str, ...] | None:
+        """The ticked values in the question's order, or None when check() has a problem."""
+        if not isinstance(raw, (list, tuple)) or not all(isinstance(v, str) for v in raw):
+            return None
+        try:
+            ticked = q.sorted_values(raw)
+        except KeyError:  # not offered
+            return None
+        return ticked if len(set(ticked)) == len(ticked) else None
+
     def check(self, q: Question, raw) -> str | None:
         if not isinstance(raw, (list, tuple)) or not all(isinstance(v, str) for v in raw):
             return f"expected a list of option values, got {type(raw).__name__}"
@@ -209,8 +256,8 @@ class ChecklistType:
         return None
 
     def item_score(self, q: Question, answer) -> int:
-        n = sum(1 for v in answer if q.option(v).counts)
-        return sum(1 for t in q.thresholds if n >= t)
+        # answer holds each value once; thresholds rise strictly (checked on load)
+        return bisect_right(q.thresholds, len(q.counting.intersection(answer)))
 
 
 QUESTION_TYPES = {"choice": ChoiceType(), "checklist": ChecklistType(), "profile": ProfileType()}

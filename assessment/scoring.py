@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answers import Answers
-from .questionnaire import QUESTION_TYPES, Level, Questionnaire
+from .questionnaire import Level, Questionnaire
 
 
 @dataclass(frozen=True)
@@ -28,16 +28,12 @@ def _round(x: float) -> int:
 
 
 def score(answers: Answers, questionnaire: Questionnaire) -> Scores:
-    items: dict[str, int] = {}
+    # Item scores were read with the answers (validate_answers).
+    items = dict(answers.items)
     per_area: dict[str, list[int]] = {a.id: [] for a in questionnaire.areas}
-    values = answers.values
-    for q in questionnaire.scored_questions:
-        answer = values.get(q.id)
-        if answer is None:
-            continue
-        s = QUESTION_TYPES[q.type].item_score(q, answer)
-        items[q.id] = s
-        per_area[q.section].append(s)
+    by_id = questionnaire.by_id
+    for qid, s in items.items():
+        per_area[by_id[qid].section].append(s)
     exact = {aid: (sum(v) / len(v) / 3 * 100 if v else None) for aid, v in per_area.items()}
     areas = {aid: (None if x is None else _round(x)) for aid, x in exact.items()}
     present = [x for x in exact.values() if x is not None]

@@ -5,6 +5,7 @@ import pytest
 
 from assessment import AnswerError, evaluate
 from assessment.answers import validate_answers
+from assessment.questionnaire import QUESTION_TYPES
 from assessment.scoring import score
 
 
@@ -118,3 +119,42 @@ def test_no_answers_at_all_is_a_valid_empty_diagnosis():
 def test_unknown_locale_is_rejected(make_answers):
     with pytest.raises(ValueError, match="unknown locale 'fr'"):
         evaluate(make_answers(), locale="fr")
+
+
+@pytest.mark.parametrize(
+    "question, raw",
+    [
+        ("al_goal_agreement", "self_set"), ("al_goal_agreement", "always"), ("al_goal_agreement", ["self_set"]),
+        ("al_goal_agreement", 3), ("pf_company_size", "s100_299"), ("rc_frequency", "dont_know"),
+        ("kd_roadmap_fields", ["budget", "owner"]), ("kd_roadmap_fields", []), ("kd_roadmap_fields", "owner"),
+        ("kd_roadmap_fields", ["owner", "mascot"]), ("kd_roadmap_fields", ["owner", "owner"]),
+        ("kd_roadmap_fields", ["owner", 3]), ("kd_roadmap_fields", [["owner"]]), ("kd_roadmap_fields", ("owner",)),
+    ],
+)
+def test_a_question_type_reads_exactly_what_it_checks_as_valid(questionnaire, question, raw):
+    q = questionnaire.by_id[question]
+    kind = QUESTION_TYPES[q.type]
+    assert (kind.read(q, raw) is None) == (kind.check(q, raw) is not None)
+
+
+def test_single_answer_table_scores_like_the_question_types(questionnaire):
+    table = questionnaire.single_answers
+    expected = {
+        (q.id, o.value): QUESTION_TYPES[q.type].item_score(q, o.value)
+        for q in questionnaire.questions if q.type != "checklist" for o in q.options
+    }
+    assert table == expected
+
+
+def test_answers_are_kept_in_bank_order_whatever_order_they_come_in(questionnaire, make_answers):
+    answers = make_answers(1, kd_roadmap_fields=["budget", "owner"])
+    shuffled = dict(reversed(list(answers.items())))
+    a, b = validate_answers(answers, questionnaire), validate_answers(shuffled, questionnaire)
+    assert a == b and list(a.values) == list(b.values) == [q.id for q in questionnaire.questions]
+    assert list(b.items) == [q.id for q in questionnaire.scored_questions]
+    assert b.values["kd_roadmap_fields"] == ("owner", "budget")  # the question's order, not the ticking order
+
+
+def test_level_for_is_the_highest_level_whose_minimum_is_reached(questionnaire):
+    for s in [x / 2 for x in range(201)]:
+        assert questionnaire.level_for(s) == [lv for lv in questionnaire.levels if s >= lv.min][-1]
