@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -20,9 +21,14 @@ __all__ = ["db", "Store", "make_engine", "Assessment", "Base", "Company", "Funne
            "ReportLink"]
 
 
+def _json(value) -> str:
+    # UTF-8 text, not \u escapes: a stored Japanese diagnosis is 40% smaller, and so is each write.
+    return json.dumps(value, ensure_ascii=False)
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30})
+        engine = create_engine(url, connect_args={"timeout": 30}, json_serializer=_json)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(conn, _record):
@@ -34,7 +40,7 @@ def make_engine(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, json_serializer=_json)
 
 
 class SQLiteWriteLock:

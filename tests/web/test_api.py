@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from assessment.store import Assessment, db
 
@@ -54,6 +54,15 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
         link = db.session.scalar(select(ReportLink))
         assert link.assessment_id == a.id and body["report_url"].endswith(f"/pdf/{link.token}")
         assert not link.expired() and body["report_expires_at"]
+
+
+def test_japanese_is_sent_and_stored_as_utf8_not_escapes(app, client):
+    resp = client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja"})
+    level = resp.get_json()["level"]["name"]
+    assert level.encode() in resp.data and b"\\u" not in resp.data
+    with app.app_context():
+        stored = db.session.execute(text("SELECT CAST(diagnoses AS TEXT) FROM assessment")).scalar()
+    assert level in stored and "\\u" not in stored
 
 
 def test_partial_answers_are_evaluated_and_listed_as_unanswered(client):
