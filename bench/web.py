@@ -3,25 +3,26 @@
     .venv/bin/python bench/web.py [--duration 10] [--clients 32] [--pdfs 20] [--database-url URL]
 
 Starts gunicorn (-w 2 -k gthread --threads 4) on 127.0.0.1 with a fresh SQLite
-file (or DATABASE_URL), then measures from client processes on the same machine:
-  1. question page (GET /q/1 with a draft cookie): req/s and p50/p99 at --clients
-  2. submission (POST /api/v1/assessments: validate, evaluate ja+en, save): req/s, p50/p99
-  3. --pdfs concurrent PDF downloads: (a) leads' links, pre-rendered after the lead
-     form as in the real funnel; (b) fresh API report_urls, rendered on demand.
+file (or DATABASE_URL), then measures from the same machine:
+  1. question page (GET /q/1, each of --clients respondents with their own session and draft):
+     req/s and p50/p99 at --clients connections, driven by wrk
+  2. submission (POST /api/v1/assessments: validate, evaluate, save): req/s, p50/p99, by wrk
+  3. --pdfs concurrent PDF downloads: (a) leads' links, pre-rendered after the lead form as in
+     the real funnel; (b) fresh API report_urls, rendered on demand.
 Targets (issue #4): page >= 800 req/s; submission p99 <= 150 ms at 32 clients;
-PDFs all succeed with p99 <= 3 s. The client shares the 2 cores with the server, so the
-figures also give the server's CPU per request and the req/s that CPU would allow on its own.
+PDFs all succeed with p99 <= 3 s. The load generator (wrk, a C program: `bash scripts/setup --dev`
+installs it) shares the 2 cores with the server, so each phase also prints the server's CPU per
+request, the req/s that CPU alone would allow, and the client's CPU per request.
 """
 from __future__ import annotations
 
 import argparse
 import http.client
 import json
-import multiprocessing as mp
 import os
 import re
+import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -106,52 +107,72 @@ def walk_to_lead(port: int) -> str:
     return re.search(rb'href="(/pdf/[^"]+)"', html).group(1).decode()
 
 
-def _load(args):
-    kind, port, threads, duration, barrier_at = args
-    lat: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    body = json.dumps({"answers": uniform_answers(1), "locale": "ja"})
+# wrk's Lua side: the request, a count of unexpected statuses per thread, and one JSON line at the end.
+WRK_SCRIPT = """
+local threads = {}
+local cookies = {%(cookies)s}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0; n = 0 end
+wrk.method = "%(method)s"
+wrk.body = %(body)s
+%(headers)s
+if #cookies > 0 then  -- one respondent after another; without request(), wrk sends one prepared request
+  function request()
+    n = n + 1
+    return wrk.format(nil, nil, {Cookie = cookies[n %% #cookies + 1]})
+  end
+end
+function response(status, headers, body)
+  if status ~= %(expect)d then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local b = 0
+  for _, t in ipairs(threads) do b = b + t:get("bad") end
+  local e = summary.errors
+  io.write(string.format('WRK {"n": %%d, "us": %%d, "bad": %%d, "errors": %%d, "p50": %%d, "p99": %%d, "max": %%d}\\n',
+    summary.requests, summary.duration, b, e.connect + e.read + e.write + e.timeout, latency:percentile(50),
+    latency:percentile(99), latency.max))
+end
+"""
 
-    def run():
+
+def _lua(text: str) -> str:
+    return json.dumps(text)  # a JSON string is a valid Lua string literal for this ASCII text
+
+
+def wrk(port: int, path: str, clients: int, duration: float, *, method="GET", body=None, headers=None,
+        cookies=(), expect=200, workdir: Path) -> dict:
+    """Run wrk against one path; return its figures and wrk's own CPU seconds."""
+    if not shutil.which("wrk"):
+        sys.exit("bench/web.py needs wrk (a C load generator): run `bash scripts/setup --dev`")
+    script = workdir / "bench.lua"
+    script.write_text(WRK_SCRIPT % {
+        "cookies": ", ".join(_lua(c) for c in cookies), "method": method,
+        "body": _lua(body) if body is not None else "nil", "expect": expect,
+        "headers": "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in (headers or {}).items())})
+    cmd = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{max(1, round(duration))}s",
+           "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    line = next((ln for ln in out.splitlines() if ln.startswith("WRK ")), None)
+    if proc.returncode or line is None:
+        sys.exit(f"wrk failed ({proc.returncode}):\n{out}")
+    r = json.loads(line[4:])
+    return {"n": r["n"], "errors": r["errors"] + r["bad"], "p50_ms": round(r["p50"] / 1000, 1),
+            "p99_ms": round(r["p99"] / 1000, 1), "max_ms": round(r["max"] / 1000, 1),
+            "req_s": round(r["n"] / (r["us"] / 1e6), 1), "client_cpu_s": usage.ru_utime + usage.ru_stime}
+
+
+def respondents(port: int, n: int) -> list[str]:
+    """n respondents who started the assessment: each one's Cookie header (session and draft)."""
+    out = []
+    for _ in range(n):
         c = Client(port)
-        if kind == "page":
-            c.start()
-        mine = []
-        while time.time() < barrier_at:
-            time.sleep(0.001)
-        end = barrier_at + duration
-        while time.time() < end:
-            t = time.perf_counter()
-            if kind == "page":
-                status, _, _ = c.request("GET", "/q/1")
-                ok = status == 200
-            else:
-                status, _, _ = c.request("POST", "/api/v1/assessments", body, {"Content-Type": "application/json"})
-                ok = status == 201
-            mine.append(time.perf_counter() - t)
-            if not ok:
-                with lock:
-                    errors[0] += 1
-        with lock:
-            lat.extend(mine)
-
-    ts = [threading.Thread(target=run) for _ in range(threads)]
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    return lat, errors[0]
-
-
-def load(kind: str, port: int, clients: int, duration: float, procs: int = 2):
-    barrier = time.time() + 3  # every client connected and (for pages) started before the clock runs
-    per = [clients // procs + (1 if i < clients % procs else 0) for i in range(procs)]
-    with mp.get_context("spawn").Pool(procs) as pool:
-        results = pool.map(_load, [(kind, port, n, duration, barrier) for n in per])
-    lat = sorted(x for r in results for x in r[0])
-    errors = sum(r[1] for r in results)
-    return summary(lat, duration, errors)
+        c.start()
+        out.append("; ".join(f"{k}={v}" for k, v in c.cookies.items()))
+    return out
 
 
 def summary(lat: list[float], duration: float | None, errors: int) -> dict:
@@ -205,13 +226,39 @@ def server_cpu(master_pid: int) -> float:
     return total / ticks
 
 
-def measured(kind, port, args, server):
+def wait_idle(server, timeout: float = 15) -> None:
+    """Wait until the workers finish their start-up work (the PDF font check imports WeasyPrint
+    in a background thread): it is not a request's cost."""
+    deadline = time.time() + timeout
+    last = server_cpu(server.pid)
+    while time.time() < deadline:
+        time.sleep(0.25)
+        now = server_cpu(server.pid)
+        if now - last < 0.02:
+            return
+        last = now
+
+
+def measured(kind, port, args, server, workdir):
+    if kind == "page":
+        cookies = respondents(port, args.clients)  # before the clock: their start is not the page's cost
+        run = lambda warm_up=False: wrk(port, "/q/1", args.clients, 1 if warm_up else args.duration,  # noqa: E731
+                                        workdir=workdir, cookies=cookies)
+    else:
+        body = json.dumps({"answers": uniform_answers(1), "locale": "ja"})
+        run = lambda warm_up=False: wrk(port, "/api/v1/assessments", args.clients,  # noqa: E731
+                                        1 if warm_up else args.duration, method="POST", body=body,
+                                        headers={"Content-Type": "application/json"}, expect=201, workdir=workdir)
+    run(warm_up=True)  # each worker's first requests load the question bank and rules, fill caches
+    wait_idle(server)
     before = server_cpu(server.pid)
-    result = load(kind, port, args.clients, args.duration, args.client_procs)
+    result = run()
     used = server_cpu(server.pid) - before
+    client = result.pop("client_cpu_s")
     if result["n"]:
         result["server_cpu_ms_per_req"] = round(used / result["n"] * 1000, 2)
         result["server_capacity_req_s"] = round(os.cpu_count() / (used / result["n"]))
+        result["client_cpu_ms_per_req"] = round(client / result["n"] * 1000, 3)
     return result
 
 
@@ -228,9 +275,9 @@ def main():
     ap.add_argument("--pdfs", type=int, default=20)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--threads", type=int, default=4)
+    ap.add_argument("--worker-class", default="gthread")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--no-pdfs", action="store_true", help="measure the page and the submission only")
-    ap.add_argument("--client-procs", type=int, default=2, help="client processes (threads share the clients)")
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
@@ -240,7 +287,7 @@ def main():
     subprocess.run([str(VENV_BIN / "assessment"), "db", "upgrade"], env=env, check=True, capture_output=True)
     port = free_port()
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", "gthread", "--threads", str(args.threads),
+        [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "assessment.web:create_app()"],
         env=env, cwd=tmp)
     try:
@@ -250,12 +297,12 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        print(f"gunicorn -w {args.workers} -k gthread --threads {args.threads} on 127.0.0.1:{port}, "
-              f"{os.cpu_count()} CPUs, database {url.split(':')[0]}")
+        print(f"gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads} on 127.0.0.1:{port}, "
+              f"{os.cpu_count()} CPUs, database {url.split(':')[0]}", flush=True)
 
-        page = measured("page", port, args, server)
+        page = measured("page", port, args, server, tmp)
         print(f"question page GET /q/1, {args.clients} clients: {page}")
-        sub = measured("submit", port, args, server)
+        sub = measured("submit", port, args, server, tmp)
         print(f"submission POST /api/v1/assessments, {args.clients} clients: {sub}")
         if args.no_pdfs:
             return
