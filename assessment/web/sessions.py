@@ -47,8 +47,8 @@ class CachedCookieSessionInterface(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request) -> SecureCookieSession | None:
         val = request.cookies.get(self.get_cookie_name(app))
-        if not val:
-            return super().open_session(app, request)
+        if not val:  # API clients, first visits: an empty session, without building a signer for it
+            return self.session_class() if app.secret_key else None
         max_age = int(app.permanent_session_lifetime.total_seconds())
         hit = self._verified.get(val)
         if hit is not None and time.time() - hit[1] <= max_age:
