@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/web.py [--duration 10] [--clients 32] [--pdfs 20] [--database-url URL]
 
-Starts gunicorn (-w 2 -k gthread --threads 4) on 127.0.0.1 with a fresh SQLite
-file (or DATABASE_URL), then measures from the same machine:
+Starts gunicorn with the production settings (assessment/web/gunicorn_conf.py; --workers,
+--threads, --worker-class override them) on 127.0.0.1 with a fresh SQLite file (or
+DATABASE_URL), then measures from the same machine:
   1. question page (GET /q/1, each of --clients respondents with their own session and draft):
      req/s and p50/p99 at --clients connections, driven by wrk
   2. submission (POST /api/v1/assessments: validate, evaluate, save): req/s, p50/p99, by wrk
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import importlib
 import json
 import os
 import re
@@ -37,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 from assessment.samples import uniform_answers  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
+GUNICORN_CONF = "assessment.web.gunicorn_conf"
 
 
 class Client:
@@ -273,9 +276,10 @@ def main():
     ap.add_argument("--duration", type=float, default=10)
     ap.add_argument("--clients", type=int, default=32)
     ap.add_argument("--pdfs", type=int, default=20)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--threads", type=int, default=4)
-    ap.add_argument("--worker-class", default="gthread")
+    ap.add_argument("--workers", type=int, help="override the production setting")
+    ap.add_argument("--threads", type=int, help="override the production setting")
+    ap.add_argument("--worker-class", help="override the production setting")
+    ap.add_argument("--gunicorn-arg", action="append", default=[], help="pass on to gunicorn (repeatable)")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--no-pdfs", action="store_true", help="measure the page and the submission only")
     args = ap.parse_args()
@@ -286,10 +290,15 @@ def main():
            "RATELIMIT_ENABLED": "0", "COOKIE_SECURE": "0", "ASSESSMENT_ENV": "production"}
     subprocess.run([str(VENV_BIN / "assessment"), "db", "upgrade"], env=env, check=True, capture_output=True)
     port = free_port()
+    # The production settings (assessment/web/gunicorn_conf.py), unless overridden here.
+    conf = importlib.import_module(GUNICORN_CONF)
+    workers = args.workers or conf.workers
+    overrides = [*(["-w", str(args.workers)] if args.workers else []),
+                 *(["--threads", str(args.threads)] if args.threads else []),
+                 *(["-k", args.worker_class] if args.worker_class else []), *args.gunicorn_arg]
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-w", str(args.workers), "-k", args.worker_class, "--threads", str(args.threads),
-         "-b", f"127.0.0.1:{port}", "--log-level", "warning", "assessment.web:create_app()"],
-        env=env, cwd=tmp)
+        [str(VENV_BIN / "gunicorn"), "-c", f"python:{GUNICORN_CONF}", *overrides, "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "assessment.web:create_app()"], env=env, cwd=tmp)
     try:
         for _ in range(100):
             try:
@@ -297,7 +306,9 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        print(f"gunicorn -w {args.workers} -k {args.worker_class} --threads {args.threads} on 127.0.0.1:{port}, "
+        print(f"gunicorn -c python:{' '.join([GUNICORN_CONF, *overrides])} (workers {workers}, "
+              f"{args.worker_class or conf.worker_class}, threads {args.threads or conf.threads}, "
+              f"reuse_port {conf.reuse_port}) on 127.0.0.1:{port}, "
               f"{os.cpu_count()} CPUs, database {url.split(':')[0]}", flush=True)
 
         page = measured("page", port, args, server, tmp)
@@ -311,7 +322,7 @@ def main():
         warm = [json.loads(Client(port).request("POST", "/api/v1/assessments",
                                                   json.dumps({"answers": uniform_answers(2)}),
                                                   {"Content-Type": "application/json"})[2])["report_url"]
-                for _ in range(args.workers * 2)]
+                for _ in range(workers * 2)]
         concurrent_get(port, [urlsplit(u).path for u in warm])
 
         links = [walk_to_lead(port) for _ in range(args.pdfs)]

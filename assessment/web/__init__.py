@@ -1,6 +1,6 @@
 """The public website: create_app() assembles the Flask app and does nothing else.
 
-Production: gunicorn -w 2 -k gthread --threads 4 'assessment.web:create_app()'
+Production: gunicorn -c python:assessment.web.gunicorn_conf 'assessment.web:create_app()'
 """
 from __future__ import annotations
 

@@ -45,3 +45,23 @@ def test_start_up_warns_when_pdf_fonts_are_not_active(tmp_path, monkeypatch, cap
     app = create_app(make_config(tmp_path, FONT_CHECK=True))
     app.extensions["font_check"].join(timeout=30)
     assert not [r for r in caplog.records if "PDF report" in r.getMessage()]
+
+
+def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
+    """README's gunicorn command, as bench/web.py runs it: the settings module and the app both load."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assessment.web import gunicorn_conf
+
+    assert (gunicorn_conf.worker_class, gunicorn_conf.reuse_port) == ("gthread", True)
+    env = {**os.environ, "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+           "WEB_CONCURRENCY": "3"}
+    out = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:assessment.web.gunicorn_conf",
+                          "--print-config", "assessment.web:create_app()"],
+                         env=env, capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    settings = dict(map(str.strip, line.split("=", 1)) for line in out.stdout.splitlines() if "=" in line)
+    assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "2", "True")
