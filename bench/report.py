@@ -112,7 +112,7 @@ def stages(fn, runs: int) -> None:
         (wdoc, "build_formatting_structure", "box tree"),
         (weasyprint.HTML, "render", "render"),
         (wdoc.Page, "paint", "paint (text, borders, SVG charts)"),
-        (wfonts.Font, "__init__", "fonts: load face (copies the whole TTC blob)"),
+        (wfonts.Font, "__init__", "fonts: load face (copies the font file)"),
         (wfonts.Font, "clean", "fonts: HarfBuzz subset"),
         (pydyf.PDF, "write", "PDF serialise + zlib"),
         (wdoc.Document, "write_pdf", "write"),
@@ -142,7 +142,7 @@ def stages(fn, runs: int) -> None:
         for owner, name, f in saved:
             setattr(owner, name, f)
     per = {k: v / runs for k, v in acc.items()}
-    load = "fonts: load face (copies the whole TTC blob)"
+    load = "fonts: load face (copies the font file)"
     per["paint (text, borders, SVG charts)"] -= per.get(load, 0.0)  # faces are loaded while painting
     layout = per["render"] - per["CSS cascade"] - per["box tree"]
     write_rest = per["write"] - sum(v for k, v in per.items() if k.startswith(("paint", "fonts", "PDF")))
@@ -192,9 +192,9 @@ def main() -> None:
         "en": lambda: render_pdf(en, **kw),
         "en_latin": lambda: render_pdf(en, extra_css=LATIN, **kw),
     }, args.runs)
-    ja50 = line("Japanese, Noto Sans CJK JP", t["ja"])
+    ja50 = line("Japanese, Noto Sans CJK JP (JIS cut)", t["ja"])
     jl50 = line("Japanese, Latin-only font stack (fallback)", t["ja_latin"])
-    en50 = line("English, Noto Sans CJK JP", t["en"])
+    en50 = line("English, Noto Sans CJK JP (JIS cut)", t["en"])
     el50 = line("English, Latin-only font (DejaVu Sans)", t["en_latin"])
     print("  CPU time of the same runs (what an idle machine would see; other work shares this one):")
     cj50 = line("  Japanese, Noto Sans CJK JP (CPU)", cpu["ja"])
