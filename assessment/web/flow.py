@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import bindparam, insert, select
+from sqlalchemy import Engine, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from .. import AnswerError, evaluate
@@ -58,11 +58,13 @@ def find(session: Session, token: str | None) -> Assessment | None:
     return session.scalar(_ASSESSMENT_BY_TOKEN, {"token": token})
 
 
-def find_draft(session: Session, token: str | None) -> DraftView | None:
-    """find() for pages that only read the draft: a plain row, without the ORM's identity map."""
+def find_draft(engine: Engine, token: str | None) -> DraftView | None:
+    """find() for pages that only read the draft: one row on a pooled connection, without an ORM
+    session and its transaction bookkeeping around it."""
     if not looks_like_token(token):
         return None
-    row = session.connection().execute(_DRAFT_BY_TOKEN, {"token": token}).first()
+    with engine.connect() as conn:
+        row = conn.execute(_DRAFT_BY_TOKEN, {"token": token}).first()
     return None if row is None else DraftView(row[0], row[1] or {}, bool(row[2]))
 
 
