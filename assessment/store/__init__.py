@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask, current_app, g
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Connection, Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import Assessment, Base, Company, FunnelEvent, Lead, ReportFile, ReportLink
@@ -137,6 +139,23 @@ class Store:
         if "_store_session" not in g:
             g._store_session = current_app.extensions["store"]()
         return g._store_session
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A transaction on a pooled connection, without an ORM session: for plain INSERTs.
+
+        Commits at the end of the block, rolls back on an exception; on SQLite the block queues
+        on the write lock like a session's writes.
+        """
+        lock = current_app.extensions.get("store_write_lock")
+        if lock is not None:
+            lock.acquire()
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        finally:
+            if lock is not None:
+                lock.release()
 
     def ping(self) -> None:
         self.session.execute(text("SELECT 1"))

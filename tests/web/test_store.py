@@ -4,6 +4,7 @@ from __future__ import annotations
 import io
 from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, insert, inspect, select
 
@@ -122,6 +123,16 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         assert not free()  # a write statement through the session, without a flush, takes it too
         s.rollback()
         assert free()
+        with db.writing() as conn:  # plain INSERTs without a session queue on it too
+            conn.execute(insert(Assessment.__table__), {"token": "y" * 32, "kind": "self", "locale": "ja", "draft": {}})
+            assert not free()
+        assert free()
+        with pytest.raises(RuntimeError), db.writing() as conn:
+            conn.execute(insert(Assessment.__table__), {"token": "z" * 32, "kind": "self", "locale": "ja", "draft": {}})
+            raise RuntimeError
+        assert free()
+        kept = factory().scalars(select(Assessment.token).where(Assessment.token.in_(["y" * 32, "z" * 32])))
+        assert set(kept) == {"y" * 32}  # committed at the end of the block, rolled back on an exception
 
     def write():
         with app.app_context():
@@ -137,6 +148,6 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
     for t in threads:
         t.join(timeout=30)
     with app.app_context():
-        assert factory().scalar(select(func.count()).select_from(Assessment)) == 81  # one committed above, 4 x 20
+        assert factory().scalar(select(func.count()).select_from(Assessment)) == 82  # two committed above, 4 x 20
     assert free()
 

@@ -49,7 +49,7 @@ def create_assessment():
             422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
             errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
                     for qid, msg in exc.problems.items()])
-    done = flow.submit_answers(db.session, answers, locale=locale, utm=utm, referrer=request.referrer,
+    done = flow.submit_answers(db, answers, locale=locale, utm=utm, referrer=request.referrer,
                                link_days=current_app.config["REPORT_LINK_DAYS"])
     body = dict(done.diagnosis)
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
