@@ -111,14 +111,17 @@ class CompiledRules:
         # marker field: a condition on `sid` itself loops forever.
         definition[_SENTINEL] = {"all": [{"m": {"kind": "answers"}}], "run": _never_called}
         self.definition = {k: {"all": v["all"]} for k, v in definition.items()}
-        # The fields the rules read; the fact carries only these.
+        # The fields the rules read, as (source, fact field name); the fact carries only these.
         conds = [c for rule in book.rules for branch in rule.branches for c in branch]
-        self._choices = sorted({c.target for c in conds if c.kind == "question" and c.op in ("is", "in", "not_in")})
-        self._item_scores = sorted({c.target for c in conds if c.kind == "question" and c.op == "score"})
-        self._counts = sorted({c.target for c in conds if c.op == "count"})
-        self._ticks = sorted({(c.target, v) for c in conds if c.op in ("includes", "excludes", "includes_any")
-                              for v in ([c.arg] if isinstance(c.arg, str) else c.arg)})
-        self._areas = sorted({c.target for c in conds if c.kind == "area"})
+        self._choices = [(q, f"q_{q}") for q in sorted(
+            {c.target for c in conds if c.kind == "question" and c.op in ("is", "in", "not_in")})]
+        self._item_scores = [(q, f"s_{q}") for q in sorted(
+            {c.target for c in conds if c.kind == "question" and c.op == "score"})]
+        self._counts = [(q, f"n_{q}") for q in sorted({c.target for c in conds if c.op == "count"})]
+        self._ticks = [(q, v, f"x_{q}__{v}") for q, v in sorted(
+            {(c.target, v) for c in conds if c.op in ("includes", "excludes", "includes_any")
+             for v in ([c.arg] if isinstance(c.arg, str) else c.arg)})]
+        self._areas = [(a, f"a_{a}") for a in sorted({c.target for c in conds if c.kind == "area"})]
         _HOST.register_rulesets({self.name: definition})
         self._handle = _HOST.get_ruleset(self.name)._handle
 
@@ -133,22 +136,21 @@ class CompiledRules:
         """
         values = answers.values
         fact: dict[str, object] = {"kind": "answers"}
-        for qid in self._choices:
+        for qid, name in self._choices:
             if isinstance(v := values.get(qid), str):
-                fact[f"q_{qid}"] = v
-        for qid in self._item_scores:
+                fact[name] = v
+        for qid, name in self._item_scores:
             if (s := scores.items.get(qid)) is not None:
-                fact[f"s_{qid}"] = s
-        for qid in self._counts:
+                fact[name] = s
+        for qid, name in self._counts:
             if (ticked := values.get(qid)) is not None:
-                q = questionnaire.by_id[qid]
-                fact[f"n_{qid}"] = sum(1 for v in ticked if q.option(v).counts)
-        for qid, value in self._ticks:
+                fact[name] = len(questionnaire.by_id[qid].counting.intersection(ticked))
+        for qid, value, name in self._ticks:
             if (ticked := values.get(qid)) is not None:
-                fact[f"x_{qid}__{value}"] = value in ticked
-        for aid in self._areas:
+                fact[name] = value in ticked
+        for aid, name in self._areas:
             if (s := scores.areas.get(aid)) is not None:
-                fact[f"a_{aid}"] = s
+                fact[name] = s
         return fact
 
     def fire(self, fact: Mapping) -> set[tuple[str, int]]:
@@ -197,6 +199,9 @@ _compiled: dict[int, CompiledRules] = {}
 
 def compiled(book: RuleBook) -> CompiledRules:
     """Compile each RuleBook once per process (durable cannot unregister a ruleset)."""
+    found = _compiled.get(id(book))  # a dict read needs no lock; compiling does
+    if found is not None and found.book is book:
+        return found
     with _lock:
         found = _compiled.get(id(book))
         if found is None or found.book is not book:
