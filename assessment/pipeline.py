@@ -4,17 +4,19 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Mapping
+from types import MappingProxyType
+from typing import NamedTuple
 
 from . import engine
 from .answers import Answers, validate_answers
 from .diagnosis import (
     ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView,
-    PitfallFinding, Task,
+    PitfallFinding, Task, Value, filled,
 )
 from .questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
 from .rules import SEVERITIES, Condition, Rule, RuleBook, default_rulebook
 from .scoring import Scores, score
-from .text import check_locale
+from .text import LOCALES, check_locale
 
 HEADLINED = 3
 
@@ -35,88 +37,126 @@ def evaluate(
     scores = score(valid, qn)
     rules = engine.compiled(book)
     fired = rules.fire(rules.fact(qn, valid, scores))
-    return _Assembly(_views(qn, book), valid, scores, fired, locale).diagnosis()
+    return _Assembly(_views(qn, book).localized[locale], valid, scores, fired).diagnosis()
+
+
+class _Plan(NamedTuple):
+    """What the fired branches of one pitfall, step or flag add up to."""
+
+    severity: str | None  # the most severe rule's (pitfalls, flags)
+    priority: int | None  # the most urgent rule's (steps)
+    evidence: tuple[tuple[str, Mapping], ...]  # (question id, its Evidence by answer value), in bank order
+
+
+class _Memo(dict):
+    """key -> build(key), built on first use and kept: a plain dict lookup on a hit.
+
+    Keys are validated ids and option values, so a memo is bounded by the
+    bank and the rules, never by traffic. Two threads may race to build the
+    same key; both build equal immutable values and either may be kept.
+    """
+
+    def __init__(self, build):
+        super().__init__()
+        self.build = build
+
+    def __missing__(self, key):
+        value = self[key] = self.build(key)
+        return value
 
 
 class _Views:
+    """What a Diagnosis is assembled from, indexed once per (questionnaire, rulebook)."""
+
+    def __init__(self, qn: Questionnaire, book: RuleBook):
+        self.qn, self.book, self.catalog = qn, book, book.catalog
+        # (rule id, branch) -> its rule; keys in rule-file order, the order fired branches are grouped in
+        self.branch_rule: dict[tuple[str, int], Rule] = {(r.id, b): r for r in book.rules for b in range(len(r.branches))}
+        self.branch_rank = {key: i for i, key in enumerate(self.branch_rule)}
+        self.pitfall_rank = {pid: i for i, pid in enumerate(book.catalog.pitfalls)}
+        self.profile_ids = tuple(q.id for q in qn.in_section("profile"))
+        self.small_answers = frozenset((q.id, o.value) for q in qn.in_section("profile") for o in q.options if o.small)
+        self.localized = {loc: _Localized(self, loc) for loc in LOCALES}
+
+
+class _Localized:
     """Localized, immutable pieces of a Diagnosis, built once and shared.
 
     A Diagnosis is immutable, so two diagnoses may share the same Evidence or
     AnswerView objects; building them once keeps evaluate() fast.
     """
 
-    def __init__(self, qn: Questionnaire, book: RuleBook):
-        self.qn, self.book = qn, book
-        self.rules: dict[str, Rule] = {r.id: r for r in book.rules}
-        self.rule_order = {r.id: i for i, r in enumerate(book.rules)}
-        # rule id -> branch -> [(condition index, question id)]: where evidence comes from
-        self.evidence_at = {
-            r.id: [[(i, c.target) for i, c in enumerate(b) if c.kind == "question"] for b in r.branches]
-            for r in book.rules
+    def __init__(self, views: _Views, locale: str):
+        qn, cat, loc = views.qn, views.catalog, locale
+        self.views, self.qn, self.locale = views, qn, loc
+        self.answers = _Memo(self._answer_view)  # (question id, value) -> AnswerView
+        self.areas = _Memo(self._area)  # (area id, score) -> AreaView
+        self.dont_know = _Memo(self._dont_know)  # (question id, value) -> Evidence
+        # (rule id, branch) -> ((question id, value -> Evidence), ...), one per question condition
+        self.evidence = {
+            (r.id, b): tuple((c.target, _Memo(self._evidence_builder(r, c))) for c in branch if c.kind == "question")
+            for r in views.book.rules for b, branch in enumerate(r.branches)
         }
-        # Keys are validated question ids and option values, so the caches
-        # are bounded by the bank; plain dicts are the cheapest lookup.
-        self.answer_view = _memo(self._answer_view)
-        self.evidence = _memo(self._evidence)
-        self.action = _memo(self._action)
-        self.level = _memo(self._level)
-        self.area = _memo(self._area)
+        self.plans = _Memo(self._plan)  # fired (rule id, branch) keys of one target -> _Plan
+        self.levels = {lv.number: LevelView(lv.number, lv.name[loc], lv.description[loc]) for lv in qn.levels}
+        self.steps = {
+            s.id: (s.number, s.title[loc], s.summary[loc],
+                   tuple(Task(text=t.text[loc], owner=t.owner[loc], days=t.days) for t in s.tasks))
+            for s in cat.steps.values()
+        }
+        self.advice = tuple(t[loc] for t in cat.small_company_advice)
 
-    def label(self, qid: str, value, locale: str) -> str:
-        q = self.qn.by_id[qid]
+    def _plan(self, keys: tuple[tuple[str, int], ...]) -> _Plan:
+        # keys: the fired branches of one pitfall, step or flag, in rule-file
+        # order; a subset of its rules' branches, so plans are bounded by the rules.
+        rules = [self.views.branch_rule[k] for k in keys]
+        # the most severe rule's reason wins; sorted() is stable, so rule-file order among equals
+        severe_first = sorted(zip(keys, rules), key=lambda kr: -SEVERITIES.get(kr[1].severity, 0))
+        evidence: dict[str, Mapping] = {}
+        for key, _ in severe_first:
+            for qid, by_value in self.evidence[key]:
+                evidence.setdefault(qid, by_value)
+        position = self.qn.position
+        return _Plan(
+            severity=max((r.severity for r in rules if r.severity), key=SEVERITIES.__getitem__, default=None),
+            priority=min((r.priority for r in rules if r.priority is not None), default=None),
+            evidence=tuple(sorted(evidence.items(), key=lambda item: position[item[0]])),
+        )
+
+    def label(self, qid: str, value) -> str:
+        q, loc = self.qn.by_id[qid], self.locale
         if isinstance(value, str):
-            return q.option(value).label[locale]
+            return q.option(value).label[loc]
         if not value:
-            return "（選択なし）" if locale == "ja" else "(none ticked)"
-        return ("、" if locale == "ja" else ", ").join(q.option(v).label[locale] for v in value)
+            return "（選択なし）" if loc == "ja" else "(none ticked)"
+        return ("、" if loc == "ja" else ", ").join(q.option(v).label[loc] for v in value)
 
-    def _answer_view(self, qid: str, value, locale: str) -> AnswerView:
-        q = self.qn.by_id[qid]
+    def _answer_view(self, key: tuple[str, Value]) -> AnswerView:
+        qid, value = key
+        q, loc = self.qn.by_id[qid], self.locale
         item_score = QUESTION_TYPES[q.type].item_score(q, value)
         chosen = [q.option(value)] if isinstance(value, str) else [q.option(v) for v in value]
-        explain = " ".join(o.explain[locale] for o in chosen if o.explain)
-        return AnswerView(question=qid, section=q.section, text=q.text[locale], value=value,
-                          answer=self.label(qid, value, locale), score=item_score, explain=explain)
+        explain = " ".join(o.explain[loc] for o in chosen if o.explain)
+        return AnswerView(question=qid, section=q.section, text=q.text[loc], value=value,
+                          answer=self.label(qid, value), score=item_score, explain=explain)
 
-    def _evidence(self, rule: str, branch: int, index: int, value, locale: str) -> Evidence:
-        r = self.rules[rule]
-        c: Condition = r.branches[branch][index]
-        return Evidence(question=c.target, answer=self.label(c.target, value, locale),
-                        why=(c.why or r.why)[locale], value=value, text=self.qn.by_id[c.target].text[locale])
+    def _evidence_builder(self, rule: Rule, c: Condition):
+        def build(value: Value) -> Evidence:
+            return Evidence(question=c.target, answer=self.label(c.target, value), why=(c.why or rule.why)[self.locale],
+                            value=value, text=self.qn.by_id[c.target].text[self.locale])
+        return build
 
-    def dont_know(self, qid: str, value: str, locale: str) -> Evidence:
-        q = self.qn.by_id[qid]
+    def _dont_know(self, key: tuple[str, str]) -> Evidence:
+        qid, value = key
+        q, loc = self.qn.by_id[qid], self.locale
         o = q.option(value)
-        return Evidence(question=qid, answer=o.label[locale], why=o.explain[locale], value=value,
-                        text=q.text[locale])
+        return Evidence(question=qid, answer=o.label[loc], why=o.explain[loc], value=value, text=q.text[loc])
 
-    def _action(self, step_id: str, locale: str) -> tuple:
-        s = self.book.catalog.steps[step_id]
-        tasks = tuple(Task(text=t.text[locale], owner=t.owner[locale], days=t.days) for t in s.tasks)
-        return s.number, s.title[locale], s.summary[locale], tasks
-
-    def _area(self, area_id: str, area_score: int | None, locale: str) -> AreaView:
-        a = self.qn.area(area_id)
+    def _area(self, key: tuple[str, int | None]) -> AreaView:
+        area_id, area_score = key
+        a, loc = self.qn.area(area_id), self.locale
         level = None if area_score is None else self.qn.level_for(area_score).number
-        return AreaView(id=a.id, name=a.name[locale], score=area_score, level=level, description=a.mature[locale])
-
-    def _level(self, number: int, locale: str) -> LevelView:
-        lv = self.qn.levels[number - 1]
-        return LevelView(lv.number, lv.name[locale], lv.description[locale])
-
-
-def _memo(build):
-    """Cache build(*key) forever; a race only builds the same value twice."""
-    cache: dict = {}
-
-    def get(*key):
-        try:
-            return cache[key]
-        except KeyError:
-            value = cache[key] = build(*key)
-            return value
-
-    return get
+        return AreaView(id=a.id, name=a.name[loc], score=area_score, level=level, description=a.mature[loc])
 
 
 _views_lock = threading.Lock()
@@ -124,6 +164,9 @@ _views_cache: dict[tuple[int, int], _Views] = {}
 
 
 def _views(qn: Questionnaire, book: RuleBook) -> _Views:
+    v = _views_cache.get((id(qn), id(book)))  # a dict read needs no lock; building does
+    if v is not None and v.qn is qn and v.book is book:
+        return v
     with _views_lock:
         v = _views_cache.get((id(qn), id(book)))
         if v is None or v.qn is not qn or v.book is not book:
@@ -134,42 +177,33 @@ def _views(qn: Questionnaire, book: RuleBook) -> _Views:
 class _Assembly:
     """Turns fired rules into the findings of one Diagnosis."""
 
-    def __init__(self, views: _Views, valid: Answers, scores: Scores, fired, locale: str):
-        self.v, self.valid, self.scores, self.locale = views, valid, scores, locale
-        self.qn, self.cat = views.qn, views.book.catalog
-        # effect -> target -> [(rule, [branch indexes])], in rule-file order
-        by_rule: dict[str, list[int]] = defaultdict(list)
-        for rule_id, branch in sorted(fired):
-            by_rule[rule_id].append(branch)
-        self.hits: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for rule_id in sorted(by_rule, key=views.rule_order.__getitem__):
-            rule = views.rules[rule_id]
-            self.hits[rule.effect][rule.target].append((rule, by_rule[rule_id]))
+    def __init__(self, loc: _Localized, valid: Answers, scores: Scores, fired):
+        views = loc.views
+        self.loc, self.views, self.valid, self.scores, self.locale = loc, views, valid, scores, loc.locale
+        self.qn, self.cat = views.qn, views.catalog
+        # effect -> target -> the plan for its fired branches; targets in the order their first rule fired
+        hits: dict[str, dict[str, list]] = {"pitfall": {}, "action": {}, "flag": {}}
+        for key in sorted(fired, key=views.branch_rank.__getitem__):
+            rule = views.branch_rule[key]
+            hits[rule.effect].setdefault(rule.target, []).append(key)
+        self.found = {effect: {target: loc.plans[tuple(keys)] for target, keys in by_target.items()}
+                      for effect, by_target in hits.items()}
 
     def area_score(self, area_id: str) -> int:
         s = self.scores.areas.get(area_id)
         return 100 if s is None else s
 
-    def evidence(self, hits) -> tuple[Evidence, ...]:
-        """One entry per question, in bank order; the most severe rule's reason wins."""
-        unique: dict[str, Evidence] = {}
+    def evidence(self, plan: _Plan) -> tuple[Evidence, ...]:
         values = self.valid.values
-        for rule, branches in sorted(hits, key=lambda h: -SEVERITIES[h[0].severity]):
-            at = self.v.evidence_at[rule.id]
-            for b in branches:
-                for i, qid in at[b]:
-                    if qid not in unique:
-                        unique[qid] = self.v.evidence(rule.id, b, i, values.get(qid), self.locale)
-        return tuple(sorted(unique.values(), key=lambda e: self.qn.position[e.question]))
+        return tuple(evidence[values.get(qid)] for qid, evidence in plan.evidence)
 
     def pitfalls(self) -> list[tuple]:
         """(pitfall, severity, evidence): most severe first, then weakest area, then best evidenced."""
         found = []
-        for pid, hits in self.hits["pitfall"].items():
-            severity = max((r.severity for r, _ in hits), key=SEVERITIES.__getitem__)
-            found.append((self.cat.pitfalls[pid], severity, self.evidence(hits)))
-        order = list(self.cat.pitfalls)
-        found.sort(key=lambda t: (-SEVERITIES[t[1]], self.area_score(t[0].area), -len(t[2]), order.index(t[0].id)))
+        for pid, plan in self.found["pitfall"].items():
+            found.append((self.cat.pitfalls[pid], plan.severity, self.evidence(plan)))
+        rank = self.views.pitfall_rank
+        found.sort(key=lambda t: (-SEVERITIES[t[1]], self.area_score(t[0].area), -len(t[2]), rank[t[0].id]))
         return found
 
     def actions(self, pitfalls) -> tuple[ActionFinding, ...]:
@@ -184,60 +218,57 @@ class _Assembly:
                 weight[sid] += share * SEVERITIES[sev] * (1 + (100 - self.area_score(p.area)) / 100)
                 because[sid].append(p.id)
         priority: dict[str, int] = {}
-        for sid, hits in self.hits["action"].items():
+        for sid, plan in self.found["action"].items():
             weight.setdefault(sid, 0.0)
-            priority[sid] = min(r.priority for r, _ in hits)
+            priority[sid] = plan.priority
         ordered = sorted(weight, key=lambda s: (-weight[s], priority.get(s, 4), self.cat.steps[s].number))
         out = []
         for rank, sid in enumerate(ordered, start=1):
-            number, title, summary, tasks = self.v.action(sid, self.locale)
-            out.append(ActionFinding(step=number, id=sid, title=title, priority=rank, because=tuple(because[sid]),
-                                     summary=summary, tasks=tasks))
+            number, title, summary, tasks = self.loc.steps[sid]
+            out.append(filled(ActionFinding, step=number, id=sid, title=title, priority=rank,
+                              because=tuple(because[sid]), summary=summary, tasks=tasks))
         return tuple(out)
 
     def flags(self) -> tuple[FlagFinding, ...]:
         """Consistency rules, then "don't know" answers as a finding of their own."""
         loc = self.locale
         out = []
-        for fid, hits in self.hits["flag"].items():
+        for fid, plan in self.found["flag"].items():
             f = self.cat.flags[fid]
-            severity = max((r.severity for r, _ in hits), key=SEVERITIES.__getitem__)
-            out.append(FlagFinding(id=fid, kind=f.kind, title=f.title[loc], severity=severity,
-                                   summary=f.summary[loc], evidence=self.evidence(hits)))
-        dont_know = self.qn.dont_know_answers
-        unknown = [
-            self.v.dont_know(qid, v, loc) for qid, v in self.valid.values.items()
-            if isinstance(v, str) and (qid, v) in dont_know
-        ]
-        if unknown:
+            out.append(filled(FlagFinding, id=fid, kind=f.kind, title=f.title[loc], severity=plan.severity,
+                              summary=f.summary[loc], evidence=self.evidence(plan)))
+        answered, dont_know = self.valid.values.items(), self.qn.dont_know_answers
+        if not dont_know.isdisjoint(answered):
+            unknown = tuple(self.loc.dont_know[a] for a in answered if a in dont_know)
             f = self.cat.flags["dont_know"]
-            out.append(FlagFinding(id=f.id, kind=f.kind, title=f.title[loc], summary=f.summary[loc],
-                                   severity="medium" if len(unknown) >= 2 else "low", evidence=tuple(unknown)))
+            out.append(filled(FlagFinding, id=f.id, kind=f.kind, title=f.title[loc], summary=f.summary[loc],
+                              severity="medium" if len(unknown) >= 2 else "low", evidence=unknown))
         return tuple(out)
 
     def diagnosis(self) -> Diagnosis:
-        loc, qn, scores = self.locale, self.qn, self.scores
+        loc, scores, values = self.locale, self.scores, self.valid.values
         pitfalls = self.pitfalls()
-        profile = {q.id: v for q in qn.in_section("profile") if (v := self.valid.get(q.id)) is not None}
-        small = any(qn.by_id[qid].option(v).small for qid, v in profile.items())
-        return Diagnosis(
-            questionnaire_version=qn.version,
-            ruleset_version=self.v.book.version,
+        profile = {qid: values[qid] for qid in self.views.profile_ids if qid in values}
+        small = not self.views.small_answers.isdisjoint(profile.items())
+        return filled(
+            Diagnosis,
+            questionnaire_version=self.qn.version,
+            ruleset_version=self.views.book.version,
             locale=loc,
-            scores=scores.areas,
+            scores=MappingProxyType(dict(scores.areas)),
             overall=scores.overall,
-            level=self.v.level(scores.level.number, loc) if scores.level else None,
+            level=self.loc.levels[scores.level.number] if scores.level else None,
             pitfalls=tuple(
-                PitfallFinding(id=p.id, title=p.title[loc], severity=sev, area=p.area, summary=p.summary[loc],
-                               cost=p.cost[loc], headline=i < HEADLINED, evidence=ev)
+                filled(PitfallFinding, id=p.id, title=p.title[loc], severity=sev, area=p.area,
+                       summary=p.summary[loc], cost=p.cost[loc], headline=i < HEADLINED, evidence=ev)
                 for i, (p, sev, ev) in enumerate(pitfalls)
             ),
             actions=self.actions(pitfalls),
             unanswered=self.valid.unanswered,
             flags=self.flags(),
-            areas=tuple(self.v.area(aid, s, loc) for aid, s in scores.areas.items()),
-            answers=tuple(self.v.answer_view(qid, value, loc) for qid, value in self.valid.values.items()),
-            profile=profile,
+            areas=tuple(map(self.loc.areas.__getitem__, scores.areas.items())),
+            answers=tuple(map(self.loc.answers.__getitem__, values.items())),
+            profile=MappingProxyType(profile),
             small_company=small,
-            advice=tuple(t[loc] for t in self.cat.small_company_advice) if small else (),
+            advice=self.loc.advice if small else (),
         )

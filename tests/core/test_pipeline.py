@@ -1,0 +1,81 @@
+"""The pipeline's shared, build-once pieces give the same Diagnosis as building afresh."""
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from assessment import Diagnosis, evaluate, pipeline
+from assessment.answers import validate_answers
+from assessment.diagnosis import filled
+from tests.conftest import PROFILES, load_profile
+
+
+def nested_dataclasses(obj):
+    if dataclasses.is_dataclass(obj):
+        yield obj
+        for f in dataclasses.fields(obj):
+            yield from nested_dataclasses(getattr(obj, f.name))
+    elif isinstance(obj, tuple):
+        for item in obj:
+            yield from nested_dataclasses(item)
+
+
+def cases(make_answers):
+    sets = [load_profile(name) for name in PROFILES]
+    sets += [make_answers(b) for b in range(4)] + [make_answers(0, kd_roadmap_fields=[], rc_frequency=None)]
+    return [(a, loc) for a in sets for loc in ("ja", "en")]
+
+
+def test_shared_views_give_what_fresh_views_give(questionnaire, rulebook, make_answers, monkeypatch):
+    warm = [evaluate(a, loc) for a, loc in cases(make_answers)]
+    again = [evaluate(a, loc) for a, loc in cases(make_answers)]
+    monkeypatch.setattr(pipeline, "_views_cache", {})  # nothing built yet
+    cold = [evaluate(a, loc) for a, loc in cases(make_answers)]
+    assert cold == warm
+    assert [json.dumps(d.to_dict(), ensure_ascii=False) for d in cold] == \
+        [json.dumps(d.to_dict(), ensure_ascii=False) for d in warm]
+    # The answer views are the very same objects across diagnoses: built once.
+    assert all(x is y for d, e in zip(warm, again) for x, y in zip(d.answers, e.answers))
+
+
+def test_every_part_of_a_diagnosis_is_a_complete_frozen_dataclass(make_answers):
+    for answers, loc in cases(make_answers):
+        d = evaluate(answers, loc)
+        for obj in nested_dataclasses(d):
+            assert set(vars(obj)) == {f.name for f in dataclasses.fields(obj)}
+            assert type(obj)(**vars(obj)) == obj
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                setattr(obj, dataclasses.fields(obj)[0].name, None)
+        assert Diagnosis.from_dict(json.loads(json.dumps(d.to_dict()))) == d
+
+
+def test_a_diagnosis_keeps_private_copies_of_its_mappings(questionnaire, make_answers):
+    d = evaluate(make_answers(2))
+    with pytest.raises(TypeError):
+        d.scores["alignment"] = 0
+    with pytest.raises(TypeError):
+        d.profile["pf_company_size"] = "x"
+    assert d.scores == evaluate(make_answers(2)).scores
+
+
+def test_filled_needs_every_field():
+    with pytest.raises(TypeError, match="needs all of its fields"):
+        filled(Diagnosis, locale="ja")
+
+
+def test_evidence_follows_the_answer_values_of_each_diagnosis(make_answers):
+    # Same rules fire, different answer values: the shared plan must not mix them.
+    a = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="vague"), "en")
+    b = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="different"), "en")
+    assert [p.id for p in a.pitfalls] == [p.id for p in b.pitfalls] == ["silo"]
+    assert [e.value for e in a.pitfalls[0].evidence] == ["self_set", "vague"]
+    assert [e.value for e in b.pitfalls[0].evidence] == ["self_set", "different"]
+
+
+def test_validated_answers_share_nothing_mutable(questionnaire, make_answers):
+    raw = make_answers(1, kd_roadmap_fields=["owner"])
+    valid = validate_answers(raw, questionnaire)
+    raw["kd_roadmap_fields"].append("budget")
+    assert valid.values["kd_roadmap_fields"] == ("owner",)
