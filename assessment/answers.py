@@ -42,9 +42,10 @@ def validate_answers(raw: Mapping, questionnaire: Questionnaire) -> Answers:
     values: dict[str, str | tuple[str, ...]] = {}
     items: dict[str, int | None] = {}
     for qid, answer in raw.items():
-        if isinstance(answer, str) and (qid, answer) in single:
+        offered = single.get(qid)
+        if offered is not None and isinstance(answer, str) and answer in offered:
             values[qid] = answer  # an offered option of a one-option question: nothing more to check
-            items[qid] = single[qid, answer]
+            items[qid] = offered[answer]
             continue
         q = questionnaire.by_id.get(qid) if isinstance(qid, str) else None
         if q is None:

@@ -124,15 +124,15 @@ class Questionnaire:
         return {q.id: i for i, q in enumerate(self.questions)}
 
     @cached_property
-    def single_answers(self) -> dict[tuple[str, str], int | None]:
-        """(question id, option value) -> item score, for questions answered with one option.
+    def single_answers(self) -> dict[str, dict[str, int | None]]:
+        """Question id -> option value -> item score, for questions answered with one option.
 
-        Every valid single answer is a key, so checking and scoring one is a
-        single lookup; the question types stay the authority on the score.
+        Every valid single answer is in here, so checking and scoring one is
+        a lookup; the question types stay the authority on the score.
         """
         return {
-            (q.id, o.value): QUESTION_TYPES[q.type].item_score(q, o.value)
-            for q in self.questions if not QUESTION_TYPES[q.type].multiple for o in q.options
+            q.id: {o.value: QUESTION_TYPES[q.type].item_score(q, o.value) for o in q.options}
+            for q in self.questions if not QUESTION_TYPES[q.type].multiple
         }
 
     @cached_property

@@ -7,6 +7,7 @@ level + 1: a company with no review cycle at all cannot be "integrated".
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .answers import Answers
@@ -15,7 +16,7 @@ from .questionnaire import Level, Questionnaire
 
 @dataclass(frozen=True)
 class Scores:
-    items: dict[str, int]  # question id -> 0..3, answered scored questions only
+    items: Mapping[str, int]  # question id -> 0..3, answered scored questions only (read-only)
     areas: dict[str, int | None]  # area id -> 0..100, None when nothing answered
     overall: int | None
     level: Level | None
@@ -29,19 +30,24 @@ def _round(x: float) -> int:
 
 def score(answers: Answers, questionnaire: Questionnaire) -> Scores:
     # Item scores were read with the answers (validate_answers).
-    items = dict(answers.items)
     per_area: dict[str, list[int]] = {a.id: [] for a in questionnaire.areas}
     by_id = questionnaire.by_id
-    for qid, s in items.items():
+    for qid, s in answers.items.items():
         per_area[by_id[qid].section].append(s)
-    exact = {aid: (sum(v) / len(v) / 3 * 100 if v else None) for aid, v in per_area.items()}
-    areas = {aid: (None if x is None else _round(x)) for aid, x in exact.items()}
-    present = [x for x in exact.values() if x is not None]
+    areas: dict[str, int | None] = {}
+    present: list[float] = []  # exact area scores: the overall is not a mean of rounded ones
+    for aid, item_scores in per_area.items():
+        if item_scores:
+            exact = sum(item_scores) / len(item_scores) / 3 * 100
+            present.append(exact)
+            areas[aid] = _round(exact)
+        else:
+            areas[aid] = None
     if not present:
-        return Scores(items, areas, None, None, None)
+        return Scores(answers.items, areas, None, None, None)
     overall = _round(sum(present) / len(present))
     uncapped = questionnaire.level_for(overall)
-    weakest = min(questionnaire.level_for(s).number for s in areas.values() if s is not None)
-    cap = min(uncapped.number, weakest + 1)
-    level = next(lv for lv in questionnaire.levels if lv.number == cap)
-    return Scores(items, areas, overall, level, uncapped)
+    # level_for rises with the score, so the weakest area's level is the lowest score's
+    weakest = questionnaire.level_for(min(s for s in areas.values() if s is not None))
+    level = questionnaire.levels[min(uncapped.number, weakest.number + 1) - 1]  # levels are numbered 1..5 (checked on load)
+    return Scores(answers.items, areas, overall, level, uncapped)

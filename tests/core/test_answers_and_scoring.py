@@ -140,8 +140,8 @@ def test_a_question_type_reads_exactly_what_it_checks_as_valid(questionnaire, qu
 def test_single_answer_table_scores_like_the_question_types(questionnaire):
     table = questionnaire.single_answers
     expected = {
-        (q.id, o.value): QUESTION_TYPES[q.type].item_score(q, o.value)
-        for q in questionnaire.questions if q.type != "checklist" for o in q.options
+        q.id: {o.value: QUESTION_TYPES[q.type].item_score(q, o.value) for o in q.options}
+        for q in questionnaire.questions if q.type != "checklist"
     }
     assert table == expected
 
