@@ -73,6 +73,7 @@ class _Views:
         # (rule id, branch) -> its rule; keys in rule-file order, the order fired branches are grouped in
         self.branch_rule: dict[tuple[str, int], Rule] = {(r.id, b): r for r in book.rules for b in range(len(r.branches))}
         self.branch_rank = {key: i for i, key in enumerate(self.branch_rule)}
+        self.branch_target = {key: (r.effect, r.target) for key, r in self.branch_rule.items()}
         self.pitfall_rank = {pid: i for i, pid in enumerate(book.catalog.pitfalls)}
         self.profile_ids = tuple(q.id for q in qn.in_section("profile"))
         self.small_answers = frozenset((q.id, o.value) for q in qn.in_section("profile") for o in q.options if o.small)
@@ -181,13 +182,14 @@ class _Assembly:
         views = loc.views
         self.loc, self.views, self.valid, self.scores, self.locale = loc, views, valid, scores, loc.locale
         self.qn, self.cat = views.qn, views.catalog
-        # effect -> target -> the plan for its fired branches; targets in the order their first rule fired
-        hits: dict[str, dict[str, list]] = {"pitfall": {}, "action": {}, "flag": {}}
+        # (effect, target) -> its fired branches; targets in the order their first rule fired
+        fired_for: dict[tuple[str, str], list] = {}
         for key in sorted(fired, key=views.branch_rank.__getitem__):
-            rule = views.branch_rule[key]
-            hits[rule.effect].setdefault(rule.target, []).append(key)
-        self.found = {effect: {target: loc.plans[tuple(keys)] for target, keys in by_target.items()}
-                      for effect, by_target in hits.items()}
+            fired_for.setdefault(views.branch_target[key], []).append(key)
+        # effect -> target -> what its fired branches add up to
+        self.found: dict[str, dict[str, _Plan]] = {"pitfall": {}, "action": {}, "flag": {}}
+        for (effect, target), keys in fired_for.items():
+            self.found[effect][target] = loc.plans[tuple(keys)]
 
     def area_score(self, area_id: str) -> int:
         s = self.scores.areas.get(area_id)
@@ -213,18 +215,19 @@ class _Assembly:
         weight: dict[str, float] = defaultdict(float)
         because: dict[str, list[str]] = defaultdict(list)
         for p, sev, _ in pitfalls:
+            full = SEVERITIES[sev] * (1 + (100 - self.area_score(p.area)) / 100)
             for rank, sid in enumerate(p.addressed_by):
-                share = 1.0 if rank == 0 else 0.5
-                weight[sid] += share * SEVERITIES[sev] * (1 + (100 - self.area_score(p.area)) / 100)
+                weight[sid] += full if rank == 0 else 0.5 * full
                 because[sid].append(p.id)
         priority: dict[str, int] = {}
         for sid, plan in self.found["action"].items():
             weight.setdefault(sid, 0.0)
             priority[sid] = plan.priority
-        ordered = sorted(weight, key=lambda s: (-weight[s], priority.get(s, 4), self.cat.steps[s].number))
+        steps = self.loc.steps
+        ordered = sorted(weight, key=lambda s: (-weight[s], priority.get(s, 4), steps[s][0]))
         out = []
         for rank, sid in enumerate(ordered, start=1):
-            number, title, summary, tasks = self.loc.steps[sid]
+            number, title, summary, tasks = steps[sid]
             out.append(filled(ActionFinding, step=number, id=sid, title=title, priority=rank,
                               because=tuple(because[sid]), summary=summary, tasks=tasks))
         return tuple(out)
