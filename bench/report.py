@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import resource
 import shutil
 import statistics
@@ -162,7 +163,10 @@ def rss_child(renders: int) -> None:
     for i in range(1, renders + 1):
         render_pdf(d, company="株式会社ベンチマーク", respondent="山田 太郎")
         if i in marks:
-            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork + exec, so a child started
+            # by this bench reported the parent's peak (about 190 MiB after its Chromium runs).
+            status = Path("/proc/self/status").read_text()
+            peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
             current = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
             print(f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB", flush=True)
 
