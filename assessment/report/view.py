@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from itertools import groupby
 
 from babel.dates import format_date
 from markupsafe import Markup
@@ -59,8 +58,11 @@ def _extremes(answers: list[AnswerView]) -> tuple[AnswerView | None, AnswerView 
 
 
 def _evidence_groups(evidence: tuple[Evidence, ...]) -> list[dict]:
-    """Consecutive evidence sharing one reason shows the reason once."""
-    return [{"why": why, "items": list(items)} for why, items in groupby(evidence, key=lambda e: e.why)]
+    """Evidence sharing one reason shows the reason once, in the order the reasons first appear."""
+    groups: dict[str, list[Evidence]] = {}
+    for e in evidence:
+        groups.setdefault(e.why, []).append(e)
+    return [{"why": why, "items": items} for why, items in groups.items()]
 
 
 def _mid_sentence(text: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -107,3 +108,19 @@ def test_an_unscored_partial_answer_set_still_renders(locale):
     for area in d.areas:
         assert squash(area.name) in text
     assert squash(d.answers[0].answer) in text  # the brand KPI tree names its goal
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("name", PROFILES)
+def test_each_reason_is_said_once_per_pitfall_with_all_its_answers(name, locale):
+    from markupsafe import escape
+
+    d = diagnosis(name, locale)
+    articles = re.findall(r'<article class="pitfall.*?</article>', render_html(d), re.S)
+    headlined = [p for p in d.pitfalls if p.headline]
+    assert len(articles) == len(headlined)
+    for p, article in zip(headlined, articles):
+        for why in {e.why for e in p.evidence}:
+            assert article.count(str(escape(why))) == 1, (p.id, why)
+        for e in p.evidence:
+            assert str(escape(e.answer)) in article
