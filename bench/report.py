@@ -3,8 +3,9 @@
     .venv/bin/python bench/report.py [--runs 30] [--chromium-runs 5] [--rss-renders 500]
 
 1. WeasyPrint p50/p99 for the full Japanese report (profile campaign_machine,
-   a large company: all sections but the small-company advice; small_campaigns adds it).
-2. The same document with a Latin-only font stack (DejaVu Sans) in the same run:
+   a large company: all sections but the small-company advice; small_campaigns adds it),
+   rendered again and again in one warm process.
+2. The same document with a Latin-only font stack (DejaVu Sans), interleaved:
    for the Japanese document (fontconfig still falls back to a CJK font for
    the kana and kanji) and for the English one (a true Latin-only render).
 3. Headless Chromium --print-to-pdf on the same HTML, side by side.
@@ -189,7 +190,14 @@ def main() -> None:
     from pypdf import PdfReader  # dev dependency; the bench is a dev tool
 
     pages = len(PdfReader(io.BytesIO(render_pdf(ja, **kw))).pages)
-    print(f"WeasyPrint, full Japanese report (campaign_machine, {pages} pages), {args.runs} runs each, interleaved:")
+    print(f"WeasyPrint, full Japanese report (campaign_machine, {pages} pages), "
+          f"{args.runs} renders in a row in a warm process, as a render worker does them:")
+    ja_series = line("Japanese, Noto Sans CJK JP (JIS cut)", timed(lambda: render_pdf(ja, **kw), args.runs))
+    print(f"  target p50 <= 0.30 s: {'met' if ja_series <= 0.30 else 'NOT met'} ({ja_series:.3f} s)")
+
+    # Alternating four documents slows each of them (caches), so the ratios below come from
+    # their own interleaved runs, and the target above from the series.
+    print(f"\nFont cost: the same documents with other fonts, {args.runs} runs each, interleaved:")
     t, cpu = interleaved({
         "ja": lambda: render_pdf(ja, **kw),
         "ja_latin": lambda: render_pdf(ja, extra_css=LATIN, **kw),
@@ -207,7 +215,6 @@ def main() -> None:
     print(f"  ratio ja Noto / ja Latin-only stack: {ja50 / jl50:.2f}x   (target <= 1.15x)")
     print(f"  ratio en Noto / en DejaVu Sans:      {en50 / el50:.2f}x")
     print(f"  ratio ja Noto / en DejaVu Sans:      {ja50 / el50:.2f}x   (CPU {cj50 / ce50:.2f}x)")
-    print(f"  target p50 <= 0.30 s: {'met' if ja50 <= 0.30 else 'NOT met'} ({ja50:.3f} s)")
 
     if args.stages:
         stages(lambda: render_pdf(ja, **kw), args.stages)
