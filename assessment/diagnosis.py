@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
+from operator import attrgetter
 from types import MappingProxyType
 from collections.abc import Mapping
 from typing import Any
@@ -22,14 +23,33 @@ def _freeze(value):
     return value
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+# A dataclass type -> (its field names in order, a getter for all of them at once). Looking the
+# fields up and testing each value for being a dataclass cost most of to_dict() otherwise.
+_FIELDS: dict[type, tuple[tuple[str, ...], Any]] = {}
+
+
 def _thaw(value):
-    if isinstance(value, tuple):
+    """Tuples to lists, mappings to dicts, dataclasses to dicts of their fields, all the way down."""
+    cls = value.__class__
+    if cls in _SCALARS:
+        return value
+    if cls is tuple:
         return [_thaw(v) for v in value]
-    if isinstance(value, Mapping):
-        return {k: _thaw(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value):
-        return {f.name: _thaw(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    return value
+    known = _FIELDS.get(cls)
+    if known is None:
+        if isinstance(value, tuple):
+            return [_thaw(v) for v in value]
+        if isinstance(value, Mapping):
+            return {k: _thaw(v) for k, v in value.items()}
+        if not dataclasses.is_dataclass(value) or isinstance(value, type):
+            return value
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        # attrgetter of one name returns the value itself, not a 1-tuple
+        get = attrgetter(*names) if len(names) > 1 else lambda v: tuple(getattr(v, n) for n in names)
+        known = _FIELDS[cls] = (names, get)
+    names, get = known
+    return dict(zip(names, map(_thaw, get(value))))
 
 
 def filled(cls, **fields):
