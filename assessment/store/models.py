@@ -15,6 +15,7 @@ from .tokens import new_token
 
 FUNNEL_EVENTS = ("landing", "started", "page_completed", "submitted", "lead_captured", "pdf_downloaded")
 KINDS = ("self", "consultant")
+UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")  # the Utm columns
 
 
 def utcnow() -> datetime:

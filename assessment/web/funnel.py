@@ -4,9 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store.models import FUNNEL_EVENTS, Assessment, FunnelEvent
-
-UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")
+from ..store.models import FUNNEL_EVENTS, UTM_KEYS, Assessment, FunnelEvent
 
 
 def clean_utm(args) -> dict[str, str]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, inspect, select
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink, db
 from assessment.store.migrate import current
 from assessment.store.models import utcnow
+from assessment.store.submission import insert_submission
 from assessment.store.tokens import new_token
 
 from .conftest import make_answers
@@ -22,6 +23,44 @@ def test_migrations_create_every_table(app):
         tables = set(inspect(db.engine).get_table_names())
     assert {"company", "assessment", "lead", "report_link", "report_file", "funnel_event", "alembic_version"} <= tables
     assert current(app.config["DATABASE_URL"]) == "0002"
+
+
+def _submission_rows(token: str, link_token: str) -> tuple[dict, dict]:
+    now = utcnow()
+    assessment = dict(token=token, kind="self", locale="ja", referrer=None, draft={"q": "a"},
+                      diagnoses={"ja": {"overall": 40}}, questionnaire_version="v", ruleset_version="r",
+                      overall=40, level=2, created_at=now, updated_at=now, submitted_at=now,
+                      utm_source="news", utm_medium=None, utm_campaign=None)
+    return assessment, {"token": link_token, "expires_at": now + timedelta(days=1)}
+
+
+def test_a_submission_is_stored_whole_or_not_at_all(app):
+    """The assessment, its two funnel events and its link go in together; a clash leaves no partial rows."""
+    from sqlalchemy.exc import IntegrityError
+
+    with app.app_context():
+        insert_submission(db, *_submission_rows("a" * 32, "l" * 32))
+        a = db.session.scalar(select(Assessment))
+        events = db.session.execute(select(FunnelEvent.type, FunnelEvent.assessment_id, FunnelEvent.utm_source,
+                                           FunnelEvent.created_at)).all()
+        assert sorted(events) == [("started", a.id, "news", a.created_at), ("submitted", a.id, "news", a.created_at)]
+        link = db.session.scalar(select(ReportLink))
+        assert (link.token, link.assessment_id, link.created_at) == ("l" * 32, a.id, a.created_at)
+        db.session.close()
+        with pytest.raises(IntegrityError):  # a new assessment, but the link token is taken
+            insert_submission(db, *_submission_rows("b" * 32, "l" * 32))
+        counts = [db.session.scalar(select(func.count()).select_from(m)) for m in (Assessment, FunnelEvent, ReportLink)]
+        assert counts == [1, 2, 1]
+
+
+def test_connections_are_transactional_again_after_a_submission(app, client):
+    """PostgreSQL stores a submission in autocommit mode; the pooled connection must not stay in it."""
+    client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja"})
+    with app.app_context():
+        s = db.session
+        s.execute(insert(Assessment.__table__), {"token": "r" * 32, "kind": "self", "locale": "ja", "draft": {}})
+        s.rollback()
+        assert s.scalar(select(func.count()).select_from(Assessment).where(Assessment.token == "r" * 32)) == 0
 
 
 def test_tokens_carry_at_least_128_bits():
