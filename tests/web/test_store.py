@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, insert, inspect, select
+from sqlalchemy import func, insert, inspect, select, text
 
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink, db
 from assessment.store.migrate import current
@@ -22,7 +22,18 @@ def test_migrations_create_every_table(app):
     with app.app_context():
         tables = set(inspect(db.engine).get_table_names())
     assert {"company", "assessment", "lead", "report_link", "report_file", "funnel_event", "alembic_version"} <= tables
-    assert current(app.config["DATABASE_URL"]) == "0002"
+    assert current(app.config["DATABASE_URL"]) == "0003"
+
+
+def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
+    if app.extensions["store"].kw["bind"].dialect.name != "postgresql":
+        return
+    client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja"})
+    with app.app_context():
+        if not db.session.scalar(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
+                                      "WHERE name = 'default_toast_compression'")):
+            pytest.skip("this PostgreSQL has no lz4")
+        assert db.session.scalar(text("SELECT pg_column_compression(diagnoses) FROM assessment")) == "lz4"
 
 
 def _submission_rows(token: str, link_token: str) -> tuple[dict, dict]:
