@@ -26,7 +26,7 @@ def insert_submission(store, assessment: dict, link: dict) -> None:
     if engine.dialect.name == "postgresql":
         params = {f"a_{k}": v for k, v in assessment.items()}
         params.update(link_token=link["token"], link_expires_at=link["expires_at"])
-        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        with store.autocommit_engine.connect() as conn:
             conn.execute(_postgresql_statement(tuple(assessment)), params)
         return
     utm = {k: assessment[k] for k in UTM_KEYS}

@@ -20,7 +20,7 @@ def current() -> Assessment | None:
 
 def current_view() -> flow.DraftView | None:
     """current(), read-only: for pages that show the draft and change nothing."""
-    return flow.find_draft(db.engine, cookie_token())
+    return flow.find_draft(db.autocommit_engine, cookie_token())
 
 
 def remember(response, a: Assessment):

@@ -62,7 +62,8 @@ def find(session: Session, token: str | None) -> Assessment | None:
 
 def find_draft(engine: Engine, token: str | None) -> DraftView | None:
     """find() for pages that only read the draft: one row on a pooled connection, without an ORM
-    session and its transaction bookkeeping around it."""
+    session and its transaction bookkeeping around it (pass Store.autocommit_engine: one SELECT
+    needs no transaction)."""
     if not looks_like_token(token):
         return None
     with engine.connect() as conn:

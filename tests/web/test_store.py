@@ -201,3 +201,69 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         assert factory().scalar(select(func.count()).select_from(Assessment)) == 82  # two committed above, 4 x 20
     assert free()
 
+
+
+@pytest.fixture
+def pg_engine(pg_schema_url, monkeypatch):
+    """make_engine() on PostgreSQL, and a way to end a pooled connection's server process."""
+    import assessment.store as store
+
+    def make(ping_after: float | None = None):
+        if ping_after is not None:
+            monkeypatch.setattr(store, "PING_AFTER_IDLE", ping_after)
+        engine = store.make_engine(pg_schema_url)
+        made.append(engine)
+        return engine
+
+    made = []
+    yield make
+    for engine in made:
+        engine.dispose()
+
+
+def _backend_pid(conn) -> int:
+    return conn.execute(text("SELECT pg_backend_pid()")).scalar()
+
+
+def _terminate(engine, pid: int) -> None:
+    with engine.connect() as other:
+        other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+
+
+@pytest.mark.postgres
+def test_an_idle_pooled_connection_the_server_closed_is_replaced_unseen(pg_engine):
+    engine = pg_engine(ping_after=0.0)  # every pooled connection counts as idle: pinged on checkout
+    with engine.connect() as conn:
+        dead = _backend_pid(conn)
+    _terminate(pg_engine(), dead)
+    with engine.connect() as conn:
+        assert _backend_pid(conn) != dead
+
+
+@pytest.mark.postgres
+def test_a_connection_used_moments_ago_is_not_pinged(pg_engine):
+    """The trade for skipping the ping under load: if the server dropped it within the idle window,
+    the next statement fails once and the pool reconnects for the next request."""
+    from sqlalchemy.exc import DBAPIError
+
+    engine = pg_engine()
+    with engine.connect() as conn:
+        dead = _backend_pid(conn)
+    _terminate(pg_engine(), dead)
+    with pytest.raises(DBAPIError) as failed, engine.connect() as conn:
+        _backend_pid(conn)
+    assert failed.value.connection_invalidated
+    with engine.connect() as conn:
+        assert _backend_pid(conn) != dead
+
+
+def test_one_statement_reads_and_writes_run_outside_a_transaction(app):
+    with app.app_context():
+        engine = db.autocommit_engine
+        if engine.dialect.name == "sqlite":
+            assert engine is db.engine  # pysqlite starts no transaction for a read
+            return
+        with engine.connect() as conn:
+            conn.execute(insert(Assessment.__table__), {"token": "c" * 32, "kind": "self", "locale": "ja", "draft": {}})
+            conn.rollback()  # nothing to roll back: the INSERT committed on its own
+        assert db.session.scalar(select(func.count()).select_from(Assessment)) == 1
