@@ -13,7 +13,8 @@ DATABASE_URL), then measures from the same machine:
 Targets (issue #4): page >= 800 req/s; submission p99 <= 150 ms at 32 clients;
 PDFs all succeed with p99 <= 3 s. The load generator (wrk, a C program: `bash scripts/setup --dev`
 installs it) shares the 2 cores with the server, so each phase also prints the server's CPU per
-request, the req/s that CPU alone would allow, and the client's CPU per request.
+request (gunicorn's; a PostgreSQL server on this machine's as db_cpu), the req/s that CPU alone
+would allow, and the client's CPU per request.
 """
 from __future__ import annotations
 
@@ -229,6 +230,28 @@ def server_cpu(master_pid: int) -> float:
     return total / ticks
 
 
+def database_cpu(url: str) -> float | None:
+    """CPU seconds used so far by a PostgreSQL server on this machine, or None (SQLite, or remote).
+
+    Its backends share the cores with gunicorn, so a request's cost includes theirs. Every process
+    named postgres counts: the live ones' own CPU plus what their exited children used.
+    """
+    if not url.startswith("postgresql") or urlsplit(url).hostname not in ("127.0.0.1", "localhost", "::1"):
+        return None
+    total, found = 0, False
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            text = stat.read_text()
+        except OSError:
+            continue
+        if "(postgres)" not in text:
+            continue
+        found = True
+        fields = text.rsplit(")", 1)[1].split()
+        total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def wait_idle(server, timeout: float = 15) -> None:
     """Wait until the workers finish their start-up work (the PDF font check imports WeasyPrint
     in a background thread): it is not a request's cost."""
@@ -254,13 +277,16 @@ def measured(kind, port, args, server, workdir):
                                         headers={"Content-Type": "application/json"}, expect=201, workdir=workdir)
     run(warm_up=True)  # each worker's first requests load the question bank and rules, fill caches
     wait_idle(server)
-    before = server_cpu(server.pid)
+    before, db_before = server_cpu(server.pid), database_cpu(args.url)
     result = run()
     used = server_cpu(server.pid) - before
+    db_used = None if db_before is None else database_cpu(args.url) - db_before
     client = result.pop("client_cpu_s")
     if result["n"]:
         result["server_cpu_ms_per_req"] = round(used / result["n"] * 1000, 2)
-        result["server_capacity_req_s"] = round(os.cpu_count() / (used / result["n"]))
+        if db_used is not None:
+            result["db_cpu_ms_per_req"] = round(db_used / result["n"] * 1000, 2)
+        result["server_capacity_req_s"] = round(os.cpu_count() / ((used + (db_used or 0)) / result["n"]))
         result["client_cpu_ms_per_req"] = round(client / result["n"] * 1000, 3)
     return result
 
@@ -285,7 +311,7 @@ def main():
     args = ap.parse_args()
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
+    url = args.url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(8).hex(), "DATABASE_URL": url,
            "RATELIMIT_ENABLED": "0", "COOKIE_SECURE": "0", "ASSESSMENT_ENV": "production"}
     subprocess.run([str(VENV_BIN / "assessment"), "db", "upgrade"], env=env, check=True, capture_output=True)
