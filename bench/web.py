@@ -351,15 +351,18 @@ def main():
                 for _ in range(workers * 2)]
         concurrent_get(port, [urlsplit(u).path for u in warm])
 
-        links = [walk_to_lead(port) for _ in range(args.pdfs)]
         from sqlalchemy import create_engine, text
 
         engine = create_engine(url)
-        deadline = time.time() + 120
+        count = text("SELECT count(*) FROM report_file")
         with engine.connect() as conn:
+            # A --database-url database may hold earlier runs' PDFs: wait for this run's own.
+            before = conn.execute(count).scalar()
+            conn.rollback()
+            links = [walk_to_lead(port) for _ in range(args.pdfs)]
+            deadline = time.time() + 120
             while time.time() < deadline:
-                done = conn.execute(text("SELECT count(*) FROM report_file")).scalar()
-                if done >= args.pdfs + len(warm):
+                if conn.execute(count).scalar() >= before + args.pdfs:
                     break
                 time.sleep(0.2)
                 conn.rollback()
