@@ -160,7 +160,7 @@ def stages(fn, runs: int) -> None:
 
 def rss_child(renders: int) -> None:
     d = diagnosis("campaign_machine", "ja")
-    marks = sorted({1, 10, 50, 100, 200, 300, 400, renders})
+    marks = sorted({1, 10, 50, 100, 200, 300, 400, 500, 750, 1000, 1500, renders} & set(range(1, renders + 1)))
     for i in range(1, renders + 1):
         render_pdf(d, company="株式会社ベンチマーク", respondent="山田 太郎")
         if i in marks:
