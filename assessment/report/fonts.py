@@ -63,15 +63,14 @@ def repertoire() -> set[int]:
 
 
 def _system_face(style: str) -> tuple[Path, int] | None:
-    """The file and collection index fontconfig picks for REPORT_FONT in this style."""
+    """The file and collection index of REPORT_FONT in this style; None when it is not installed."""
     if not shutil.which("fc-match"):
         return None
-    out = subprocess.run(["fc-match", "-f", "%{family}\t%{file}\t%{index}", f"{REPORT_FONT}:style={style}"],
+    out = subprocess.run(["fc-match", "-f", "%{family}\t%{style}\t%{file}\t%{index}", f"{REPORT_FONT}:style={style}"],
                          capture_output=True, text=True).stdout
-    family, _, rest = out.partition("\t")
-    path, _, index = rest.partition("\t")
-    if REPORT_FONT not in family.split(",") or not path:
-        return None  # fontconfig substituted another family: the font is not installed
+    family, styles, path, index = (out.split("\t") + ["", "", "", ""])[:4]
+    if REPORT_FONT not in family.split(",") or style not in styles.split(",") or not path:
+        return None  # fontconfig substituted another family or style: that face is not installed
     return Path(path), int(index or 0)
 
 
@@ -135,11 +134,11 @@ def harfbuzz_subset_active() -> bool:
     return bool(harfbuzz_subset) and bool(harfbuzz.hb_version_atleast(4, 1, 0))
 
 
-def _font_installed(family: str) -> bool:
-    if not shutil.which("fc-list"):
+def _font_installed() -> bool:
+    """REPORT_FONT has its real Bold face (WeasyPrint does not synthesise one)."""
+    if not shutil.which("fc-match"):
         return True  # cannot tell; WeasyPrint will still find it through fontconfig
-    out = subprocess.run(["fc-list", f"{family}:style=Bold", "family"], capture_output=True, text=True).stdout
-    return family in out
+    return _system_face("Bold") is not None
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +150,7 @@ def check_fonts() -> tuple[str, ...]:
             "HarfBuzz font subsetting is not active (install the Debian package libharfbuzz-subset0, "
             "or run scripts/setup): PDF reports will render about 20x slower through fontTools."
         )
-    if not _font_installed(REPORT_FONT):
+    if not _font_installed():
         problems.append(
             f"The font '{REPORT_FONT}' (Regular and Bold) is not installed (Debian package fonts-noto-cjk): "
             "Japanese text in PDF reports will fall back to another font or show empty boxes."

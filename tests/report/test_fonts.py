@@ -84,3 +84,9 @@ def test_missing_harfbuzz_subsetter_is_reported(monkeypatch):
 
 def test_one_font_configuration_per_process():
     assert fonts.font_config() is fonts.font_config()
+
+
+def test_a_face_fontconfig_only_substitutes_counts_as_missing():
+    # fc-match always answers; a Regular face offered for a missing style must not be cut as that style
+    assert fonts._system_face("Bold") is not None
+    assert fonts._system_face("Hairline Oblique") is None
