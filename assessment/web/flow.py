@@ -72,7 +72,7 @@ def find_draft(engine: Engine, token: str | None) -> DraftView | None:
 
 
 def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
-    a = Assessment(kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft={}, **utm)
+    a = Assessment(kind=kind, locale=locale, referrer=_referrer(referrer), draft={}, **utm)
     session.add(a)
     funnel.record(session, "started", a)
     session.commit()
@@ -83,7 +83,7 @@ def save_page(session: Session, a: Assessment, answers: dict, page: Page | None 
     """Merge one page's answers into the draft; a blank answer removes an earlier one."""
     draft = dict(a.draft or {})
     for qid, value in answers.items():
-        if value is None or value == "":
+        if _blank(value):
             draft.pop(qid, None)
         else:
             draft[qid] = value
@@ -110,16 +110,13 @@ def submit_answers(store: Store, answers: dict, *, locale: str, utm: dict, refer
     CPU per submission) and after the evaluation: the SQLite write lock is held for the writes alone.
     """
     qn = qn or default_questionnaire()
-    draft = {qid: v for qid, v in answers.items() if v is not None and v != ""}  # as save_page keeps them
-    diagnosis = evaluate({qid: v for qid, v in draft.items() if qid in qn.by_id}, locale,
-                         questionnaire=qn).to_dict()
+    draft = {qid: v for qid, v in answers.items() if not _blank(v)}  # as save_page keeps them
+    diagnosis = evaluate(_bank_answers(draft, qn), locale, questionnaire=qn).to_dict()
     now = utcnow()
     token, link_token = new_token(), new_token()
-    expires = now + timedelta(days=link_days) if link_days > 0 else None
-    row = dict(token=token, kind=kind, locale=locale, referrer=(referrer or None) and referrer[:500], draft=draft,
-               diagnoses={locale: diagnosis}, questionnaire_version=diagnosis["questionnaire_version"],
-               ruleset_version=diagnosis["ruleset_version"], overall=diagnosis["overall"],
-               level=(diagnosis.get("level") or {}).get("number"), created_at=now, updated_at=now,
+    expires = _link_expiry(now, link_days)
+    row = dict(token=token, kind=kind, locale=locale, referrer=_referrer(referrer), draft=draft,
+               diagnoses={locale: diagnosis}, **_summary_columns(diagnosis), created_at=now, updated_at=now,
                submitted_at=now, **{k: utm.get(k) for k in funnel.UTM_KEYS})
     insert_submission(store, row, {"token": link_token, "expires_at": expires})
     return Submission(token, diagnosis, link_token, expires)
@@ -134,9 +131,28 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
-def _draft_answers(a: Assessment, qn: Questionnaire) -> dict:
-    """The draft's answers to questions the bank still has (it may have moved on since)."""
-    return {qid: v for qid, v in (a.draft or {}).items() if qid in qn.by_id}
+def _bank_answers(draft: dict | None, qn: Questionnaire) -> dict:
+    """A draft's answers to questions the bank still has (it may have moved on since)."""
+    return {qid: v for qid, v in (draft or {}).items() if qid in qn.by_id}
+
+
+def _blank(value) -> bool:
+    """An answer that removes an earlier one rather than being kept."""
+    return value is None or value == ""
+
+
+def _referrer(referrer: str | None) -> str | None:
+    return (referrer or None) and referrer[:500]
+
+
+def _link_expiry(now: datetime, days: int) -> datetime | None:
+    return now + timedelta(days=days) if days > 0 else None
+
+
+def _summary_columns(main: dict) -> dict:
+    """The assessment's columns taken from its Diagnosis in its own locale."""
+    return dict(questionnaire_version=main["questionnaire_version"], ruleset_version=main["ruleset_version"],
+                overall=main["overall"], level=(main.get("level") or {}).get("number"))
 
 
 def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> Assessment:
@@ -148,7 +164,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> 
     if a.submitted:
         return a
     qn = qn or default_questionnaire()
-    answers = _draft_answers(a, qn)
+    answers = _bank_answers(a.draft, qn)
     store_diagnoses(session, a, {a.locale: evaluate(answers, a.locale, questionnaire=qn).to_dict()})
     funnel.record(session, "submitted", a)
     session.commit()
@@ -165,7 +181,7 @@ def diagnosis_for(session: Session, a: Assessment, locale: str, qn: Questionnair
     if kept is not None or locale not in LOCALES or not a.submitted:
         return a.diagnosis_dict(locale)
     qn = qn or default_questionnaire()
-    answers = _draft_answers(a, qn)
+    answers = _bank_answers(a.draft, qn)
     try:
         made = evaluate(answers, locale, questionnaire=qn).to_dict()
     except AnswerError:
@@ -179,12 +195,9 @@ def diagnosis_for(session: Session, a: Assessment, locale: str, qn: Questionnair
 
 
 def store_diagnoses(session: Session, a: Assessment, diagnoses: dict) -> None:
-    main = diagnoses[a.locale]
     a.diagnoses = diagnoses
-    a.questionnaire_version = main["questionnaire_version"]
-    a.ruleset_version = main["ruleset_version"]
-    a.overall = main["overall"]
-    a.level = (main.get("level") or {}).get("number")
+    for column, value in _summary_columns(diagnoses[a.locale]).items():
+        setattr(a, column, value)
     a.submitted_at = utcnow()
 
 
@@ -211,7 +224,7 @@ def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
     for link in a.report_links:
         if not link.expired(now):
             return link
-    link = ReportLink(assessment=a, expires_at=now + timedelta(days=days) if days > 0 else None)
+    link = ReportLink(assessment=a, expires_at=_link_expiry(now, days))
     session.add(link)
     session.commit()
     return link
