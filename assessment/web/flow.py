@@ -15,7 +15,7 @@ from .. import AnswerError, evaluate
 from ..questionnaire import Question, Questionnaire, default_questionnaire
 from ..store import Store
 from ..store.submission import insert_submission
-from ..store.models import Assessment, Company, FunnelEvent, Lead, ReportLink, utcnow
+from ..store.models import Assessment, Company, Lead, ReportLink, utcnow
 from ..store.tokens import looks_like_token, new_token
 from ..text import LOCALES
 from . import funnel
