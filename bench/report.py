@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import re
 import resource
@@ -170,7 +171,10 @@ def rss_child(renders: int) -> None:
             status = Path("/proc/self/status").read_text()
             peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
             current = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
-            print(f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB", flush=True)
+            # Live Python objects tell a leak (they grow) from allocator fragmentation (they don't).
+            gc.collect()
+            print(f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB, "
+                  f"live Python objects {len(gc.get_objects()):,}", flush=True)
 
 
 def main() -> None:
