@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gc
 import mimetypes
 import re
 import threading
 import zlib
+from contextlib import contextmanager
 from functools import lru_cache
 
 from markupsafe import Markup
@@ -140,6 +142,23 @@ def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Bra
                  date=date, standalone=False, extra_css=extra_css, fetcher=fetcher)
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)
-    with _RENDER_LOCK:
+    with _RENDER_LOCK, _collector_paused():
         doc = HTML(string=html, base_url=STYLESHEET.parent.as_uri() + "/", url_fetcher=fetcher)
         return doc.write_pdf(stylesheets=list(_stylesheets()), font_config=font_config())
+
+
+@contextmanager
+def _collector_paused():
+    """Why: a render allocates some 10^5 objects that all live until it ends, so the cyclic
+    collector runs dozens of times during it and finds nothing, walking the whole heap on its
+    older passes: 5-7% of a render's wall time here (alternating renders with and without the pause,
+    the deferred pass counted: 0.278/0.283 s -> 0.265/0.263 s). Paused only while rendering; the
+    render's own garbage is collected by the first pass after it."""
+    if not gc.isenabled():  # somebody else paused it: leave their setting alone
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
