@@ -1,7 +1,7 @@
 """Sample answer sets built from the question bank, for the demo, the tests and the benchmarks."""
 from __future__ import annotations
 
-from .questionnaire import Questionnaire, default_questionnaire
+from assessment.bank.questionnaire import Questionnaire, default_questionnaire
 
 
 def uniform_answers(level: int, questionnaire: Questionnaire | None = None, **overrides) -> dict:

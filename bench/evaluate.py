@@ -20,11 +20,12 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from assessment import engine, evaluate  # noqa: E402
-from assessment.answers import validate_answers  # noqa: E402
-from assessment.questionnaire import default_questionnaire  # noqa: E402
-from assessment.rules import default_rulebook  # noqa: E402
-from assessment.scoring import score  # noqa: E402
+from assessment import evaluate
+from assessment.diagnose import engine  # noqa: E402
+from assessment.diagnose.answers import validate_answers  # noqa: E402
+from assessment.bank.questionnaire import default_questionnaire  # noqa: E402
+from assessment.bank.rules import default_rulebook  # noqa: E402
+from assessment.diagnose.scoring import score  # noqa: E402
 
 PROFILES = sorted((Path(__file__).resolve().parents[1] / "tests" / "profiles").glob("*.yaml"))
 

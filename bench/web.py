@@ -85,7 +85,7 @@ class Client:
 
 
 def _pages():
-    from assessment.web.flow import pages
+    from assessment.services.assessments import pages
 
     return pages()
 

@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from assessment.questionnaire import default_questionnaire
+from assessment.bank.questionnaire import default_questionnaire
 from assessment.samples import uniform_answers
-from assessment.rules import default_rulebook
+from assessment.bank.rules import default_rulebook
 
 PROFILES_DIR = Path(__file__).parent / "profiles"
 PROFILES = sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))

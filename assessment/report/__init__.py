@@ -17,12 +17,12 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from ..diagnosis import Diagnosis
-from ..paths import TEMPLATES_DIR
-from . import view
-from .branding import Branding
-from .fonts import check_fonts, face_css, face_files, font_config
-from .i18n import environment, translations
+from assessment.diagnose.diagnosis import Diagnosis
+from assessment.paths import TEMPLATES_DIR
+from assessment.report import view
+from assessment.report.branding import Branding
+from assessment.report.fonts import check_fonts, face_css, face_files, font_config
+from assessment.report.i18n import environment, translations
 
 __all__ = ["Branding", "render_html", "render_pdf", "check_fonts", "STYLESHEET"]
 
@@ -120,7 +120,7 @@ def _stylesheets() -> tuple:
     @font-face registers the report's font files with the FontConfiguration."""
     from weasyprint import CSS
 
-    from .fetcher import ProjectFetcher
+    from assessment.report.fetcher import ProjectFetcher
 
     _use_deflate_level()
     fetcher = ProjectFetcher(extra_files=tuple((face_files() or {}).values()))
@@ -134,7 +134,7 @@ def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Bra
     """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests)."""
     from weasyprint import HTML
 
-    from .fetcher import ProjectFetcher
+    from assessment.report.fetcher import ProjectFetcher
 
     branding = branding or Branding.from_env()
     fetcher = fetcher or ProjectFetcher()

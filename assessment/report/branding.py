@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..paths import STATIC_DIR
+from assessment.paths import STATIC_DIR
 
 DEFAULT_LOGO = STATIC_DIR / "report" / "logo.svg"
 _COLOR = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")

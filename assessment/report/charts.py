@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from html import escape
 
-from .fonts import FONT_STACK as FONT
+from assessment.report.fonts import FONT_STACK as FONT
 GRID = "#c9d1da"
 INK = "#243040"
 MUTED = "#6b7785"

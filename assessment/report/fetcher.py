@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from ..paths import STATIC_DIR, TEMPLATES_DIR
+from assessment.paths import STATIC_DIR, TEMPLATES_DIR
 
 
 class RefusedURL(ValueError):

@@ -7,7 +7,7 @@ from pathlib import Path
 from babel.support import Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from ..paths import TEMPLATES_DIR
+from assessment.paths import TEMPLATES_DIR
 
 TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "report"

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from .charts import FONT, INK, MUTED, wrap
+from assessment.report.charts import FONT, INK, MUTED, wrap
 
 
 def N_(msgid: str) -> str:  # mark for extraction; translated later

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup
 
-from ..diagnosis import AnswerView, Diagnosis, Evidence
-from . import charts, kpi
-from .branding import Branding
+from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence
+from assessment.report import charts, kpi
+from assessment.report.branding import Branding
 
 HEADER_MAX = 60  # characters of the company name in the running header
 COVER_MAX = 160  # and on the cover; the full name would push the cover onto two pages

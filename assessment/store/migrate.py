@@ -49,6 +49,18 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
                 engine.dispose()
 
 
+def downgrade(url: str, revision: str) -> None:
+    with _sqlite_lock(url):
+        engine = create_engine(url)
+        try:
+            with engine.begin() as conn:
+                cfg = alembic_config(url)
+                cfg.attributes["connection"] = conn
+                command.downgrade(cfg, revision)
+        finally:
+            engine.dispose()
+
+
 def current(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

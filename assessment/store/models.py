@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from .tokens import new_token
+from assessment.store.tokens import new_token
 
 FUNNEL_EVENTS = ("landing", "started", "page_completed", "submitted", "lead_captured", "pdf_downloaded")
 KINDS = ("self", "consultant")

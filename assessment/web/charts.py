@@ -5,18 +5,18 @@ from functools import lru_cache
 
 from markupsafe import Markup
 
-from ..diagnosis import Diagnosis
+from assessment.diagnose.diagnosis import Diagnosis
 
 
 @lru_cache(maxsize=1)
 def _color() -> str:
-    from ..report.branding import Branding
+    from assessment.report.branding import Branding
 
     return Branding.from_env().color
 
 
 def radar(d: Diagnosis) -> Markup:
-    from ..report.charts import radar as report_radar
+    from assessment.report.charts import radar as report_radar
 
     label = ("領域別スコアのレーダーチャート" if d.locale == "ja" else "Radar chart of the area scores") + ": " + ", ".join(
         f"{a.name} {'–' if a.score is None else a.score}" for a in d.areas)

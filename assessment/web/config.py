@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 
+from assessment.store.database import default_url
+
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 
 
@@ -22,8 +24,7 @@ def from_env(env=os.environ) -> dict:
     return {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
-        "DATABASE_URL": env.get("DATABASE_URL") or None,  # None: SQLite in the instance folder
-        "AUTO_MIGRATE": _bool(env.get("AUTO_MIGRATE"), not env.get("DATABASE_URL")),
+        "DATABASE_URL": env.get("DATABASE_URL") or default_url(),
         # Space-separated CSP sources allowed to frame the site, e.g. "https://www.example.co.jp".
         "FRAME_ANCESTORS": env.get("FRAME_ANCESTORS", "'self'"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, url_for
 
-from ..samples import uniform_answers
-from ..store import db
-from . import flow, funnel
+from assessment.samples import uniform_answers
+from assessment.web.database import db
+from assessment.services import assessments as flow, funnel, leads, reports
 
 def seed(app: Flask) -> dict[str, str]:
     """Create the sample and return its public URLs (printed by the CLI)."""
@@ -19,10 +19,10 @@ def seed(app: Flask) -> dict[str, str]:
         for page in flow.pages():
             flow.save_page(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a)
-        flow.capture_lead(s, a, name="山田 太郎", company="デモ株式会社", email="taro@example.co.jp",
+        leads.capture_lead(s, a, name="山田 太郎", company="デモ株式会社", email="taro@example.co.jp",
                           role="marketing_lead", company_size="s30_99", consent=True,
                           consent_text="(demo data)", locale="ja")
-        link = flow.report_link(s, a, app.config["REPORT_LINK_DAYS"])
+        link = reports.report_link(s, a, app.config["REPORT_LINK_DAYS"])
         return {
             "results": url_for("survey.report", token=a.token, _external=True),
             "pdf": url_for("survey.pdf", token=link.token, _external=True),

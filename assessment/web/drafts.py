@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from ..store import db
-from ..store.models import Assessment
-from . import flow
+from assessment.web.database import db
+from assessment.store.models import Assessment
+from assessment.services import assessments as flow
 
 MAX_AGE = 90 * 24 * 3600
 
@@ -17,10 +17,6 @@ def cookie_token() -> str | None:
 def current() -> Assessment | None:
     return flow.find(db.session, cookie_token())
 
-
-def current_view() -> flow.DraftView | None:
-    """current(), read-only: for pages that show the draft and change nothing."""
-    return flow.find_draft(db.autocommit_engine, cookie_token())
 
 
 def remember(response, a: Assessment):

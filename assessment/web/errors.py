@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from .problems import problem
+from assessment.web.problems import problem
 
 
 def _is_api() -> bool:

@@ -6,7 +6,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
 
-from ..text import DEFAULT_LOCALE, LOCALES
+from assessment.bank.text import DEFAULT_LOCALE, LOCALES
 
 LANG_COOKIE = "cmo_lang"
 

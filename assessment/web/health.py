@@ -1,16 +1,32 @@
-"""/healthz: the load balancer's probe; it answers 200 only when the database does."""
+"""/healthz: the load balancer's liveness probe (the database answers); /readyz adds the PDF fonts."""
 from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
-from ..store import db
+from assessment.web.database import db
 
 bp = Blueprint("health", __name__)
 
 
+def _database() -> str:
+    try:
+        db.database.ping()
+    except SQLAlchemyError as exc:
+        return type(exc).__name__
+    return "ok"
+
+
 @bp.get("/healthz")
 def healthz():
-    try:
-        db.ping()
-    except SQLAlchemyError as exc:
-        return jsonify(status="error", database=type(exc).__name__), 503
-    return jsonify(status="ok", database="ok")
+    database = _database()
+    return jsonify(status="ok" if database == "ok" else "error", database=database), 200 if database == "ok" else 503
+
+
+@bp.get("/readyz")
+def readyz():
+    """Everything /healthz checks, and whether PDFs will render fast and in the right font."""
+    from assessment.report import check_fonts  # imports WeasyPrint: on the first probe, not at start-up
+
+    database = _database()
+    fonts = list(check_fonts())
+    ok = database == "ok"
+    return jsonify(status="ok" if ok else "error", database=database, fonts=fonts or "ok"), 200 if ok else 503

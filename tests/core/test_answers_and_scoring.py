@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from assessment import AnswerError, evaluate
-from assessment.answers import validate_answers
-from assessment.questionnaire import QUESTION_TYPES
-from assessment.scoring import score
+from assessment.diagnose.answers import validate_answers
+from assessment.bank.questionnaire import QUESTION_TYPES
+from assessment.diagnose.scoring import score
 
 
 @pytest.mark.parametrize(

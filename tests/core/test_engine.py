@@ -6,10 +6,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from assessment import engine, evaluate
-from assessment.answers import validate_answers
-from assessment.rules import RuleBook
-from assessment.scoring import score
+from assessment import evaluate
+from assessment.diagnose import engine
+from assessment.diagnose.answers import validate_answers
+from assessment.bank.rules import RuleBook
+from assessment.diagnose.scoring import score
 from tests.conftest import PROFILES, load_profile
 
 

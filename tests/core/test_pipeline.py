@@ -6,9 +6,10 @@ import json
 
 import pytest
 
-from assessment import Diagnosis, evaluate, pipeline
-from assessment.answers import validate_answers
-from assessment.diagnosis import filled
+from assessment import Diagnosis, evaluate
+from assessment.diagnose import pipeline
+from assessment.diagnose.answers import validate_answers
+from assessment.diagnose.diagnosis import filled
 from tests.conftest import PROFILES, load_profile
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assessment import paths
-from assessment.questionnaire import AREA_IDS, load_questionnaire
-from assessment.yamlio import DataError
+from assessment.bank.questionnaire import AREA_IDS, load_questionnaire
+from assessment.bank.yamlio import DataError
 
 
 def test_bank_has_four_to_five_scored_items_per_area(questionnaire):

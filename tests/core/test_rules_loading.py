@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from assessment import paths
-from assessment.rules import load_rules
-from assessment.yamlio import DataError
+from assessment.bank.rules import load_rules
+from assessment.bank.yamlio import DataError
 
 
 @pytest.fixture

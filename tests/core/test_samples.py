@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from assessment import evaluate
-from assessment.answers import validate_answers
+from assessment.diagnose.answers import validate_answers
 from assessment.samples import uniform_answers
-from assessment.scoring import score
+from assessment.diagnose.scoring import score
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from assessment.store.migrate import upgrade
 from assessment.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
@@ -18,9 +19,11 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @pytest.fixture(scope="session")
 def server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+    db_url = f"sqlite:///{db_path}"
+    upgrade(db_url)
     app = create_app({
         "ENV_NAME": "development", "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{db_path}",
-        "AUTO_MIGRATE": True, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
+        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
         "WTF_CSRF_ENABLED": True,  # the real thing: the browser must carry the token
     })
     srv = make_server("127.0.0.1", 0, app, threaded=True)
@@ -29,7 +32,7 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{srv.server_port}", app
     srv.shutdown()
     thread.join(5)
-    app.extensions["store"].kw["bind"].dispose()
+    app.extensions["database"].engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,10 @@ import re
 import pytest
 from sqlalchemy import select
 
-from assessment.store import Assessment, FunnelEvent, db
-from assessment.web.flow import pages
+from assessment.store import Assessment, FunnelEvent
+
+from assessment.web.database import db
+from assessment.services.assessments import pages
 
 pytestmark = pytest.mark.browser
 PAGES = pages()

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from assessment.cli import main
 from assessment.report import Branding, render_html
 
-from .conftest import HERE, diagnosis
+from tests.report.conftest import HERE, diagnosis
 
 
 def test_branding_reads_environment_and_keeps_defaults():

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assessment.report import render_html
 
-from .conftest import diagnosis, pdf, pdf_text, squash
+from tests.report.conftest import diagnosis, pdf, pdf_text, squash
 
 PROFILES = ["campaign_machine", "vanity_shop", "mature", "knows_nothing", "small_campaigns", "mid_silo"]
 LOCALES = ["ja", "en"]

@@ -9,7 +9,7 @@ from pypdf import PdfReader
 
 from assessment.report import Branding, fonts, render_pdf
 
-from .conftest import DATE, diagnosis, pdf
+from tests.report.conftest import DATE, diagnosis, pdf
 
 
 def embedded_fonts(data: bytes) -> set[str]:

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from .conftest import pdf
+from tests.report.conftest import pdf
 
 MM = 72 / 25.4
 RIGHT_MARGIN = 17 * MM  # report.css: @page margin; the cover's padding is wider

@@ -8,7 +8,7 @@ import weasyprint
 
 from assessment.report import render_pdf
 
-from .conftest import diagnosis
+from tests.report.conftest import diagnosis
 
 
 def test_the_collector_is_paused_during_a_render_and_back_after_a_failed_one(monkeypatch):

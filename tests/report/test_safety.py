@@ -10,7 +10,7 @@ from assessment.paths import STATIC_DIR, TEMPLATES_DIR
 from assessment.report import Branding, render_html, render_pdf
 from assessment.report.fetcher import ProjectFetcher, RefusedURL
 
-from .conftest import diagnosis, squash
+from tests.report.conftest import diagnosis, squash
 
 HOSTILE = (
     "Café 🚀 شركة التسويق "

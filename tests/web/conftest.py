@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from assessment.samples import uniform_answers
 from assessment.store import Base
+from assessment.store.migrate import upgrade
 from assessment.web import create_app
 
 PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -27,10 +28,16 @@ def pg_schema_url():
     admin.dispose()
 
 
+def make_app(config: dict):
+    """A migrated database, then the app: the factory never migrates (the CLI does)."""
+    upgrade(config["DATABASE_URL"])
+    return create_app(config)
+
+
 def make_config(tmp_path, **overrides) -> dict:
     return {
         "ENV_NAME": "development", "TESTING": True, "SECRET_KEY": "test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}", "AUTO_MIGRATE": True,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
         "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
         "REPORT_LINK_DAYS": 30, "PDF_PRERENDER": False, **overrides,
     }
@@ -43,9 +50,9 @@ def app(request, tmp_path):
     if request.param == "postgres":
         url = request.getfixturevalue("pg_schema_url")
         overrides = {"DATABASE_URL": url, **overrides}
-    app = create_app(make_config(tmp_path, **overrides))
+    app = make_app(make_config(tmp_path, **overrides))
     yield app
-    engine = app.extensions["store"].kw["bind"]
+    engine = app.extensions["database"].engine
     if request.param == "postgres":  # one schema per run: empty the tables between tests
         with engine.begin() as conn:
             for table in reversed(Base.metadata.sorted_tables):

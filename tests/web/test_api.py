@@ -4,9 +4,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select, text
 
-from assessment.store import Assessment, db
+from assessment.store import Assessment
 
-from .conftest import make_answers
+from assessment.web.database import db
+
+from tests.web.conftest import make_answers
 
 
 def test_questionnaire_lists_every_question_in_the_requested_locale(client):
@@ -94,12 +96,12 @@ def test_five_megabyte_post_is_refused_with_413(client):
 def test_api_needs_no_csrf_token(tmp_path):
     from assessment.web import create_app
 
-    from .conftest import make_config
+    from tests.web.conftest import make_app, make_config
 
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
+    app = make_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
     resp = app.test_client().post("/api/v1/assessments", json={"answers": {}})
     assert resp.status_code == 201
-    app.extensions["store"].kw["bind"].dispose()
+    app.extensions["database"].engine.dispose()
 
 
 def test_unknown_api_path_is_problem_json(client):

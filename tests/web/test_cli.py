@@ -26,25 +26,40 @@ def test_demo_seed_and_funnel_counts_by_source(app, monkeypatch):
     assert rows["linkedin"][0] == "1" and rows["(direct)"][0] == "1"
 
 
-def test_start_up_warns_when_pdf_fonts_are_not_active(tmp_path, monkeypatch, caplog):
-    """create_app (gunicorn and `assessment serve`) checks the report's fonts beside start-up, off under TESTING."""
-    import assessment.report as report
+def test_the_app_factory_starts_no_thread_migrates_nothing_and_makes_no_file(tmp_path):
+    import threading
+
+    from sqlalchemy import inspect
+
     from assessment.web import create_app
 
-    from .conftest import make_config
+    from tests.web.conftest import make_config
+
+    before = set(threading.enumerate())
+    app = create_app(make_config(tmp_path, DATABASE_URL=f"sqlite:///{tmp_path / 'new' / 'x.db'}"))
+    assert set(threading.enumerate()) == before
+    assert not (tmp_path / "new").exists()
+    app.extensions["database"].dispose()
+    app = create_app(make_config(tmp_path))
+    with app.app_context():
+        assert inspect(app.extensions["database"].engine).get_table_names() == []
+    app.extensions["database"].dispose()
+
+
+def test_check_command_and_readyz_report_font_problems(app, client, monkeypatch):
+    import assessment.report as report
 
     problem = "HarfBuzz font subsetting is not active (test)"
     monkeypatch.setattr(report, "check_fonts", lambda: (problem,))
-    assert "font_check" not in create_app(make_config(tmp_path)).extensions  # TESTING: no check
-    with caplog.at_level("WARNING"):
-        app = create_app(make_config(tmp_path, FONT_CHECK=True))
-        app.extensions["font_check"].join(timeout=30)
-    assert any(problem in r.getMessage() and r.levelname == "WARNING" for r in caplog.records)
+    body = client.get("/readyz").get_json()
+    assert body["fonts"] == [problem] and body["database"] == "ok"
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1 and problem in result.output
     monkeypatch.setattr(report, "check_fonts", lambda: ())
-    caplog.clear()
-    app = create_app(make_config(tmp_path, FONT_CHECK=True))
-    app.extensions["font_check"].join(timeout=30)
-    assert not [r for r in caplog.records if "PDF report" in r.getMessage()]
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0 and "database: ok" in result.output
+    assert client.get("/readyz").get_json()["fonts"] == "ok"
 
 
 def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):

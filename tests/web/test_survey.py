@@ -6,10 +6,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from assessment.store import Assessment, FunnelEvent, Lead, db
-from assessment.web import flow
+from assessment.store import Assessment, FunnelEvent, Lead
 
-from .conftest import make_answers, page_form_data
+from assessment.web.database import db
+from assessment.services import assessments as flow
+
+from tests.web.conftest import make_answers, page_form_data
 
 PAGES = flow.pages()
 
@@ -289,7 +291,7 @@ def test_results_in_english_use_the_english_diagnosis(client):
 
 
 def test_second_language_is_evaluated_on_first_view_and_kept_only_under_the_same_rules(app, client, monkeypatch):
-    from assessment.web import flow
+    from assessment.services import assessments as flow
 
     token = start(client)
     results = answer_all(client)

@@ -1,4 +1,4 @@
 """The JSON API: the same flow for other front ends (GET questionnaire, POST assessments)."""
-from .routes import bp
+from assessment.web.api.routes import bp
 
 __all__ = ["bp"]

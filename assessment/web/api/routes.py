@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from ... import AnswerError
-from ...answers import validate_answers
-from ...questionnaire import default_questionnaire
-from ...store import db
-from ...summary import questions_as_dict
-from ...text import LOCALES
-from .. import flow, funnel
-from ..extensions import limiter, select_locale
-from ..problems import problem
+from assessment.diagnose.answers import AnswerError
+from assessment.diagnose.answers import validate_answers
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.web.database import db
+from assessment.bank.listing import questions_as_dict
+from assessment.bank.text import LOCALES
+from assessment.services import assessments as flow, funnel
+from assessment.web.extensions import limiter, select_locale
+from assessment.web.problems import problem
 
 bp = Blueprint("api", __name__)
 
@@ -49,7 +49,7 @@ def create_assessment():
             422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
             errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
                     for qid, msg in exc.problems.items()])
-    done = flow.submit_answers(db, answers, locale=locale, utm=utm, referrer=request.referrer,
+    done = flow.submit_answers(db.session, answers, locale=locale, utm=utm, referrer=request.referrer,
                                link_days=current_app.config["REPORT_LINK_DAYS"])
     body = dict(done.diagnosis)
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)

@@ -1,4 +1,4 @@
 """The public self-assessment: landing, question pages, results, lead gate, report."""
-from .routes import bp
+from assessment.web.survey.routes import bp
 
 __all__ = ["bp"]

@@ -11,8 +11,8 @@ from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, Select
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ...questionnaire import default_questionnaire
-from ..flow import Page, pages
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.services.assessments import Page, pages
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
 NOT_AN_OPTION = _l("This answer is not one of the options. Please choose again.")

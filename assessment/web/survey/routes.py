@@ -1,25 +1,23 @@
 """Views of the public funnel. Each view reads or writes through flow.py; templates in templates/survey/."""
 from __future__ import annotations
 
-import secrets
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, get_flashed_messages, make_response, redirect,
+from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
                    render_template, request, session, url_for)
 from flask_babel import get_locale, gettext as _
 from flask_wtf import FlaskForm
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
 
-from ... import AnswerError
-from ...diagnosis import Diagnosis
-from ...questionnaire import default_questionnaire
-from ...store import db
-from ...text import LOCALES
-from .. import charts, drafts, flow, funnel
-from ..extensions import LANG_COOKIE, limiter
-from ..sessions import Bounded
-from .forms import LeadForm, page_form_class
+from assessment.diagnose.answers import AnswerError
+from assessment.diagnose.diagnosis import Diagnosis
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.web.database import db
+from assessment.bank.text import LOCALES
+from assessment import jobs
+from assessment.services import assessments as flow, funnel, leads, reports
+from assessment.web import charts, drafts
+from assessment.web.extensions import LANG_COOKIE, limiter
+from assessment.web.survey.forms import LeadForm, page_form_class
 
 bp = Blueprint("survey", __name__)
 
@@ -69,8 +67,8 @@ def start():
     return drafts.remember(redirect(url_for(".page", number=1), 303), a)
 
 
-def _draft_or_home(find=drafts.current):
-    a = find()
+def _draft_or_home():
+    a = drafts.current()
     if a is None:
         if drafts.cookie_token():
             flash(_("We could not find saved answers for this browser. Please start the assessment again."),
@@ -79,12 +77,12 @@ def _draft_or_home(find=drafts.current):
     return a, None
 
 
-def _open_page(number: int, find=drafts.current):
+def _open_page(number: int):
     """(page, draft, None) for a respondent who may see page `number`, else (None, None, a redirect)."""
     all_pages = flow.pages()
     if not 1 <= number <= len(all_pages):
         abort(404)
-    a, away = _draft_or_home(find)
+    a, away = _draft_or_home()
     if away:
         return None, None, away
     if a.submitted:
@@ -94,9 +92,7 @@ def _open_page(number: int, find=drafts.current):
 
 @bp.get("/q/<int:number>")
 def page(number: int):
-    # Its own view, apart from the POST: no rate-limit bookkeeping, and a read of the three
-    # columns the page shows instead of the whole assessment.
-    pg, a, away = _open_page(number, drafts.current_view)
+    pg, a, away = _open_page(number)
     return away or _render_page(pg, a, len(flow.pages()))
 
 
@@ -143,66 +139,20 @@ def _finish(a):
     return redirect(url_for(".results", token=a.token), 303)
 
 
-# Placeholders for the per-request parts of a cached question page; random per process, so no
-# label or answer can contain one.
-_SLOT = secrets.token_hex(8)
-CSRF_SLOT = Markup(f"slot-{_SLOT}-csrf")
-RESUME_SLOT = Markup(f"slot-{_SLOT}-resume")
-CSRF_INPUT = Markup('<input id="csrf_token" name="csrf_token" type="hidden" value="%s">')
-
-
 def _render_page(pg, a, total, form=None) -> str:
-    """The question page: the hottest page of the site.
-
-    Without errors (a GET) and without flashed messages it depends only on the key below, so each
-    process renders it once per key with placeholders for the two per-request values, the session's
-    CSRF token and the draft's resume link, and fills those in on every request.
-    """
     locale = _locale()
-    cache = key = None
-    if form is None and not get_flashed_messages() and not _reloading():
-        try:
-            key = (pg.number, locale, session.get("embed", False), request.host_url, request.full_path,
-                   tuple(_hashable(a.draft.get(q.id)) for q in pg.questions))
-            hash(key)
-        except TypeError:  # a draft value that cannot be a key (never saved by this site): no cache
-            key = None
-        else:
-            cache = current_app.extensions.get("question_pages")
-            if cache is None:
-                cache = current_app.extensions["question_pages"] = Bounded(512)
-    html = cache.get(key) if cache is not None else None
-    if html is None:
-        if form is None:
-            form = page_form_class(pg.number, locale)(formdata=None, page_marker=pg.section,
-                                                      data={q.id: a.draft.get(q.id) for q in pg.questions})
-        html = _render_page_template(form, pg, total, locale)
-        if cache is not None:
-            cache.put(key, html)
-    csrf = CSRF_INPUT % generate_csrf() if current_app.config.get("WTF_CSRF_ENABLED", True) else ""
-    resume = escape(url_for(".resume", token=a.token, _external=True))
-    return html.replace(CSRF_SLOT, csrf).replace(RESUME_SLOT, resume)
-
-
-def _render_page_template(form, pg, total, locale) -> str:
+    if form is None:
+        form = page_form_class(pg.number, locale)(formdata=None, page_marker=pg.section,
+                                                  data={q.id: a.draft.get(q.id) for q in pg.questions})
     qn = default_questionnaire()
     if pg.section == flow.PROFILE:
         title = _("About your company")
         intro = _("A few facts about your company. They are not scored; they tailor the report.")
     else:
         title, intro = qn.area(pg.section).name[locale], qn.area(pg.section).description[locale]
-    questions = {q.id: q for q in pg.questions}
     return render_template("survey/page.html", form=form, page=pg, total=total, title=title, intro=intro,
-                           questions=questions, csrf_field=CSRF_SLOT, resume_url=RESUME_SLOT)
-
-
-def _reloading() -> bool:
-    """Under debug the templates reload on change: render every page afresh."""
-    return current_app.debug or bool(current_app.config.get("TEMPLATES_AUTO_RELOAD"))
-
-
-def _hashable(value):
-    return tuple(value) if isinstance(value, list) else value
+                           questions={q.id: q for q in pg.questions},
+                           resume_url=url_for(".resume", token=a.token, _external=True))
 
 
 @bp.get("/resume/<token>")
@@ -281,12 +231,11 @@ def lead(token):
     if not form.validate():
         return render_template("survey/results.html", a=a, d=d, chart=charts.radar(d), form=form,
                                consent_text=consent_text()), 422
-    flow.capture_lead(db.session, a, name=form.name.data.strip(), company=form.company.data.strip(),
+    leads.capture_lead(db.session, a, name=form.name.data.strip(), company=form.company.data.strip(),
                       email=form.email.data.strip(), role=form.role.data, company_size=form.company_size.data,
                       consent=form.consent.data, consent_text=consent_text(), locale=_locale())
-    from .. import pdf as pdf_view
-
-    pdf_view.prerender_later(a, _locale())  # ready by the time the respondent clicks "download"
+    if current_app.config.get("PDF_PRERENDER", True):  # ready by the time the respondent clicks "download"
+        jobs.enqueue(reports.prerender, db.database, a.id, _locale())
     return redirect(url_for(".report", token=a.token), 303)
 
 
@@ -297,7 +246,7 @@ def report(token):
         return away
     if a.lead is None:
         return redirect(url_for(".results", token=a.token), 303)
-    link = flow.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    link = reports.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
     return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link,
                            qn=default_questionnaire())
@@ -305,9 +254,26 @@ def report(token):
 
 @bp.get("/pdf/<token>")
 def pdf(token):
-    from .. import pdf as pdf_view  # WeasyPrint loads only when a PDF is asked for
-
-    return pdf_view.download(token)
+    link = reports.find_link(db.session, token)
+    if link is None:
+        abort(404)
+    if link.expired():
+        return render_template("errors/message.html", title=_("This link has expired"),
+                               message=_("Report links are valid for a limited time. Open your results again "
+                                         "to get a new link.")), 410
+    a = link.assessment
+    locale = _locale()
+    flow.diagnosis_for(db.session, a, locale)  # made on first view in a second language
+    data = reports.pdf_bytes(db.session, a, locale if locale in (a.diagnoses or {}) else a.locale)
+    funnel.record(db.session, "pdf_downloaded", a)
+    db.session.commit()
+    filename = f"cmo-assessment-{a.submitted_at:%Y%m%d}.pdf" if a.submitted_at else "cmo-assessment.pdf"
+    resp = make_response(data)
+    resp.mimetype = "application/pdf"
+    resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    resp.headers["Cache-Control"] = "private, no-store"
+    resp.headers["X-Robots-Tag"] = "noindex"
+    return resp
 
 
 @bp.get("/lang/<code>")

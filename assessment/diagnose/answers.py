@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from .questionnaire import QUESTION_TYPES, Questionnaire
+from assessment.bank.questionnaire import QUESTION_TYPES, Questionnaire
 
 
 class AnswerError(ValueError):

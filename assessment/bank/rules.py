@@ -23,10 +23,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import paths
-from .questionnaire import AREA_IDS, Questionnaire, default_questionnaire
-from .text import Text, as_list, read_text, unknown_keys
-from .yamlio import DataError, load_yaml, where
+from assessment import paths
+from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
+from assessment.bank.text import Text, as_list, read_text, unknown_keys
+from assessment.bank.yamlio import DataError, load_yaml, where
 
 PITFALL_IDS = ("silo", "vanity_metrics", "short_termism", "scattered_activity", "no_review_cycle")
 STEP_IDS = ("connect_strategy", "design_value", "kpi_roadmap", "improvement_cycle")

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from .yamlio import where
+from assessment.bank.yamlio import where
 
 LOCALES = ("ja", "en")
 DEFAULT_LOCALE = "ja"

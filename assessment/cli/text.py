@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import unicodedata
 
-from .diagnosis import Diagnosis
-from .questionnaire import Questionnaire
+from assessment.diagnose.diagnosis import Diagnosis
+from assessment.bank.questionnaire import Questionnaire
 
 _LABELS = {
     "ja": {
@@ -84,31 +84,6 @@ def render_text(d: Diagnosis) -> str:
         out += ["", f"{L['unanswered']} ({len(d.unanswered)}): {', '.join(d.unanswered)}"]
     out += ["", f"questionnaire {d.questionnaire_version} · rules {d.ruleset_version}"]
     return "\n".join(out) + "\n"
-
-
-def questions_as_dict(qn: Questionnaire, locale: str) -> dict:
-    """The question bank as the public JSON listing (CLI and GET /api/v1/questionnaire)."""
-    return {
-        "questionnaire_version": qn.version,
-        "locale": locale,
-        "areas": [{"id": a.id, "name": a.name[locale], "description": a.description[locale]} for a in qn.areas],
-        "questions": [
-            {
-                "id": q.id, "area": None if q.section == "profile" else q.section, "section": q.section,
-                "type": q.type, "text": q.text[locale], "factual": q.factual,
-                **({"hint": q.hint[locale]} if q.hint else {}),
-                **({"thresholds": list(q.thresholds)} if q.thresholds else {}),
-                "options": [
-                    {"value": o.value, "label": o.label[locale],
-                     **({"score": o.score} if q.type == "choice" else {}),
-                     **({"counts": o.counts} if q.type == "checklist" else {}),
-                     **({"dont_know": True} if o.dont_know else {})}
-                    for o in q.options
-                ],
-            }
-            for q in qn.questions
-        ],
-    }
 
 
 def render_questions_text(qn: Questionnaire, locale: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..store.models import FUNNEL_EVENTS, UTM_KEYS, Assessment, FunnelEvent
+from assessment.store.models import FUNNEL_EVENTS, UTM_KEYS, Assessment, FunnelEvent
 
 
 def clean_utm(args) -> dict[str, str]:

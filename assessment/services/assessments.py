@@ -1,24 +1,20 @@
-"""The respondent's journey as plain functions over the store: start, save, submit, lead, report link.
-
-Routes and the API call these; they never touch the pipeline or the tables directly.
-"""
+"""An assessment's life: start, save a page, submit, read its Diagnosis in a locale."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import Engine, bindparam, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .. import AnswerError, evaluate
-from ..questionnaire import Question, Questionnaire, default_questionnaire
-from ..store import Store
-from ..store.submission import insert_submission
-from ..store.models import Assessment, Company, Lead, ReportLink, utcnow
-from ..store.tokens import looks_like_token, new_token
-from ..text import LOCALES
-from . import funnel
+from assessment.diagnose.answers import AnswerError
+from assessment.diagnose.pipeline import evaluate
+from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
+from assessment.store.models import Assessment, utcnow
+from assessment.store.tokens import looks_like_token
+from assessment.bank.text import LOCALES
+from assessment.services import funnel, reports
 
 PROFILE = "profile"
 
@@ -37,38 +33,10 @@ def pages(qn: Questionnaire | None = None) -> list[Page]:
     return [Page(i + 1, s, tuple(qn.in_section(s))) for i, s in enumerate(sections)]
 
 
-# Built once: every page request looks its draft up by token, and building the statement cost
-# about as much as running it.
-_ASSESSMENT_BY_TOKEN = select(Assessment).where(Assessment.token == bindparam("token"))
-_LINK_BY_TOKEN = select(ReportLink).where(ReportLink.token == bindparam("token"))
-# What a question page shows of a draft: no ORM object, no diagnoses (tens of kB once submitted).
-_DRAFT_BY_TOKEN = select(Assessment.token, Assessment.draft, Assessment.diagnoses.is_not(None)).where(
-    Assessment.token == bindparam("token"))
-
-
-class DraftView(NamedTuple):
-    """A read-only look at an assessment: enough to show a question page."""
-
-    token: str
-    draft: dict
-    submitted: bool
-
-
 def find(session: Session, token: str | None) -> Assessment | None:
     if not looks_like_token(token):
         return None
-    return session.scalar(_ASSESSMENT_BY_TOKEN, {"token": token})
-
-
-def find_draft(engine: Engine, token: str | None) -> DraftView | None:
-    """find() for pages that only read the draft: one row on a pooled connection, without an ORM
-    session and its transaction bookkeeping around it (pass Store.autocommit_engine: one SELECT
-    needs no transaction)."""
-    if not looks_like_token(token):
-        return None
-    with engine.connect() as conn:
-        row = conn.execute(_DRAFT_BY_TOKEN, {"token": token}).first()
-    return None if row is None else DraftView(row[0], row[1] or {}, bool(row[2]))
+    return session.scalar(select(Assessment).where(Assessment.token == token))
 
 
 def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
@@ -102,24 +70,17 @@ class Submission(NamedTuple):
     link_expires_at: datetime | None
 
 
-def submit_answers(store: Store, answers: dict, *, locale: str, utm: dict, referrer: str | None,
+def submit_answers(session: Session, answers: dict, *, locale: str, utm: dict, referrer: str | None,
                    link_days: int, kind: str = "self", qn: Questionnaire | None = None) -> Submission:
-    """start + save_page + submit + report_link in one go, for answers that arrive all at once (the API).
-
-    The same rows as the four steps, written without the ORM (its unit of work cost a millisecond of
-    CPU per submission) and after the evaluation: the SQLite write lock is held for the writes alone.
-    """
-    qn = qn or default_questionnaire()
-    draft = {qid: v for qid, v in answers.items() if not _blank(v)}  # as save_page keeps them
-    diagnosis = evaluate(_bank_answers(draft, qn), locale, questionnaire=qn).to_dict()
-    now = utcnow()
-    token, link_token = new_token(), new_token()
-    expires = _link_expiry(now, link_days)
-    row = dict(token=token, kind=kind, locale=locale, referrer=_referrer(referrer), draft=draft,
-               diagnoses={locale: diagnosis}, **_summary_columns(diagnosis), created_at=now, updated_at=now,
-               submitted_at=now, **{k: utm.get(k) for k in funnel.UTM_KEYS})
-    insert_submission(store, row, {"token": link_token, "expires_at": expires})
-    return Submission(token, diagnosis, link_token, expires)
+    """start + save_page + submit + report_link in one go, for answers that arrive all at once (the API)."""
+    a = Assessment(kind=kind, locale=locale, referrer=_referrer(referrer), draft={},
+                   **{k: utm.get(k) for k in funnel.UTM_KEYS})
+    session.add(a)
+    funnel.record(session, "started", a)
+    a.draft = {qid: v for qid, v in answers.items() if not _blank(v)}  # as save_page keeps them
+    submit(session, a, qn)
+    link = reports.report_link(session, a, link_days)
+    return Submission(a.token, a.diagnosis_dict(locale), link.token, link.expires_at)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -144,9 +105,6 @@ def _blank(value) -> bool:
 def _referrer(referrer: str | None) -> str | None:
     return (referrer or None) and referrer[:500]
 
-
-def _link_expiry(now: datetime, days: int) -> datetime | None:
-    return now + timedelta(days=days) if days > 0 else None
 
 
 def _summary_columns(main: dict) -> dict:
@@ -199,38 +157,3 @@ def store_diagnoses(session: Session, a: Assessment, diagnoses: dict) -> None:
     for column, value in _summary_columns(diagnoses[a.locale]).items():
         setattr(a, column, value)
     a.submitted_at = utcnow()
-
-
-def capture_lead(session: Session, a: Assessment, *, name: str, company: str, email: str, role: str,
-                 company_size: str, consent: bool, consent_text: str, locale: str) -> Lead:
-    if a.lead is not None:  # a second form post (double click, back button) keeps the first lead
-        return a.lead
-    company_row = Company(name=company, size=company_size)
-    a.company = company_row
-    lead = Lead(assessment=a, name=name, company_name=company, email=email, role=role,
-                company_size=company_size, consent=consent, consent_text=consent_text if consent else None,
-                consent_at=utcnow() if consent else None, locale=locale)
-    session.add_all([company_row, lead])
-    session.flush()  # the company's id, for the lead's own link to it
-    lead.company_id = company_row.id
-    funnel.record(session, "lead_captured", a)
-    session.commit()
-    return lead
-
-
-def report_link(session: Session, a: Assessment, days: int) -> ReportLink:
-    """The live link for this assessment, or a new one: links expire, tokens are never reused."""
-    now = utcnow()
-    for link in a.report_links:
-        if not link.expired(now):
-            return link
-    link = ReportLink(assessment=a, expires_at=_link_expiry(now, days))
-    session.add(link)
-    session.commit()
-    return link
-
-
-def find_link(session: Session, token: str | None) -> ReportLink | None:
-    if not looks_like_token(token):
-        return None
-    return session.scalar(_LINK_BY_TOKEN, {"token": token})

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
-from . import paths
-from .text import Text, as_list, read_text, unknown_keys
-from .yamlio import DataError, load_yaml, where
+from assessment import paths
+from assessment.bank.text import Text, as_list, read_text, unknown_keys
+from assessment.bank.yamlio import DataError, load_yaml, where
 
 AREA_IDS = ("alignment", "goal_linkage", "short_termism", "kpi_design", "review_cadence")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
-from . import engine
-from .answers import Answers, validate_answers
-from .diagnosis import (
+from assessment.diagnose import engine
+from assessment.diagnose.answers import Answers, validate_answers
+from assessment.diagnose.diagnosis import (
     ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView,
     PitfallFinding, Task, Value, filled,
 )
-from .questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
-from .rules import SEVERITIES, Condition, Rule, RuleBook, default_rulebook
-from .scoring import Scores, score
-from .text import LOCALES, check_locale
+from assessment.bank.questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
+from assessment.bank.rules import SEVERITIES, Condition, Rule, RuleBook, default_rulebook
+from assessment.diagnose.scoring import Scores, score
+from assessment.bank.text import LOCALES, check_locale
 
 HEADLINED = 3
 

@@ -31,10 +31,10 @@ from collections.abc import Mapping
 import durable_rules_engine as _dre
 from durable import engine as _durable
 
-from .answers import Answers
-from .questionnaire import Questionnaire
-from .rules import Condition, RuleBook
-from .scoring import Scores
+from assessment.diagnose.answers import Answers
+from assessment.bank.questionnaire import Questionnaire
+from assessment.bank.rules import Condition, RuleBook
+from assessment.diagnose.scoring import Scores
 
 _SENTINEL = "_always"
 _CMP = {"lt": "$lt", "lte": "$lte", "gt": "$gt", "gte": "$gte", "ne": "$neq"}

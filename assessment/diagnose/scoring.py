@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .answers import Answers
-from .questionnaire import Level, Questionnaire
+from assessment.diagnose.answers import Answers
+from assessment.bank.questionnaire import Level, Questionnaire
 
 
 @dataclass(frozen=True)

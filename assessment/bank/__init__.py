@@ -1,0 +1,1 @@
+"""The question bank and the rules: data files loaded and validated, exposed read-only."""

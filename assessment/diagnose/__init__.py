@@ -1,0 +1,1 @@
+"""Answers in, one Diagnosis out: validation, scoring, the rules engine, findings."""
