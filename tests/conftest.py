@@ -10,6 +10,8 @@ from assessment.bank.questionnaire import default_questionnaire
 from assessment.samples import uniform_answers
 from assessment.bank.rules import default_rulebook
 
+pytest_plugins = ["tests.servers"]  # pg_url, redis_url: servers started for the run
+
 PROFILES_DIR = Path(__file__).parent / "profiles"
 PROFILES = sorted(p.stem for p in PROFILES_DIR.glob("*.yaml"))
 

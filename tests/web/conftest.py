@@ -5,24 +5,23 @@ import re
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, make_url, text
 
 from assessment.samples import uniform_answers
 from assessment.store import Base
 from assessment.store.migrate import upgrade
 from assessment.web import create_app
 
-PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-
 
 @pytest.fixture(scope="session")
-def pg_schema_url():
-    """A schema of its own in the shared `test` database, so parallel runs never collide."""
+def pg_schema_url(pg_url):
+    """A schema of its own in pg_url's database, so runs sharing a server (TEST_DATABASE_URL) never collide."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
+    admin = create_engine(pg_url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{PG_URL}?options=-csearch_path%3D{schema}"
+    url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
     with admin.begin() as conn:
         conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()

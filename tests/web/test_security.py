@@ -141,19 +141,19 @@ def test_final_submission_is_rate_limited_but_not_the_pages_before(tmp_path):
     app.extensions["database"].engine.dispose()
 
 
-def test_rate_limits_can_live_in_redis(tmp_path):
+def test_rate_limits_can_live_in_redis(tmp_path, redis_url):
     import uuid
 
     import redis
 
     app = make_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="1 per minute",
-                                 RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379",
+                                 RATELIMIT_STORAGE_URI=redis_url,
                                  RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}"))
     client = app.test_client()
     assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 201
     assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 429
     prefix = app.config["RATELIMIT_KEY_PREFIX"]
-    conn = redis.Redis.from_url("redis://127.0.0.1:6379")
+    conn = redis.Redis.from_url(redis_url)
     keys = conn.keys(f"*{prefix}*")
     assert keys
     conn.delete(*keys)
