@@ -16,6 +16,7 @@ from pathlib import Path
 
 from assessment import paths
 from assessment.bank.reader import Reader, is_number, kind_of
+from assessment.bank.roles import ROLES
 from assessment.bank.text import Text
 from assessment.bank.types import QUESTION_TYPES, Option, QuestionType  # noqa: F401 - re-exported
 from assessment.bank.yamlio import DataError, read_yaml
@@ -222,6 +223,29 @@ def _read_section(section: str, doc, r: Reader) -> list[Question]:
     return questions
 
 
+def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Reader, Mapping]]) -> None:
+    """The questions other code reads by id (assessment/bank/roles.py) are there, as it expects them."""
+    for role in ROLES:
+        q = by_id.get(role.question)
+        if q is None:
+            if role.section in readers:
+                r, doc = readers[role.section]
+                r.add(doc, "", f"question '{role.question}' is missing (used by {role.reader})")
+            continue
+        r, owner = readers[q.section][0], f"question '{q.id}'"
+        if q.type != role.type:
+            r.add(q, owner, f"'type' must be {role.type} (used by {role.reader})")
+        missing = [v for v in role.values if q.option(v) is None]
+        if missing:
+            r.add(q, owner, f"'options' lack {', '.join(missing)} (used by {role.reader})")
+        if role.small and not any(o.small for o in q.options):
+            r.add(q, owner, "no option is marked 'small', so no company would get the small-company advice")
+    small = [role.question for role in ROLES if role.small]
+    for q in by_id.values():
+        if q.id not in small and any(o.small for o in q.options):
+            readers[q.section][0].add(q, f"question '{q.id}'", f"only {', '.join(small)} may mark options 'small'")
+
+
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
     """Load and validate the question bank; raise DataError listing every problem."""
     directory = Path(directory or paths.QUESTIONS_DIR)
@@ -229,6 +253,7 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
     areas_doc, areas_bytes = read_yaml(directory / "areas.yaml")
     version, areas, levels = _read_areas(areas_doc, Reader(directory / "areas.yaml", problems))
     questions: list[Question] = []
+    readers: dict[str, tuple[Reader, Mapping]] = {}
     digest = hashlib.sha256()
     for section in ("profile", *AREA_IDS):
         path = directory / f"{section}.yaml"
@@ -237,7 +262,9 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
             continue
         doc, raw = read_yaml(path)
         digest.update(raw)
-        questions += _read_section(section, doc, Reader(path, problems))
+        r = Reader(path, problems)
+        questions += _read_section(section, doc, r)
+        readers[section] = (r, doc)
     seen: dict[str, Question] = {}
     for q in questions:
         if q.id in seen:
@@ -246,6 +273,7 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
                 f"{directory / q.file}:{q.line}: duplicate question id '{q.id}' (first at {first.file}:{first.line})"
             )
         seen.setdefault(q.id, q)
+    _check_roles(seen, readers)
     if problems:
         raise DataError(problems)
     digest.update(areas_bytes)

@@ -86,6 +86,11 @@ def _option(doc: dict, qid: str, value: str) -> dict:
     return next(o for o in _question(doc, qid)["options"] if o["value"] == value)
 
 
+def _unmark_small(q: dict) -> None:
+    for o in q["options"]:
+        o.pop("small", None)
+
+
 @pytest.mark.parametrize(
     "file, change, message",
     [
@@ -144,11 +149,36 @@ def _option(doc: dict, qid: str, value: str) -> dict:
         ("kpi_design.yaml", lambda d: _question(d, "kd_cac_known")["options"].append(
             dict(_option(d, "kd_cac_known", "dont_know"), value="unsure")),
          r"question 'kd_cac_known': at most one option may be dont_know"),
+        ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small=True),
+         r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'"),
         ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small="yes"),
          r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'"),
     ],
 )
 def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, message):
+    rewrite(bank / file, change)
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+@pytest.mark.parametrize(
+    "file, change, message",
+    [
+        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_primary_goal")),
+         r"profile.yaml:\d+: question 'pf_primary_goal' is missing \(used by the report's KPI tree\)"),
+        ("profile.yaml", lambda d: _option(d, "pf_primary_goal", "brand").update(value="branding"),
+         r"profile.yaml:\d+: question 'pf_primary_goal': 'options' lack brand \(used by the report's KPI tree\)"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_measured_metrics")["options"].remove(
+            _option(d, "kd_measured_metrics", "ltv")),
+         r"kpi_design.yaml:\d+: question 'kd_measured_metrics': 'options' lack ltv \(used by the report's KPI tree\)"),
+        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_role")),
+         r"profile.yaml:\d+: question 'pf_role' is missing \(used by the lead form\)"),
+        ("profile.yaml", lambda d: _unmark_small(_question(d, "pf_company_size")),
+         r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'"),
+    ],
+)
+def test_a_question_the_report_or_lead_form_reads_must_be_there_as_they_expect(bank, file, change, message):
     rewrite(bank / file, change)
     with pytest.raises(DataError) as exc:
         load_questionnaire(bank)
