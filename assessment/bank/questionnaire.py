@@ -7,31 +7,23 @@ and key, so an editor fixes a file in one pass.
 from __future__ import annotations
 
 import hashlib
-import re
 from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from assessment import paths
-from assessment.bank.text import Text, as_list, read_text, unknown_keys
-from assessment.bank.yamlio import DataError, load_yaml, where
+from assessment.bank.reader import Reader, is_number, kind_of
+from assessment.bank.roles import ROLES
+from assessment.bank.text import Text
+from assessment.bank.types import QUESTION_TYPES, Option, QuestionType  # noqa: F401 - re-exported
+from assessment.bank.yamlio import DataError, read_yaml
 
 AREA_IDS = ("alignment", "goal_linkage", "short_termism", "kpi_design", "review_cadence")
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
-_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
-
-
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: Text
-    explain: Text | None = None
-    score: int | None = None  # choice: 0..3; checklist/profile: None
-    dont_know: bool = False
-    counts: bool = True  # checklist: does selecting it count toward the score
-    small: bool = False  # profile: marks a small-company answer
+LEVEL_NUMBERS = (1, 2, 3, 4, 5)
+_QUESTION_KEYS = {"id", "type", "text", "hint", "factual"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +75,7 @@ class Area:
 @dataclass(frozen=True)
 class Level:
     number: int
-    min: int
+    min: float  # the lowest overall score (0..100) of this level
     name: Text
     description: Text
 
@@ -144,257 +136,135 @@ class Questionnaire:
         return self.levels[bisect_right(self._level_mins, score) - 1]
 
 
-# ---------------------------------------------------------------- question types
-
-
-class ChoiceType:
-    """One of four behaviourally anchored options scored 0..3 (+ don't know)."""
-
-    scored = True
-    multiple = False  # answered with one option value
-    keys = {"options"}
-
-    def read_options(self, q: Mapping, path: Path, owner: str, problems: list[str]) -> tuple[Option, ...]:
-        opts = []
-        for i, node in enumerate(as_list(q.get("options"))):
-            o = _read_option(node, i, path, owner, problems, allowed={"score", "dont_know", "explain"})
-            if o is None:
-                continue
-            if o.score is None:
-                problems.append(f"{where(path, node)}: {owner}: options[{i}] '{o.value}': 'score' is missing")
-            elif o.dont_know and o.score != 0:
-                problems.append(f"{where(path, node)}: {owner}: options[{i}] '{o.value}': a dont_know option scores 0")
-            if o.explain is None:
-                problems.append(f"{where(path, node)}: {owner}: options[{i}] '{o.value}': 'explain' is missing")
-            opts.append(o)
-        scores = sorted(o.score for o in opts if not o.dont_know and o.score is not None)
-        if opts and scores != [0, 1, 2, 3]:
-            problems.append(f"{where(path, q)}: {owner}: options must be scored 0, 1, 2, 3 once each (got {scores})")
-        if any(o.dont_know for o in opts) and not q.get("factual"):
-            problems.append(f"{where(path, q)}: {owner}: a dont_know option is allowed only on factual questions")
-        return tuple(opts)
-
-    def read(self, q: Question, raw) -> str | None:
-        """The answer as stored, or None when check() has a problem with it."""
-        return raw if isinstance(raw, str) and q.option(raw) is not None else None
-
-    def check(self, q: Question, raw) -> str | None:
-        if not isinstance(raw, str):
-            return f"expected one option value, got {type(raw).__name__}"
-        if q.option(raw) is None:
-            return f"'{raw}' is not an option (offered: {', '.join(o.value for o in q.options)})"
-        return None
-
-    def item_score(self, q: Question, answer) -> int:
-        return q.option(answer).score
-
-
-class ProfileType(ChoiceType):
-    """A single choice about the respondent's company; never scored."""
-
-    scored = False
-
-    def read_options(self, q, path, owner, problems):
-        opts = []
-        for i, node in enumerate(as_list(q.get("options"))):
-            o = _read_option(node, i, path, owner, problems, allowed={"small", "explain"})
-            if o is not None:
-                opts.append(o)
-        return tuple(opts)
-
-    def item_score(self, q, answer):
-        return None
-
-
-class ChecklistType:
-    """Tick all that apply; scored by how many counting options are ticked."""
-
-    scored = True
-    multiple = True  # answered with a list of option values
-    keys = {"options", "thresholds"}
-
-    def read_options(self, q, path, owner, problems):
-        opts = []
-        for i, node in enumerate(as_list(q.get("options"))):
-            o = _read_option(node, i, path, owner, problems, allowed={"counts", "explain"})
-            if o is None:
-                continue
-            if o.explain is None:
-                problems.append(f"{where(path, node)}: {owner}: options[{i}] '{o.value}': 'explain' is missing")
-            opts.append(o)
-        th = q.get("thresholds")
-        counting = sum(o.counts for o in opts)
-        if not (isinstance(th, list) and len(th) == 3 and all(isinstance(n, int) and not isinstance(n, bool) for n in th)):
-            problems.append(f"{where(path, q)}: {owner}: 'thresholds' must be three integers (counts for score 1, 2, 3)")
-        elif not (0 < th[0] < th[1] < th[2] <= counting):
-            problems.append(
-                f"{where(path, q)}: {owner}: 'thresholds' {th} must rise strictly and reach at most {counting} counting options"
-            )
-        return tuple(opts)
-
-    def read(self, q: Question, raw) -> tuple[str, ...] | None:
-        """The ticked values in the question's order, or None when check() has a problem."""
-        if not isinstance(raw, (list, tuple)) or not all(isinstance(v, str) for v in raw):
-            return None
-        try:
-            ticked = q.sorted_values(raw)
-        except KeyError:  # not offered
-            return None
-        return ticked if len(set(ticked)) == len(ticked) else None
-
-    def check(self, q: Question, raw) -> str | None:
-        if not isinstance(raw, (list, tuple)) or not all(isinstance(v, str) for v in raw):
-            return f"expected a list of option values, got {type(raw).__name__}"
-        bad = [v for v in raw if q.option(v) is None]
-        if bad:
-            return (
-                f"{', '.join(repr(v) for v in bad)} not offered "
-                f"(offered: {', '.join(o.value for o in q.options)})"
-            )
-        if len(set(raw)) != len(raw):
-            return "an option is ticked twice"
-        return None
-
-    def item_score(self, q: Question, answer) -> int:
-        # answer holds each value once; thresholds rise strictly (checked on load)
-        return bisect_right(q.thresholds, len(q.counting.intersection(answer)))
-
-
-QUESTION_TYPES = {"choice": ChoiceType(), "checklist": ChecklistType(), "profile": ProfileType()}
-
-
-def _read_option(node, i, path, owner, problems, *, allowed: set[str]) -> Option | None:
-    if not isinstance(node, Mapping):
-        problems.append(f"{path}: {owner}: options[{i}] must be a mapping")
-        return None
-    unknown_keys(node, {"value", "label"} | allowed, path, f"{owner}: options[{i}]", problems)
-    value = node.get("value")
-    if isinstance(value, int) and not isinstance(value, bool):
-        value = str(value)
-    if not isinstance(value, str) or not _VALUE.match(value):
-        problems.append(f"{where(path, node)}: {owner}: options[{i}]: 'value' must be a lowercase id")
-        return None
-    o_owner = f"{owner}: option '{value}'"
-    label = read_text(node, "label", path, o_owner, problems)
-    explain = read_text(node, "explain", path, o_owner, problems, required=False) if "explain" in node else None
-    score = node.get("score")
-    if score is not None and (not isinstance(score, int) or isinstance(score, bool) or not 0 <= score <= 3):
-        problems.append(f"{where(path, node)}: {o_owner}: 'score' must be an integer 0..3")
-        score = None
-    flags = {}
-    for key in ("dont_know", "counts", "small"):
-        if key in node and not isinstance(node[key], bool):
-            problems.append(f"{where(path, node)}: {o_owner}: '{key}' must be true or false")
-        elif key in node:
-            flags[key] = node[key]
-    return Option(value=value, label=label or {}, explain=explain, score=score, **flags)
-
 
 # ---------------------------------------------------------------- loading
 
 
-def _read_question(node, section: str, path: Path, problems: list[str]) -> Question | None:
-    if not isinstance(node, Mapping):
-        problems.append(f"{path}: each entry of 'questions' must be a mapping")
-        return None
-    qid = node.get("id")
-    if not isinstance(qid, str) or not _ID.match(qid):
-        problems.append(f"{where(path, node)}: question without a valid 'id'")
+def _read_question(i: int, node: Mapping, section: str, r: Reader) -> Question | None:
+    qid = r.ident(node, "id", f"questions[{i}]")
+    if qid is None:
         return None
     owner = f"question '{qid}'"
     qtype = node.get("type")
-    kind = QUESTION_TYPES.get(qtype)
-    if kind is None:
-        problems.append(
-            f"{where(path, node)}: {owner}: unknown type {qtype!r} (known: {', '.join(QUESTION_TYPES)})"
-        )
+    if not (isinstance(qtype, str) and qtype in QUESTION_TYPES):
+        known = ", ".join(QUESTION_TYPES)
+        found = f"unknown type {qtype!r}" if isinstance(qtype, str) else f"'type' must be one of {known}, got {kind_of(qtype)}"
+        r.add(node, owner, f"{found} (known: {known})")
         return None
+    kind = QUESTION_TYPES[qtype]
     if (section == "profile") != (qtype == "profile"):
-        problems.append(f"{where(path, node)}: {owner}: type '{qtype}' does not belong in {path.name}")
-    unknown_keys(node, {"id", "type", "text", "hint", "factual"} | kind.keys, path, owner, problems)
-    text = read_text(node, "text", path, owner, problems)
-    hint = read_text(node, "hint", path, owner, problems, required=False)
-    options = kind.read_options(node, path, owner, problems)
-    if not options:
-        problems.append(f"{where(path, node)}: {owner}: 'options' is missing or empty")
-    seen = set()
-    for o in options:
-        if o.value in seen:
-            problems.append(f"{where(path, node)}: {owner}: duplicate option value '{o.value}'")
-        seen.add(o.value)
+        r.add(node, owner, f"type '{qtype}' does not belong in {r.path.name}")
+    r.keys(node, _QUESTION_KEYS | kind.keys, owner)
+    factual = r.flag(node, "factual", owner)
+    fields = kind.read_fields(node, r, owner, factual=factual)
     return Question(
-        id=qid, type=qtype, section=section, text=text or {}, hint=hint, options=options,
-        factual=bool(node.get("factual", False)), thresholds=tuple(node.get("thresholds") or ()),
-        line=getattr(node, "line", 0), file=path.name,
+        id=qid, type=qtype, section=section, factual=factual,
+        text=r.text(node, "text", owner) or {}, hint=r.text(node, "hint", owner, required=False),
+        line=getattr(node, "line", 0), file=r.path.name, **fields,
     )
 
 
-def _read_areas(path: Path, problems: list[str]) -> tuple[str, list[Area], list[Level]]:
-    doc = load_yaml(path)
-    if not isinstance(doc, Mapping):
-        raise DataError([f"{path}: expected a mapping with 'version', 'areas' and 'levels'"])
-    version = str(doc.get("version") or "")
-    if not version:
-        problems.append(f"{where(path, doc)}: 'version' is missing")
+def _read_levels(doc: Mapping, r: Reader) -> list[Level]:
+    levels = []
+    for i, node in r.entries(doc, "levels"):
+        owner = f"levels[{i}]"
+        r.keys(node, {"number", "min", "name", "description"}, owner)
+        number = r.choice(node, "number", owner, LEVEL_NUMBERS)
+        low = node.get("min")
+        if not (is_number(low) and 0 <= low <= 100):
+            r.add(node, owner, f"'min' must be a number 0..100, got {kind_of(low)}")
+            low = None
+        owner = f"level {number}" if number else owner
+        name = r.text(node, "name", owner) or {}
+        description = r.text(node, "description", owner) or {}
+        if number is not None and low is not None:
+            levels.append(Level(number=number, min=low, name=name, description=description))
+    numbered = [lv.number for lv in levels] == list(LEVEL_NUMBERS)  # so levels[0] exists below
+    if not (numbered and levels[0].min == 0 and all(a.min < b.min for a, b in pairwise(levels))):
+        r.add(doc.get("levels"), "", "'levels' must be numbers 1..5 with rising 'min', starting at 0", doc)
+    return levels
+
+
+def _read_areas(doc, r: Reader) -> tuple[str, list[Area], list[Level]]:
+    doc = r.document(doc, "'version', 'areas' and 'levels'")
+    if doc is None:
+        return "", [], []
+    r.keys(doc, {"version", "areas", "levels"}, "")
+    version = r.string(doc, "version") or ""
     areas = []
-    for node in as_list(doc.get("areas")):
-        aid = node.get("id") if isinstance(node, Mapping) else None
-        if aid not in AREA_IDS:
-            problems.append(f"{where(path, node)}: unknown area id {aid!r} (fixed: {', '.join(AREA_IDS)})")
+    for i, node in r.entries(doc, "areas"):
+        aid = node.get("id")
+        if not (isinstance(aid, str) and aid in AREA_IDS):
+            r.add(node, f"areas[{i}]", f"unknown area id {aid!r} (fixed: {', '.join(AREA_IDS)})")
             continue
         owner = f"area '{aid}'"
+        r.keys(node, {"id", "name", "description", "mature"}, owner)
         areas.append(Area(
             id=aid,
-            name=read_text(node, "name", path, owner, problems) or {},
-            description=read_text(node, "description", path, owner, problems) or {},
-            mature=read_text(node, "mature", path, owner, problems) or {},
+            name=r.text(node, "name", owner) or {},
+            description=r.text(node, "description", owner) or {},
+            mature=r.text(node, "mature", owner) or {},
         ))
-    if [a.id for a in areas] != list(AREA_IDS) and not problems:
-        problems.append(f"{path}: 'areas' must list exactly {', '.join(AREA_IDS)} in that order")
-    levels = []
-    for node in as_list(doc.get("levels")):
-        num, low = node.get("number"), node.get("min")
-        if not (isinstance(num, int) and isinstance(low, (int, float))):
-            problems.append(f"{where(path, node)}: a level needs integer 'number' and numeric 'min'")
+    if [a.id for a in areas] != list(AREA_IDS):
+        r.add(doc.get("areas"), "", f"'areas' must list exactly {', '.join(AREA_IDS)} in that order", doc)
+    return version, areas, _read_levels(doc, r)
+
+
+def _read_section(section: str, doc, r: Reader) -> list[Question]:
+    doc = r.document(doc, "a 'questions' list")
+    if doc is None:
+        return []
+    r.keys(doc, {"questions"} if section == "profile" else {"area", "questions"}, "")
+    if section != "profile" and doc.get("area") != section:
+        r.add(doc, "", f"'area' must be '{section}' (the file's name)")
+    questions = [q for i, node in r.entries(doc, "questions") if (q := _read_question(i, node, section, r))]
+    if section != "profile" and not questions:
+        r.add(doc, "", f"area '{section}' has no questions")
+    return questions
+
+
+def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Reader, Mapping]]) -> None:
+    """The questions other code reads by id (assessment/bank/roles.py) are there, as it expects them."""
+    for role in ROLES:
+        q = by_id.get(role.question)
+        if q is None:
+            if role.section in readers:
+                r, doc = readers[role.section]
+                r.add(doc, "", f"question '{role.question}' is missing (used by {role.reader})")
             continue
-        owner = f"level {num}"
-        levels.append(Level(
-            number=num, min=low,
-            name=read_text(node, "name", path, owner, problems) or {},
-            description=read_text(node, "description", path, owner, problems) or {},
-        ))
-    if [lv.number for lv in levels] != [1, 2, 3, 4, 5] or levels[0].min != 0 or any(
-        a.min >= b.min for a, b in zip(levels, levels[1:])
-    ):
-        problems.append(f"{path}: 'levels' must be numbers 1..5 with rising 'min', starting at 0")
-    return version, areas, levels
+        r, owner = readers[q.section][0], f"question '{q.id}'"
+        if q.type != role.type:
+            r.add(q, owner, f"'type' must be {role.type} (used by {role.reader})")
+        missing = [v for v in role.values if q.option(v) is None]
+        if missing:
+            r.add(q, owner, f"'options' lack {', '.join(missing)} (used by {role.reader})")
+        if role.small and not any(o.small for o in q.options):
+            r.add(q, owner, "no option is marked 'small', so no company would get the small-company advice")
+    small = [role.question for role in ROLES if role.small]
+    for q in by_id.values():
+        if q.id not in small and any(o.small for o in q.options):
+            readers[q.section][0].add(q, f"question '{q.id}'", f"only {', '.join(small)} may mark options 'small'")
 
 
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
     """Load and validate the question bank; raise DataError listing every problem."""
     directory = Path(directory or paths.QUESTIONS_DIR)
     problems: list[str] = []
-    version, areas, levels = _read_areas(directory / "areas.yaml", problems)
+    areas_doc, areas_bytes = read_yaml(directory / "areas.yaml")
+    version, areas, levels = _read_areas(areas_doc, Reader(directory / "areas.yaml", problems))
     questions: list[Question] = []
+    readers: dict[str, tuple[Reader, Mapping]] = {}
     digest = hashlib.sha256()
     for section in ("profile", *AREA_IDS):
         path = directory / f"{section}.yaml"
-        if not path.exists():
+        if not path.is_file():
             problems.append(f"{path}: file is missing")
             continue
-        digest.update(path.read_bytes())
-        doc = load_yaml(path)
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("questions"), list):
-            problems.append(f"{path}: expected a mapping with a 'questions' list")
-            continue
-        if section != "profile" and doc.get("area") != section:
-            problems.append(f"{where(path, doc)}: 'area' must be '{section}' (the file's name)")
-        for node in doc["questions"]:
-            q = _read_question(node, section, path, problems)
-            if q is not None:
-                questions.append(q)
-        if section != "profile" and not any(q.section == section for q in questions):
-            problems.append(f"{path}: area '{section}' has no questions")
+        doc, raw = read_yaml(path)
+        digest.update(raw)
+        r = Reader(path, problems)
+        questions += _read_section(section, doc, r)
+        readers[section] = (r, doc)
     seen: dict[str, Question] = {}
     for q in questions:
         if q.id in seen:
@@ -403,9 +273,10 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
                 f"{directory / q.file}:{q.line}: duplicate question id '{q.id}' (first at {first.file}:{first.line})"
             )
         seen.setdefault(q.id, q)
+    _check_roles(seen, readers)
     if problems:
         raise DataError(problems)
-    digest.update((directory / "areas.yaml").read_bytes())
+    digest.update(areas_bytes)
     return Questionnaire(
         version=f"{version}+{digest.hexdigest()[:8]}", areas=tuple(areas), levels=tuple(levels),
         questions=tuple(questions), by_id=seen,

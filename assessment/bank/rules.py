@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import re
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,18 +25,23 @@ from pathlib import Path
 
 from assessment import paths
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
-from assessment.bank.text import Text, as_list, read_text, unknown_keys
-from assessment.bank.yamlio import DataError, load_yaml, where
+from assessment.bank.reader import Reader, is_number, kind_of
+from assessment.bank.text import Text
+from assessment.bank.yamlio import DataError, read_yaml
 
 PITFALL_IDS = ("silo", "vanity_metrics", "short_termism", "scattered_activity", "no_review_cycle")
 STEP_IDS = ("connect_strategy", "design_value", "kpi_roadmap", "improvement_cycle")
 SEVERITIES = {"high": 3, "medium": 2, "low": 1}
 COMPARISONS = ("lt", "lte", "gt", "gte", "eq", "ne")
+FLAG_KINDS = ("consistency", "dont_know")
+DONT_KNOW_FLAG = "dont_know"  # raised by the pipeline for "don't know" answers, never by a rule
+TASK_DAYS = (30, 90, 180)
 MAX_BRANCHES = 64  # an any-of-any explosion is a rule-writing mistake, not a feature
+MAX_DEPTH = 8  # all/any nesting; deeper is a mistake too, and must not exhaust the stack
 
 _CHOICE_OPS = {"is", "in", "not_in"}
 _CHECKLIST_OPS = {"includes", "excludes", "includes_any", "count"}
-_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+_LIST_OPS = {"in", "not_in", "includes_any"}
 
 
 # ---------------------------------------------------------------- catalog
@@ -117,216 +122,278 @@ class RuleBook:
     rules: tuple[Rule, ...]
 
 
-def _comparison(node, path, owner, problems, *, low: float, high: float):
+# ---------------------------------------------------------------- reading the catalog
+
+
+def _addressed_by(node: Mapping, r: Reader, owner: str) -> tuple[str, ...]:
+    by = node.get("addressed_by")
+    if not (isinstance(by, list) and by):
+        r.add(node, owner, f"'addressed_by' must list the steps that remedy it, primary first, got {kind_of(by)}")
+        return ()
+    steps: list[str] = []
+    for sid in by:
+        if not (isinstance(sid, str) and sid in STEP_IDS):
+            r.add(by, owner, f"'addressed_by' names unknown step {sid!r} (known: {', '.join(STEP_IDS)})", node)
+        elif sid in steps:
+            r.add(by, owner, f"'addressed_by' names step '{sid}' twice", node)
+        else:
+            steps.append(sid)
+    return tuple(steps)
+
+
+def _read_pitfalls(doc: Mapping, r: Reader) -> dict[str, Pitfall]:
+    pitfalls: dict[str, Pitfall] = {}
+    seen: dict[str, Mapping] = {}
+    for i, node in r.entries(doc, "pitfalls"):
+        pid = node.get("id")
+        if not (isinstance(pid, str) and pid in PITFALL_IDS):
+            r.add(node, f"pitfalls[{i}]", f"unknown pitfall id {pid!r} (fixed: {', '.join(PITFALL_IDS)})")
+            continue
+        if not r.unique(seen, pid, node, "pitfall id"):
+            continue
+        owner = f"pitfall '{pid}'"
+        r.keys(node, {"id", "area", "title", "summary", "cost", "addressed_by"}, owner)
+        pitfalls[pid] = Pitfall(
+            id=pid, area=r.choice(node, "area", owner, AREA_IDS) or "", addressed_by=_addressed_by(node, r, owner),
+            title=r.text(node, "title", owner) or {},
+            summary=r.text(node, "summary", owner) or {},
+            cost=r.text(node, "cost", owner) or {},
+        )
+    for pid in PITFALL_IDS:
+        if pid not in pitfalls and pid not in seen:
+            r.add(doc.get("pitfalls"), "", f"pitfall '{pid}' is not described", doc)
+    return pitfalls
+
+
+def _read_tasks(node: Mapping, r: Reader, owner: str) -> tuple[Task, ...]:
+    tasks = []
+    for j, t in r.entries(node, "tasks", owner):
+        t_owner = f"{owner}: tasks[{j}]"
+        r.keys(t, {"text", "owner", "days"}, t_owner)
+        tasks.append(Task(
+            text=r.text(t, "text", t_owner) or {},
+            owner=r.text(t, "owner", t_owner) or {},
+            days=r.choice(t, "days", t_owner, TASK_DAYS) or 0,
+        ))
+    return tuple(tasks)
+
+
+def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
+    steps: dict[str, Step] = {}
+    for i, node in r.entries(doc, "steps"):
+        sid = node.get("id")
+        if i >= len(STEP_IDS):
+            r.add(node, f"steps[{i}]", f"there are {len(STEP_IDS)} fixed steps ({', '.join(STEP_IDS)}); got {sid!r} too")
+            continue
+        if sid != STEP_IDS[i]:
+            r.add(node, "", f"step {i + 1} must be {STEP_IDS[i]!r} (steps are fixed and ordered), got {sid!r}")
+            continue
+        owner = f"step '{sid}'"
+        r.keys(node, {"id", "title", "summary", "tasks"}, owner)
+        steps[sid] = Step(
+            id=sid, number=i + 1, tasks=_read_tasks(node, r, owner),
+            title=r.text(node, "title", owner) or {},
+            summary=r.text(node, "summary", owner) or {},
+        )
+    for sid in STEP_IDS:
+        if sid not in steps:
+            r.add(doc.get("steps"), "", f"step '{sid}' is not described", doc)
+    return steps
+
+
+def _read_flags(doc: Mapping, r: Reader) -> dict[str, Flag]:
+    flags: dict[str, Flag] = {}
+    seen: dict[str, Mapping] = {}
+    for i, node in r.entries(doc, "flags"):
+        fid = r.ident(node, "id", f"flags[{i}]")
+        if fid is None or not r.unique(seen, fid, node, "flag id"):
+            continue
+        owner = f"flag '{fid}'"
+        r.keys(node, {"id", "kind", "title", "summary"}, owner)
+        kind = r.choice(node, "kind", owner, FLAG_KINDS)
+        if fid == DONT_KNOW_FLAG and kind not in (None, DONT_KNOW_FLAG):
+            r.add(node, owner, f"'kind' must be {DONT_KNOW_FLAG}: the \"don't know\" answers raise this flag")
+        flags[fid] = Flag(
+            id=fid, kind=kind or "",
+            title=r.text(node, "title", owner) or {},
+            summary=r.text(node, "summary", owner) or {},
+        )
+    if DONT_KNOW_FLAG not in flags:
+        r.add(doc.get("flags"), "", f"flag '{DONT_KNOW_FLAG}' (kind {DONT_KNOW_FLAG}) is not described", doc)
+    return flags
+
+
+def _read_advice(doc: Mapping, r: Reader) -> tuple[Text, ...]:
+    items = doc.get("small_company_advice")
+    if not (isinstance(items, list) and items):
+        r.add(doc, "", f"'small_company_advice' must be a list of {{ja, en}} texts, got {kind_of(items)}")
+        return ()
+    # r.text reads a key of a mapping: give each item one, named for its place in the list
+    return tuple(
+        r.text({f"small_company_advice[{i}]": node}, f"small_company_advice[{i}]", "", near=(items, doc)) or {}
+        for i, node in enumerate(items)
+    )
+
+
+def _read_catalog(doc, r: Reader) -> Catalog:
+    doc = r.document(doc, "version, pitfalls, steps, flags and small_company_advice")
+    if doc is None:
+        return Catalog(version="", pitfalls={}, steps={}, flags={}, small_company_advice=())
+    r.keys(doc, {"version", "pitfalls", "steps", "flags", "small_company_advice"}, "")
+    return Catalog(
+        version=r.string(doc, "version") or "", pitfalls=_read_pitfalls(doc, r), steps=_read_steps(doc, r),
+        flags=_read_flags(doc, r), small_company_advice=_read_advice(doc, r),
+    )
+
+
+# ---------------------------------------------------------------- reading rules
+
+
+def _comparison(node, r: Reader, owner: str, parent: Mapping, *, low: float, high: float):
     if not (isinstance(node, Mapping) and len(node) == 1):
-        problems.append(f"{where(path, node)}: {owner}: expected one comparison like {{lt: 2}}")
+        r.add(node, owner, f"expected one comparison like {{lt: 2}}, got {kind_of(node)}", parent)
         return None
     (op, num), = node.items()
     if op not in COMPARISONS:
-        problems.append(f"{where(path, node)}: {owner}: unknown operator '{op}' (known: {', '.join(COMPARISONS)})")
+        r.add(node, owner, f"unknown operator '{op}' (known: {', '.join(COMPARISONS)})")
         return None
-    if not isinstance(num, (int, float)) or isinstance(num, bool) or not low <= num <= high:
-        problems.append(f"{where(path, node)}: {owner}: '{op}' needs a number from {low:g} to {high:g}")
+    if not (is_number(num) and low <= num <= high):
+        r.add(node, owner, f"'{op}' needs a number from {low:g} to {high:g}, got {kind_of(num)}")
         return None
     return (op, num)
 
 
-def _read_condition(node, qn: Questionnaire, path: Path, owner: str, problems: list[str]) -> Condition | None:
-    line = where(path, node)
+def _read_condition(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> Condition | None:
     keys = set(node)
-    why = read_text(node, "why", path, owner, problems, required=False)
+    why = r.text(node, "why", owner, required=False)
     keys.discard("why")
     if "area" in keys:
         area = node["area"]
-        if area not in AREA_IDS:
-            problems.append(f"{line}: {owner}: unknown area '{area}' (known: {', '.join(AREA_IDS)})")
+        if not (isinstance(area, str) and area in AREA_IDS):
+            r.add(node, owner, f"unknown area {area!r} (known: {', '.join(AREA_IDS)})")
             return None
         extra = keys - {"area", "score"}
         if extra or "score" not in keys:
-            problems.append(f"{line}: {owner}: an area condition takes only 'score' (got {', '.join(sorted(extra)) or 'nothing'})")
+            r.add(node, owner, f"an area condition takes only 'score' (got {', '.join(sorted(map(str, extra))) or 'nothing'})")
             return None
-        cmp = _comparison(node["score"], path, f"{owner}: area '{area}' score", problems, low=0, high=100)
+        cmp = _comparison(node["score"], r, f"{owner}: area '{area}' score", node, low=0, high=100)
         return cmp and Condition("area", area, "score", cmp, why)
     if "question" not in keys:
-        problems.append(f"{line}: {owner}: a condition needs 'question' or 'area' (or nested all/any)")
+        r.add(node, owner, "a condition needs 'question' or 'area' (or nested all/any)")
         return None
     qid = node["question"]
-    q = qn.by_id.get(qid)
+    q = qn.by_id.get(qid) if isinstance(qid, str) else None
     if q is None:
-        problems.append(f"{line}: {owner}: unknown question '{qid}'")
+        r.add(node, owner, f"unknown question {qid!r}")
         return None
     ops = keys - {"question"}
     if len(ops) != 1:
-        problems.append(f"{line}: {owner}: question '{qid}' needs exactly one operator (got {', '.join(sorted(ops)) or 'none'})")
+        r.add(node, owner, f"question '{qid}' needs exactly one operator (got {', '.join(sorted(map(str, ops))) or 'none'})")
         return None
     op = ops.pop()
     arg = node[op]
     allowed = (_CHECKLIST_OPS if q.type == "checklist" else _CHOICE_OPS) | ({"score"} if q.scored else set())
     if op not in allowed:
-        problems.append(
-            f"{line}: {owner}: unknown operator '{op}' for {q.type} question '{qid}' (known: {', '.join(sorted(allowed))})"
-        )
+        r.add(node, owner, f"unknown operator '{op}' for {q.type} question '{qid}' (known: {', '.join(sorted(allowed))})")
         return None
     if op in ("score", "count"):
-        high = 3 if op == "score" else len(q.options)
-        cmp = _comparison(arg, path, f"{owner}: question '{qid}' {op}", problems, low=0, high=high)
+        high = 3 if op == "score" else len(q.counting)
+        cmp = _comparison(arg, r, f"{owner}: question '{qid}' {op}", node, low=0, high=high)
         return cmp and Condition("question", qid, op, cmp, why)
-    values = arg if op in ("in", "not_in", "includes_any") else [arg]
+    values = arg if op in _LIST_OPS else [arg]
     if not isinstance(values, list) or not values:
-        problems.append(f"{line}: {owner}: question '{qid}': '{op}' needs {'a list of values' if op in ('in', 'not_in', 'includes_any') else 'one value'}")
+        wanted = "a list of values" if op in _LIST_OPS else "one value"
+        r.add(node, owner, f"question '{qid}': '{op}' needs {wanted}, got {kind_of(arg)}")
         return None
     bad = [v for v in values if not isinstance(v, str) or q.option(v) is None]
     if bad:
-        problems.append(
-            f"{line}: {owner}: question '{qid}': option value {', '.join(repr(v) for v in bad)} does not exist "
-            f"(offered: {', '.join(o.value for o in q.options)})"
-        )
+        r.add(node, owner, f"question '{qid}': option value {', '.join(repr(v) for v in bad)} does not exist "
+                           f"(offered: {', '.join(o.value for o in q.options)})")
         return None
-    return Condition("question", qid, op, tuple(values) if op in ("in", "not_in", "includes_any") else arg, why)
+    if len(set(values)) != len(values):
+        r.add(node, owner, f"question '{qid}': '{op}' names a value twice")
+        return None
+    return Condition("question", qid, op, tuple(values) if op in _LIST_OPS else arg, why)
 
 
-def _read_when(node, qn, path, owner, problems) -> list[list[Condition]] | None:
+def _read_when(node, qn, r: Reader, owner: str, parent, depth: int = 0) -> list[list[Condition]] | None:
     """Turn a nested all/any tree into a list of branches (each an AND of conditions)."""
     if not isinstance(node, Mapping):
-        problems.append(f"{path}: {owner}: 'when' entries must be mappings")
+        r.add(node, owner, f"'when' and its all/any entries must be mappings, got {kind_of(node)}", parent)
         return None
-    if set(node) & {"all", "any"}:
-        if len(node) != 1:
-            problems.append(f"{where(path, node)}: {owner}: use either 'all' or 'any', alone")
-            return None
-        (kind, items), = node.items()
-        if not isinstance(items, list) or not items:
-            problems.append(f"{where(path, node)}: {owner}: '{kind}' needs a non-empty list")
-            return None
-        parts = [_read_when(child, qn, path, owner, problems) for child in items]
-        if any(p is None for p in parts):
-            return None
-        if kind == "any":
-            return [branch for part in parts for branch in part]
-        return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
-    cond = _read_condition(node, qn, path, owner, problems)
-    return None if cond is None else [[cond]]
+    if not set(node) & {"all", "any"}:
+        cond = _read_condition(node, qn, r, owner)
+        return None if cond is None else [[cond]]
+    if len(node) != 1:
+        r.add(node, owner, "use either 'all' or 'any', alone")
+        return None
+    (kind, items), = node.items()
+    if not isinstance(items, list) or not items:
+        r.add(node, owner, f"'{kind}' needs a non-empty list, got {kind_of(items)}")
+        return None
+    if depth >= MAX_DEPTH:
+        r.add(node, owner, f"'when' nests all/any more than {MAX_DEPTH} deep")
+        return None
+    read = [_read_when(child, qn, r, owner, items, depth + 1) for child in items]
+    parts = [p for p in read if p is not None]
+    if len(parts) != len(read):
+        return None
+    # Count before expanding: a product of a few 'any's grows exponentially.
+    count = sum(map(len, parts)) if kind == "any" else math.prod(map(len, parts))
+    if count > MAX_BRANCHES:
+        r.add(node, owner, f"'when' expands to {count} alternatives (max {MAX_BRANCHES})")
+        return None
+    if kind == "any":
+        return [branch for part in parts for branch in part]
+    return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
 
 
-def _read_rule(node, qn: Questionnaire, catalog: Catalog, path: Path, problems: list[str]) -> Rule | None:
-    if not isinstance(node, Mapping) or not isinstance(node.get("id"), str) or not _ID.match(node["id"]):
-        problems.append(f"{where(path, node)}: a rule needs an 'id' (lowercase)")
-        return None
-    owner = f"rule '{node['id']}'"
-    unknown_keys(node, {"id", "when", "then", "why"}, path, owner, problems)
-    why = read_text(node, "why", path, owner, problems)
+def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[str, str, str | None, int | None]:
+    """(effect, target, severity, priority); blanks where a problem was recorded."""
     then = node.get("then")
-    effect = target = severity = priority = None
     if not isinstance(then, Mapping):
-        problems.append(f"{where(path, node)}: {owner}: 'then' is missing")
-    else:
-        kinds = [k for k in ("pitfall", "action", "flag") if k in then]
-        if len(kinds) != 1:
-            problems.append(f"{where(path, then)}: {owner}: 'then' needs exactly one of pitfall, action, flag")
-        else:
-            effect = kinds[0]
-            target = then[effect]
-            known = {"pitfall": catalog.pitfalls, "action": catalog.steps, "flag": catalog.flags}[effect]
-            if target not in known:
-                problems.append(f"{where(path, then)}: {owner}: unknown {effect} '{target}' (known: {', '.join(known)})")
-            if effect == "action":
-                unknown_keys(then, {"action", "priority"}, path, f"{owner}: then", problems)
-                priority = then.get("priority")
-                if priority not in (1, 2, 3):
-                    problems.append(f"{where(path, then)}: {owner}: 'then.priority' must be 1, 2 or 3")
-            else:
-                unknown_keys(then, {effect, "severity"}, path, f"{owner}: then", problems)
-                severity = then.get("severity")
-                if severity not in SEVERITIES:
-                    problems.append(f"{where(path, then)}: {owner}: 'then.severity' must be one of {', '.join(SEVERITIES)}")
-    if "when" not in node:
-        problems.append(f"{where(path, node)}: {owner}: 'when' is missing")
+        found = "is missing" if then is None else f"must be a mapping like {{pitfall: silo, severity: high}}, got {kind_of(then)}"
+        r.add(node, owner, f"'then' {found}")
+        return "", "", None, None
+    kinds = [k for k in ("pitfall", "action", "flag") if k in then]
+    if len(kinds) != 1:
+        r.add(then, owner, "'then' needs exactly one of pitfall, action, flag", node)
+        return "", "", None, None
+    effect = kinds[0]
+    target = then[effect]
+    known = {"pitfall": catalog.pitfalls, "action": catalog.steps, "flag": catalog.flags}[effect]
+    if not (isinstance(target, str) and target in known):
+        r.add(then, owner, f"unknown {effect} {target!r} (known: {', '.join(known)})", node)
+        target = ""
+    elif effect == "flag" and target == DONT_KNOW_FLAG:
+        r.add(then, owner, f"flag '{DONT_KNOW_FLAG}' is raised by the \"don't know\" answers themselves, not by rules", node)
+    if effect == "action":
+        r.keys(then, {"action", "priority"}, f"{owner}: then")
+        return effect, target, None, r.choice(then, "priority", owner, (1, 2, 3), label="then.priority")
+    r.keys(then, {effect, "severity"}, f"{owner}: then")
+    return effect, target, r.choice(then, "severity", owner, tuple(SEVERITIES), label="then.severity"), None
+
+
+def _read_rule(i: int, node: Mapping, qn: Questionnaire, catalog: Catalog, r: Reader) -> Rule | None:
+    rid = r.ident(node, "id", f"rules[{i}]")
+    if rid is None:
         return None
-    branches = _read_when(node["when"], qn, path, owner, problems)
+    owner = f"rule '{rid}'"
+    r.keys(node, {"id", "when", "then", "why"}, owner)
+    why = r.text(node, "why", owner)
+    effect, target, severity, priority = _read_then(node, catalog, r, owner)
+    if "when" not in node:
+        r.add(node, owner, "'when' is missing")
+        return None
+    branches = _read_when(node["when"], qn, r, owner, node)
     if branches is None:
         return None
-    if len(branches) > MAX_BRANCHES:
-        problems.append(f"{where(path, node)}: {owner}: 'when' expands to {len(branches)} alternatives (max {MAX_BRANCHES})")
-        return None
     if effect in ("pitfall", "flag") and not all(any(c.kind == "question" for c in b) for b in branches):
-        problems.append(f"{where(path, node)}: {owner}: every alternative needs a question condition, to give evidence")
+        r.add(node, owner, "every alternative needs a question condition, to give evidence")
     return Rule(
-        id=node["id"], file=path.name, line=getattr(node, "line", 0),
-        branches=tuple(tuple(b) for b in branches), effect=effect or "", target=target or "",
+        id=rid, file=r.path.name, line=getattr(node, "line", 0),
+        branches=tuple(tuple(b) for b in branches), effect=effect, target=target,
         severity=severity, priority=priority, why=why or {},
-    )
-
-
-def _read_catalog(path: Path, problems: list[str]) -> Catalog:
-    doc = load_yaml(path)
-    if not isinstance(doc, Mapping):
-        raise DataError([f"{path}: expected a mapping with version, pitfalls, steps, flags"])
-    pitfalls, steps, flags = {}, {}, {}
-    for node in as_list(doc.get("pitfalls")):
-        pid = node.get("id")
-        owner = f"pitfall '{pid}'"
-        if pid not in PITFALL_IDS:
-            problems.append(f"{where(path, node)}: unknown pitfall id {pid!r} (fixed: {', '.join(PITFALL_IDS)})")
-            continue
-        if node.get("area") not in AREA_IDS:
-            problems.append(f"{where(path, node)}: {owner}: 'area' must be one of {', '.join(AREA_IDS)}")
-        by = node.get("addressed_by") or []
-        for sid in by:
-            if sid not in STEP_IDS:
-                problems.append(f"{where(path, node)}: {owner}: 'addressed_by' names unknown step '{sid}'")
-        pitfalls[pid] = Pitfall(
-            id=pid, area=node.get("area"), addressed_by=tuple(by),
-            title=read_text(node, "title", path, owner, problems) or {},
-            summary=read_text(node, "summary", path, owner, problems) or {},
-            cost=read_text(node, "cost", path, owner, problems) or {},
-        )
-    for number, node in enumerate(as_list(doc.get("steps")), start=1):
-        sid = node.get("id")
-        owner = f"step '{sid}'"
-        expected = STEP_IDS[number - 1] if number <= len(STEP_IDS) else None
-        if sid != expected:
-            problems.append(f"{where(path, node)}: step {number} must be {expected!r} (steps are fixed and ordered), got {sid!r}")
-            continue
-        tasks = []
-        for t in as_list(node.get("tasks")):
-            if t.get("days") not in (30, 90, 180):
-                problems.append(f"{where(path, t)}: {owner}: a task's 'days' must be 30, 90 or 180")
-            tasks.append(Task(
-                text=read_text(t, "text", path, f"{owner} task", problems) or {},
-                owner=read_text(t, "owner", path, f"{owner} task", problems) or {},
-                days=t.get("days") or 0,
-            ))
-        if not tasks:
-            problems.append(f"{where(path, node)}: {owner}: 'tasks' is missing")
-        steps[sid] = Step(
-            id=sid, number=number, tasks=tuple(tasks),
-            title=read_text(node, "title", path, owner, problems) or {},
-            summary=read_text(node, "summary", path, owner, problems) or {},
-        )
-    for node in as_list(doc.get("flags")):
-        fid = node.get("id")
-        owner = f"flag '{fid}'"
-        if node.get("kind") not in ("consistency", "dont_know"):
-            problems.append(f"{where(path, node)}: {owner}: 'kind' must be consistency or dont_know")
-        flags[fid] = Flag(
-            id=fid, kind=node.get("kind"),
-            title=read_text(node, "title", path, owner, problems) or {},
-            summary=read_text(node, "summary", path, owner, problems) or {},
-        )
-    for pid in PITFALL_IDS:
-        if pid not in pitfalls:
-            problems.append(f"{path}: pitfall '{pid}' is not described")
-    for sid in STEP_IDS:
-        if sid not in steps:
-            problems.append(f"{path}: step '{sid}' is not described")
-    if "dont_know" not in flags:
-        problems.append(f"{path}: flag 'dont_know' (kind dont_know) is not described")
-    advice = []
-    for i, node in enumerate(as_list(doc.get("small_company_advice"))):
-        advice.append(read_text({"advice": node}, "advice", path, f"small_company_advice[{i}]", problems) or {})
-    return Catalog(
-        version=str(doc.get("version") or ""), pitfalls=pitfalls, steps=steps, flags=flags,
-        small_company_advice=tuple(advice),
     )
 
 
@@ -335,31 +402,34 @@ def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire
     directory = Path(directory or paths.RULES_DIR)
     qn = questionnaire or default_questionnaire()
     problems: list[str] = []
-    catalog = _read_catalog(directory / "catalog.yaml", problems)
-    digest = hashlib.sha256((directory / "catalog.yaml").read_bytes())
+    doc, raw = read_yaml(directory / "catalog.yaml")
+    catalog = _read_catalog(doc, Reader(directory / "catalog.yaml", problems))
+    digest = hashlib.sha256(raw)
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}
     for path in sorted(directory.glob("*.yaml")):
         if path.name == "catalog.yaml":
             continue
-        digest.update(path.read_bytes())
-        doc = load_yaml(path)
-        if not isinstance(doc, Mapping) or not isinstance(doc.get("rules"), list):
-            problems.append(f"{path}: expected a mapping with a 'rules' list")
+        doc, raw = read_yaml(path)
+        digest.update(raw)
+        r = Reader(path, problems)
+        doc = r.document(doc, "a 'rules' list")
+        if doc is None:
             continue
-        for node in doc["rules"]:
-            rule = _read_rule(node, qn, catalog, path, problems)
+        r.keys(doc, {"rules"}, "")
+        for i, node in r.entries(doc, "rules"):
+            rule = _read_rule(i, node, qn, catalog, r)
             if rule is None:
                 continue
             if rule.id in seen:
-                problems.append(f"{path}:{rule.line}: duplicate rule id '{rule.id}' (first in {seen[rule.id].file}:{seen[rule.id].line})")
+                first = seen[rule.id]
+                problems.append(f"{path}:{rule.line}: duplicate rule id '{rule.id}' (first in {first.file}:{first.line})")
                 continue
             seen[rule.id] = rule
             rules.append(rule)
     if problems:
         raise DataError(problems)
     return RuleBook(version=f"{catalog.version}+{digest.hexdigest()[:8]}", catalog=catalog, rules=tuple(rules))
-
 
 @lru_cache(maxsize=1)
 def default_rulebook() -> RuleBook:

@@ -1,14 +1,17 @@
 """A starter KPI tree for the company's primary business goal, as SVG.
 
-Each box is a metric; boxes tied to the checklist question kd_measured_metrics
-show whether the company said it measures them. Labels are gettext msgids
-(marked with N_ for extraction) translated at render time.
+Each box is a metric; boxes tied to an option of the measured-metrics
+checklist show whether the company said it measures them. The goals and
+metrics are named by assessment.bank.roles, which the bank is checked
+against on load. Labels are gettext msgids (marked with N_ for extraction)
+translated at render time.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from html import escape
 
+from assessment.bank.roles import Goal, Metric
 from assessment.report.charts import FONT, INK, MUTED, wrap
 
 
@@ -19,43 +22,45 @@ def N_(msgid: str) -> str:  # mark for extraction; translated later
 @dataclass(frozen=True)
 class Node:
     label: str
-    metric: str | None = None  # a kd_measured_metrics value, or None for a derived figure
+    metric: Metric | None = None  # None for a derived figure
     op: str = "×"  # how the children combine into this node
-    children: tuple["Node", ...] = ()
+    children: tuple[Node, ...] = ()
 
 
 def _leads() -> Node:
-    return Node(N_("Leads"), "leads", "×", (Node(N_("Visits"), "visits"), Node(N_("Conversion rate"), "conversion_rate")))
+    return Node(N_("Leads"), Metric.LEADS, "×", (
+        Node(N_("Visits"), Metric.VISITS), Node(N_("Conversion rate"), Metric.CONVERSION_RATE)))
 
 
-TREES: dict[str, Node] = {
-    "revenue": Node(N_("Revenue"), None, "+", (
+TREES: dict[Goal, Node] = {
+    Goal.REVENUE: Node(N_("Revenue"), None, "+", (
         Node(N_("New-customer revenue"), None, "×", (
-            _leads(), Node(N_("Deal rate"), "conversion_rate"), Node(N_("Unit price"), "unit_price"))),
+            _leads(), Node(N_("Deal rate"), Metric.CONVERSION_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE))),
         Node(N_("Existing-customer revenue"), None, "×", (
-            Node(N_("Repeat rate"), "repeat_rate"), Node(N_("Unit price"), "unit_price"))),
+            Node(N_("Repeat rate"), Metric.REPEAT_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE))),
     )),
-    "new_customers": Node(N_("New customers"), "new_customers", "×", (
-        Node(N_("Sales opportunities"), "deals", "+", (_leads(), Node(N_("Inquiries"), "inquiries"))),
-        Node(N_("Win rate"), "conversion_rate"),
+    Goal.NEW_CUSTOMERS: Node(N_("New customers"), Metric.NEW_CUSTOMERS, "×", (
+        Node(N_("Sales opportunities"), Metric.DEALS, "+", (_leads(), Node(N_("Inquiries"), Metric.INQUIRIES))),
+        Node(N_("Win rate"), Metric.CONVERSION_RATE),
     )),
-    "repeat": Node(N_("Repeat revenue"), None, "×", (
-        Node(N_("Customer base"), "new_customers"),
-        Node(N_("Repeat rate"), "repeat_rate"),
-        Node(N_("Unit price"), "unit_price"),
+    Goal.REPEAT: Node(N_("Repeat revenue"), None, "×", (
+        Node(N_("Customer base"), Metric.NEW_CUSTOMERS),
+        Node(N_("Repeat rate"), Metric.REPEAT_RATE),
+        Node(N_("Unit price"), Metric.UNIT_PRICE),
     )),
-    "ltv": Node(N_("Customer lifetime value (LTV)"), "ltv", "×", (
-        Node(N_("Unit price"), "unit_price"),
-        Node(N_("Purchases per year"), "repeat_rate"),
-        Node(N_("Years as a customer"), "repeat_rate"),
+    Goal.LTV: Node(N_("Customer lifetime value (LTV)"), Metric.LTV, "×", (
+        Node(N_("Unit price"), Metric.UNIT_PRICE),
+        Node(N_("Purchases per year"), Metric.REPEAT_RATE),
+        Node(N_("Years as a customer"), Metric.REPEAT_RATE),
     )),
-    "brand": Node(N_("Brand strength"), None, "+", (
-        Node(N_("Reach"), None, "+", (Node(N_("Visits"), "visits"),)),
-        Node(N_("Interest"), None, "+", (Node(N_("Inquiries"), "inquiries"), Node(N_("Leads"), "leads"))),
-        Node(N_("Preference"), None, "+", (Node(N_("New customers"), "new_customers"), Node(N_("Repeat rate"), "repeat_rate"))),
+    Goal.BRAND: Node(N_("Brand strength"), None, "+", (
+        Node(N_("Reach"), None, "+", (Node(N_("Visits"), Metric.VISITS),)),
+        Node(N_("Interest"), None, "+", (Node(N_("Inquiries"), Metric.INQUIRIES), Node(N_("Leads"), Metric.LEADS))),
+        Node(N_("Preference"), None, "+", (
+            Node(N_("New customers"), Metric.NEW_CUSTOMERS), Node(N_("Repeat rate"), Metric.REPEAT_RATE))),
     )),
 }
-FALLBACK_GOAL = "revenue"
+FALLBACK_GOAL = Goal.REVENUE
 
 BOX_W, BOX_H, COL_GAP, ROW_GAP = 150, 44, 44, 12
 

@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup
 
+from assessment.bank.roles import MEASURED_METRICS, PRIMARY_GOAL
 from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence
 from assessment.report import charts, kpi
 from assessment.report.branding import Branding
 
 HEADER_MAX = 60  # characters of the company name in the running header
 COVER_MAX = 160  # and on the cover; the full name would push the cover onto two pages
-PRIMARY_GOAL = "pf_primary_goal"
-MEASURED = "kd_measured_metrics"
 ROADMAP_DAYS = (30, 90, 180)
 
 
@@ -119,8 +118,8 @@ def _roadmap(d: Diagnosis) -> list[dict]:
 
 def _kpi(d: Diagnosis, color: str, _, cjk: bool, place_svg) -> dict:
     by_id = {a.question: a for a in d.answers}
-    goal = by_id.get(PRIMARY_GOAL)
-    measured_answer = by_id.get(MEASURED)
+    goal = by_id.get(PRIMARY_GOAL.question)
+    measured_answer = by_id.get(MEASURED_METRICS.question)
     measured = set(measured_answer.value) if measured_answer else None
     goal_value = goal.value if goal and isinstance(goal.value, str) else None
     return {

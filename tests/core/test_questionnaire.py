@@ -9,7 +9,9 @@ import pytest
 
 from assessment import paths
 from assessment.bank.questionnaire import AREA_IDS, load_questionnaire
+from assessment.bank.types import QUESTION_TYPES, QuestionType
 from assessment.bank.yamlio import DataError
+from tests.core.yamledit import Whole, rewrite
 
 
 def test_bank_has_four_to_five_scored_items_per_area(questionnaire):
@@ -74,6 +76,130 @@ def test_broken_bank_names_file_line_question_and_key(bank, file, old, new, mess
     with pytest.raises(DataError) as exc:
         load_questionnaire(bank)
     assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+def _question(doc: dict, qid: str) -> dict:
+    return next(q for q in doc["questions"] if q["id"] == qid)
+
+
+def _option(doc: dict, qid: str, value: str) -> dict:
+    return next(o for o in _question(doc, qid)["options"] if o["value"] == value)
+
+
+def _unmark_small(q: dict) -> None:
+    for o in q["options"]:
+        o.pop("small", None)
+
+
+@pytest.mark.parametrize(
+    "file, change, message",
+    [
+        # the document and its top-level keys
+        ("areas.yaml", lambda d: Whole([d]),
+         r"areas.yaml:1: expected a mapping with 'version', 'areas' and 'levels', got a list"),
+        ("kpi_design.yaml", lambda d: Whole("questions"),
+         r"kpi_design.yaml: expected a mapping with a 'questions' list, got the text 'questions'"),
+        ("areas.yaml", lambda d: d.update(version=["2026.11"]), r"areas.yaml:\d+: 'version' must be text, got a list"),
+        ("areas.yaml", lambda d: d.update(version=2026), r"areas.yaml:\d+: 'version' must be text, got the number 2026"),
+        ("profile.yaml", lambda d: d.update(area="profile"), r"profile.yaml:\d+: unknown key 'area'"),
+        # areas and levels
+        ("areas.yaml", lambda d: d["areas"].__setitem__(0, "alignment"),
+         r"areas.yaml:\d+: areas\[0\] must be a mapping, got the text 'alignment'"),
+        ("areas.yaml", lambda d: d["areas"][0].update(id=["alignment"]), r"areas.yaml:\d+: areas\[0\]: unknown area id \['alignment'\]"),
+        ("areas.yaml", lambda d: d["areas"][1].update(colour="red"), r"areas.yaml:\d+: area 'goal_linkage': unknown key 'colour'"),
+        ("areas.yaml", lambda d: d["levels"].__setitem__(4, "top"),
+         r"areas.yaml:\d+: levels\[4\] must be a mapping, got the text 'top'"),
+        ("areas.yaml", lambda d: d.update(levels=[]), r"areas.yaml:\d+: 'levels' is empty"),
+        ("areas.yaml", lambda d: d.update(levels={"number": 1}), r"areas.yaml:\d+: 'levels' must be a list, got a mapping"),
+        ("areas.yaml", lambda d: d["levels"][0].update(number=True),
+         r"areas.yaml:\d+: levels\[0\]: 'number' must be one of 1, 2, 3, 4, 5, got true/false"),
+        ("areas.yaml", lambda d: d["levels"][1].update(min="20"),
+         r"areas.yaml:\d+: levels\[1\]: 'min' must be a number 0..100, got the text '20'"),
+        ("areas.yaml", lambda d: d["levels"][1].update(min=0),
+         r"areas.yaml:\d+: 'levels' must be numbers 1..5 with rising 'min', starting at 0"),
+        # questions
+        ("kpi_design.yaml", lambda d: d["questions"].__setitem__(0, ["kd_kpi_origin"]),
+         r"kpi_design.yaml:\d+: questions\[0\] must be a mapping, got a list"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(type=["choice"]),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'type' must be one of choice, checklist, profile, got a list"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_cac_known").update(factual="yes"),
+         r"kpi_design.yaml:\d+: question 'kd_cac_known': 'factual' must be true or false, got the text 'yes'"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds=5),
+         r"kpi_design.yaml:\d+: question 'kd_roadmap_fields': 'thresholds' must be three integers .*got the number 5"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds={"low": 1}),
+         r"question 'kd_roadmap_fields': 'thresholds' must be three integers .*got a mapping"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds=[1, True, 5]),
+         r"question 'kd_roadmap_fields': 'thresholds' must be three integers"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(weight=2),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': unknown key 'weight'"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(options={"none": 0}),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' must be a list, got a mapping"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(options=[]),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' is empty"),
+        # options
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin")["options"].__setitem__(1, "activity_counts"),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[1\] must be a mapping, got the text 'activity_counts'"),
+        ("kpi_design.yaml", lambda d: _option(d, "kd_kpi_origin", "none").update(score=True),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[0\] 'none': 'score' must be an integer 0..3, got true/false"),
+        ("kpi_design.yaml", lambda d: _option(d, "kd_roadmap_fields", "owner").update(counts="yes"),
+         r"question 'kd_roadmap_fields': options\[0\] 'owner': 'counts' must be true or false, got the text 'yes'"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin")["options"].append(
+            dict(_option(d, "kd_kpi_origin", "none"))),
+         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': duplicate option value 'none' \(first at line \d+\)"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_cac_known")["options"].append(
+            dict(_option(d, "kd_cac_known", "dont_know"), value="unsure")),
+         r"question 'kd_cac_known': at most one option may be dont_know"),
+        ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small=True),
+         r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'"),
+        ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small="yes"),
+         r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'"),
+    ],
+)
+def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, message):
+    rewrite(bank / file, change)
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+@pytest.mark.parametrize(
+    "file, change, message",
+    [
+        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_primary_goal")),
+         r"profile.yaml:\d+: question 'pf_primary_goal' is missing \(used by the report's KPI tree\)"),
+        ("profile.yaml", lambda d: _option(d, "pf_primary_goal", "brand").update(value="branding"),
+         r"profile.yaml:\d+: question 'pf_primary_goal': 'options' lack brand \(used by the report's KPI tree\)"),
+        ("kpi_design.yaml", lambda d: _question(d, "kd_measured_metrics")["options"].remove(
+            _option(d, "kd_measured_metrics", "ltv")),
+         r"kpi_design.yaml:\d+: question 'kd_measured_metrics': 'options' lack ltv \(used by the report's KPI tree\)"),
+        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_role")),
+         r"profile.yaml:\d+: question 'pf_role' is missing \(used by the lead form\)"),
+        ("profile.yaml", lambda d: _unmark_small(_question(d, "pf_company_size")),
+         r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'"),
+    ],
+)
+def test_a_question_the_report_or_lead_form_reads_must_be_there_as_they_expect(bank, file, change, message):
+    rewrite(bank / file, change)
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+def test_a_file_that_is_not_utf8_names_file_and_line(bank):
+    (bank / "profile.yaml").write_bytes(b"questions:\n  - id: pf_role\n    text: \xff\n")
+    with pytest.raises(DataError, match=r"profile.yaml:3: not UTF-8 text"):
+        load_questionnaire(bank)
+
+
+def test_a_list_as_a_mapping_key_is_invalid_yaml_not_a_crash(bank):
+    (bank / "profile.yaml").write_text("questions:\n  - ? [a, b]\n    : 1\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"profile.yaml:2: invalid YAML: a list cannot be a key"):
+        load_questionnaire(bank)
+
+
+def test_every_registered_question_type_has_the_protocol_shape():
+    assert set(QUESTION_TYPES) == {"choice", "checklist", "profile"}
+    assert all(isinstance(kind, QuestionType) for kind in QUESTION_TYPES.values())
 
 
 def test_dont_know_on_a_non_factual_item_is_rejected(bank):

@@ -10,6 +10,7 @@ import pytest
 from assessment import paths
 from assessment.bank.rules import load_rules
 from assessment.bank.yamlio import DataError
+from tests.core.yamledit import Whole, rewrite
 
 
 @pytest.fixture
@@ -55,10 +56,133 @@ _WHY = "    why: {ja: 理由, en: reason}\n"
          r"duplicate rule id 'silo_goals_apart'"),
         ("  - id: r12\n    when: {all: [{question: al_goal_agreement, score: {lt: 9}}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
          r"rule 'r12': question 'al_goal_agreement' score: 'lt' needs a number from 0 to 3"),
+        # values of a type the loader used to trip over
+        ("  - id: r13\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: [kpi_roadmap], priority: 1}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r13': unknown action \['kpi_roadmap'\]"),
+        ("  - id: r14\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: [high]}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r14': 'then.severity' must be one of high, medium, low, got a list"),
+        ("  - id: r15\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: kpi_roadmap, priority: true}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r15': 'then.priority' must be one of 1, 2, 3, got true/false"),
+        ("  - id: r16\n    when: {all: [{question: [al_goal_agreement], is: self_set}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r16': unknown question \['al_goal_agreement'\]"),
+        ("  - id: r17\n    when: {all: [{question: al_goal_agreement, in: [[self_set], {a: 1}]}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r17': question 'al_goal_agreement': option value \['self_set'\], \{'a': 1\} does not exist"),
+        ("  - id: r18\n    when: {all: [{question: al_goal_agreement, in: [self_set, self_set]}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r18': question 'al_goal_agreement': 'in' names a value twice"),
+        ("  - id: r19\n    when: [{question: al_goal_agreement, is: self_set}]\n    then: {pitfall: silo, severity: high}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r19': 'when' and its all/any entries must be mappings, got a list"),
+        ("  - id: r20\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: [pitfall, silo]\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r20': 'then' must be a mapping like \{pitfall: silo, severity: high\}, got a list"),
+        ("  - id: r21\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {flag: dont_know, severity: low}\n" + _WHY,
+         r"extra.yaml:\d+: rule 'r21': flag 'dont_know' is raised by the \"don't know\" answers themselves"),
+        ("  - id: r22\n    when: {all: [{question: kd_roadmap_fields, count: {lt: 9}}]}\n    then: {pitfall: silo, severity: low}\n" + _WHY,
+         r"rule 'r22': question 'kd_roadmap_fields' count: 'lt' needs a number from 0 to 5"),
+        ("  - just a sentence\n", r"extra.yaml:\d+: rules\[0\] must be a mapping, got the text 'just a sentence'"),
+        ("  - id: Rule 23\n", r"extra.yaml:\d+: rules\[0\]: 'id' must be a lowercase id, got the text 'Rule 23'"),
     ],
 )
 def test_broken_rule_is_rejected_on_load(rules_dir, body, message):
     _write_rule(rules_dir, body)
+    with pytest.raises(DataError) as exc:
+        load_rules(rules_dir)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+def _any_of_two(depth: int) -> str:
+    """An 'all' of `depth` any-of-two conditions: 2**depth alternatives."""
+    pair = "{any: [{question: al_goal_agreement, is: self_set}, {question: al_goal_agreement, is: verbal_only}]}"
+    return "{all: [" + ", ".join([pair] * depth) + "]}"
+
+
+def _nested_all(depth: int) -> str:
+    return "{all: [" * depth + "{question: al_goal_agreement, is: self_set}" + "]}" * depth
+
+
+@pytest.mark.parametrize(
+    "when, message",
+    [
+        (_any_of_two(7), r"extra.yaml:\d+: rule 'r1': 'when' expands to 128 alternatives \(max 64\)"),
+        (_any_of_two(40), r"extra.yaml:\d+: rule 'r1': 'when' expands to 1099511627776 alternatives"),
+        (_nested_all(12), r"extra.yaml:\d+: rule 'r1': 'when' nests all/any more than 8 deep"),
+        (_nested_all(450), r"extra.yaml: invalid YAML: nested too deeply"),  # deeper than Python recursion
+        (_nested_all(5000), r"extra.yaml(:3)?: invalid YAML: (exceeded maximum nesting depth|nested too deeply)"),  # than libyaml
+    ],
+)
+def test_a_when_too_big_to_expand_is_rejected_before_expanding(rules_dir, when, message):
+    _write_rule(rules_dir, f"  - id: r1\n    when: {when}\n    then: {{pitfall: silo, severity: high}}\n" + _WHY)
+    with pytest.raises(DataError) as exc:
+        load_rules(rules_dir)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("- id: r1\n", r"extra.yaml:1: expected a mapping with a 'rules' list, got a list"),
+        ("just text\n", r"extra.yaml: expected a mapping with a 'rules' list, got the text 'just text'"),
+        ("rules: []\nnotes: later\n", r"extra.yaml:1: unknown key 'notes'"),
+        ("rules: {id: r1}\n", r"extra.yaml:1: 'rules' must be a list, got a mapping"),
+    ],
+)
+def test_a_rule_file_of_the_wrong_shape_is_rejected(rules_dir, text, message):
+    (rules_dir / "extra.yaml").write_text(text, encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_rules(rules_dir)
+    assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
+
+
+def _task(doc, step: int = 0, task: int = 0) -> dict:
+    return doc["steps"][step]["tasks"][task]
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda d: Whole([d]), r"catalog.yaml:1: expected a mapping with version, pitfalls, steps, flags and small_company_advice, got a list"),
+        (lambda d: d.update(version=2026), r"catalog.yaml:\d+: 'version' must be text, got the number 2026"),
+        (lambda d: d.update(glossary={}), r"catalog.yaml:\d+: unknown key 'glossary'"),
+        # pitfalls
+        (lambda d: d["pitfalls"].__setitem__(0, "silo"), r"catalog.yaml:\d+: pitfalls\[0\] must be a mapping, got the text 'silo'"),
+        (lambda d: d["pitfalls"].append(dict(d["pitfalls"][0])), r"catalog.yaml:\d+: duplicate pitfall id 'silo' \(first at line \d+\)"),
+        (lambda d: d["pitfalls"][0].update(addressed_by="connect_strategy"),
+         r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' must list the steps that remedy it, primary first, got the text"),
+        (lambda d: d["pitfalls"][0].update(addressed_by=2.5), r"pitfall 'silo': 'addressed_by' must list .*got the number 2.5"),
+        (lambda d: d["pitfalls"][0].update(addressed_by=[]), r"pitfall 'silo': 'addressed_by' must list .*got a list"),
+        (lambda d: d["pitfalls"][0].update(addressed_by=[["design_value"]]),
+         r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' names unknown step \['design_value'\]"),
+        (lambda d: d["pitfalls"][0].update(addressed_by=["design_value", "design_value"]),
+         r"pitfall 'silo': 'addressed_by' names step 'design_value' twice"),
+        (lambda d: d["pitfalls"][0].update(area=["alignment"]),
+         r"catalog.yaml:\d+: pitfall 'silo': 'area' must be one of alignment, .*got a list"),
+        # steps and tasks
+        (lambda d: d["steps"].__setitem__(1, ["design_value"]), r"catalog.yaml:\d+: steps\[1\] must be a mapping, got a list"),
+        (lambda d: d["steps"].append(dict(d["steps"][0])), r"catalog.yaml:\d+: steps\[4\]: there are 4 fixed steps"),
+        (lambda d: d["steps"][0]["tasks"].__setitem__(0, ["text"]),
+         r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\] must be a mapping, got a list"),
+        (lambda d: _task(d).update(days="30"),
+         r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got the text '30'"),
+        (lambda d: _task(d).update(days=[30]), r"step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got a list"),
+        (lambda d: _task(d).pop("days"), r"step 'connect_strategy': tasks\[0\]: 'days' is missing"),
+        (lambda d: d["steps"][0].update(tasks={}), r"catalog.yaml:\d+: step 'connect_strategy': 'tasks' must be a list, got a mapping"),
+        # flags
+        (lambda d: d["flags"].__setitem__(1, 3), r"catalog.yaml:\d+: flags\[1\] must be a mapping, got the number 3"),
+        (lambda d: d["flags"][1].update(id="Overclaim Review"),
+         r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got the text 'Overclaim Review'"),
+        (lambda d: d["flags"][1].update(id=["overclaim_review"]), r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got a list"),
+        (lambda d: d["flags"][2].update(id=d["flags"][1]["id"]), r"catalog.yaml:\d+: duplicate flag id 'overclaim_review' \(first at line \d+\)"),
+        (lambda d: d["flags"][1].update(kind="warning"),
+         r"catalog.yaml:\d+: flag 'overclaim_review': 'kind' must be one of consistency, dont_know, got the text 'warning'"),
+        (lambda d: d["flags"].pop(0), r"catalog.yaml:\d+: flag 'dont_know' \(kind dont_know\) is not described"),
+        (lambda d: d["flags"][0].update(kind="consistency"), r"catalog.yaml:\d+: flag 'dont_know': 'kind' must be dont_know"),
+        # advice
+        (lambda d: d.update(small_company_advice="start small"),
+         r"catalog.yaml:\d+: 'small_company_advice' must be a list of \{ja, en\} texts, got the text 'start small'"),
+        (lambda d: d["small_company_advice"].__setitem__(0, "start small"),
+         r"catalog.yaml:\d+: 'small_company_advice\[0\]' must be a mapping with ja and en, got the text 'start small'"),
+    ],
+)
+def test_malformed_catalog_entry_names_file_line_entry_and_key(rules_dir, change, message):
+    rewrite(rules_dir / "catalog.yaml", change)
     with pytest.raises(DataError) as exc:
         load_rules(rules_dir)
     assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems

@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Re
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.bank.questionnaire import default_questionnaire
+from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
 from assessment.services.assessments import Page, pages
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
@@ -109,8 +110,8 @@ class LeadForm(FlaskForm):
 
     def __init__(self, *args, locale: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.role.choices = _profile_choices("pf_role", locale)
-        self.company_size.choices = _profile_choices("pf_company_size", locale)
+        self.role.choices = _profile_choices(RESPONDENT_ROLE.question, locale)
+        self.company_size.choices = _profile_choices(COMPANY_SIZE.question, locale)
 
     @property
     def is_bot(self) -> bool:
