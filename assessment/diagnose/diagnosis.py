@@ -6,6 +6,7 @@ meaning; fields may be added, none removed or renamed.
 """
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -127,30 +128,37 @@ class Diagnosis:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Diagnosis":
-        def ev(items):
-            return tuple(Evidence(**{**e, "value": as_value(e.get("value", ""))}) for e in items)
+        """Read any dict to_dict() has produced, old rows included (see tests/core/fixtures/stored).
+
+        Keys this version does not know are ignored at every level, so a row
+        written by a later version still reads.
+        """
+        def evidence(items):
+            return tuple(_known(Evidence, e, value=as_value(e.get("value", ""))) for e in items)
 
         level = data.get("level")
-        return cls(
-            questionnaire_version=data["questionnaire_version"],
-            ruleset_version=data["ruleset_version"],
-            locale=data["locale"],
-            scores=data["scores"],
-            overall=data["overall"],
-            level=LevelView(**level) if level else None,
+        return _known(
+            cls, data,
+            level=_known(LevelView, level) if level else None,
             pitfalls=tuple(
-                PitfallFinding(**{**p, "evidence": ev(p["evidence"])}) for p in data["pitfalls"]
+                _known(PitfallFinding, p, evidence=evidence(p.get("evidence", ()))) for p in data["pitfalls"]
             ),
             actions=tuple(
-                ActionFinding(**{**a, "because": tuple(a["because"]),
-                                 "tasks": tuple(Task(**t) for t in a.get("tasks", ()))})
+                _known(ActionFinding, a, because=tuple(a.get("because", ())),
+                       tasks=tuple(_known(Task, t) for t in a.get("tasks", ())))
                 for a in data["actions"]
             ),
             unanswered=tuple(data["unanswered"]),
-            flags=tuple(FlagFinding(**{**f, "evidence": ev(f["evidence"])}) for f in data.get("flags", ())),
-            areas=tuple(AreaView(**a) for a in data.get("areas", ())),
-            answers=tuple(AnswerView(**{**a, "value": as_value(a["value"])}) for a in data.get("answers", ())),
-            profile=data.get("profile", {}),
-            small_company=data.get("small_company", False),
+            flags=tuple(
+                _known(FlagFinding, f, evidence=evidence(f.get("evidence", ()))) for f in data.get("flags", ())
+            ),
+            areas=tuple(_known(AreaView, a) for a in data.get("areas", ())),
+            answers=tuple(_known(AnswerView, a, value=as_value(a["value"])) for a in data.get("answers", ())),
             advice=tuple(data.get("advice", ())),
         )
+
+
+def _known(cls, data: Mapping[str, Any], **converted):
+    """cls from the keys of `data` it has fields for (others ignored); `converted` replaces stored values."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and k not in converted}, **converted)
