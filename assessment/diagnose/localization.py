@@ -11,7 +11,7 @@ from __future__ import annotations
 import operator
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
-from assessment.bank.rules import Condition, Flag, Pitfall, Rule, RuleBook, Step, default_rulebook
+from assessment.bank.rules import SEVERITIES, Condition, Flag, Pitfall, Rule, RuleBook, Step, default_rulebook
 from assessment.bank.text import Text, check_locale
 from assessment.diagnose.diagnosis import (
     ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView, PitfallFinding, Task,
@@ -31,7 +31,7 @@ def localize(
     cat, loc = book.catalog, locale
     rules = {r.id: r for r in book.rules}
 
-    def evidence(refs: tuple[EvidenceRef, ...], effect: str, target: str) -> tuple[Evidence, ...]:
+    def evidence(refs: tuple[EvidenceRef, ...], effect: str, target: str, severity: str) -> tuple[Evidence, ...]:
         out = []
         for ref in refs:
             q = qn.by_id.get(ref.question)
@@ -39,7 +39,7 @@ def localize(
                 o = q.option(ref.value) if q and isinstance(ref.value, str) else None
                 why = _text(o.explain, loc) if o else ""
             else:
-                why = _why(ref, effect, target, q, rules, book, loc)
+                why = _why(ref, effect, target, severity, q, rules, book, loc)
             out.append(Evidence(question=ref.question, answer=_label(q, ref.value, loc), why=why, value=ref.value,
                                 text=q.text[loc] if q else ref.question, rule=ref.rule))
         return tuple(out)
@@ -51,7 +51,7 @@ def localize(
         pitfalls.append(PitfallFinding(
             id=p.id, title=_text(known.title, loc), severity=p.severity, area=known.area,
             summary=_text(known.summary, loc), cost=_text(known.cost, loc), headline=p.headline,
-            evidence=evidence(p.evidence, "pitfall", p.id),
+            evidence=evidence(p.evidence, "pitfall", p.id, p.severity),
         ))
     actions = []
     for a in verdict.actions:
@@ -66,7 +66,7 @@ def localize(
         known = cat.flags.get(f.id) or Flag(id=f.id, kind=f.kind, title={loc: f.id}, summary={})  # removed since
         flags.append(FlagFinding(
             id=f.id, kind=f.kind, title=_text(known.title, loc), severity=f.severity, summary=_text(known.summary, loc),
-            evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id),
+            evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id, f.severity),
         ))
     return Diagnosis(
         questionnaire_version=verdict.questionnaire_version,
@@ -108,7 +108,7 @@ def _label(q: Question | None, value: Value, loc: str) -> str:
     return ("、" if loc == "ja" else ", ").join(_label(q, v, loc) for v in value)
 
 
-def _why(ref: EvidenceRef, effect: str, target: str, q: Question | None, rules: dict[str, Rule],
+def _why(ref: EvidenceRef, effect: str, target: str, severity: str, q: Question | None, rules: dict[str, Rule],
          book: RuleBook, loc: str) -> str:
     """Why this answer shows the finding: its condition's reason, else its rule's."""
     if ref.rule is not None:
@@ -121,14 +121,18 @@ def _why(ref: EvidenceRef, effect: str, target: str, q: Question | None, rules: 
         c = next((c for b in branches for c in b if c.kind == "question" and c.target == ref.question), None)
         return _text(c.why if c and c.why else rule.why, loc)
     # Stored before evidence named its rule: the first rule of this finding
-    # with a condition on this question that the answer meets.
+    # with a condition on this question that the answer meets, in the order
+    # findings.evidence() credits rules (most severe first), skipping rules
+    # more severe than the finding, which cannot have fired.
     if q is None:
         return ""
-    for rule in book.rules:
-        if rule.effect == effect and rule.target == target:
-            for c in (c for b in rule.branches for c in b):
-                if c.kind == "question" and c.target == q.id and _holds(c, q, ref.value):
-                    return _text(c.why or rule.why, loc)
+    rank = SEVERITIES.get(severity, 0)
+    candidates = [r for r in book.rules if r.effect == effect and r.target == target
+                  and SEVERITIES.get(r.severity, 0) <= rank]
+    for rule in sorted(candidates, key=lambda r: -SEVERITIES.get(r.severity, 0)):
+        for c in (c for b in rule.branches for c in b):
+            if c.kind == "question" and c.target == q.id and _holds(c, q, ref.value):
+                return _text(c.why or rule.why, loc)
     return ""
 
 
