@@ -16,9 +16,10 @@ from assessment.diagnose.verdict import EvidenceRef, FoundAction, FoundFlag, Fou
 
 HEADLINED = 3  # pitfalls shown as headlines
 Fired = list[tuple[Rule, int]]  # (rule, branch index) pairs
+Groups = dict[tuple[str, str], Fired]  # (effect, target) -> its fired branches
 
 
-def group_fired(book: RuleBook, fired: set[tuple[str, int]]) -> dict[tuple[str, str], Fired]:
+def group_fired(book: RuleBook, fired: set[tuple[str, int]]) -> Groups:
     """(effect, target) -> its fired branches in rule-file order; targets in the order their first branch fired."""
     groups: dict[tuple[str, str], Fired] = {}
     for rule in book.rules:
@@ -34,14 +35,13 @@ def evidence(branches: Fired, qn: Questionnaire, values: Mapping[str, Value]) ->
     A question tested by several branches is credited to the most severe
     rule's branch (rule-file order among equals: sorted() is stable).
     """
-    if len(branches) > 1:
-        branches = sorted(branches, key=lambda rb: -SEVERITIES.get(rb[0].severity, 0))
     credited: dict[str, tuple[str, int]] = {}
-    for rule, b in branches:
+    for rule, b in sorted(branches, key=lambda rb: -SEVERITIES.get(rb[0].severity, 0)):
         for c in rule.branches[b]:
             if c.kind == "question" and c.target not in credited:
                 credited[c.target] = (rule.id, b)
-    return tuple(EvidenceRef(qid, values.get(qid), *credited[qid]) for qid in sorted(credited, key=qn.position.__getitem__))
+    in_bank_order = sorted(credited, key=qn.position.__getitem__)
+    return tuple(EvidenceRef(qid, values.get(qid), *credited[qid]) for qid in in_bank_order)
 
 
 def _severity(branches: Fired) -> str | None:
@@ -54,7 +54,9 @@ def _area_score(scores: Scores, area_id: str) -> int:
     return 100 if s is None else s
 
 
-def pitfalls(groups, book: RuleBook, qn: Questionnaire, values, scores: Scores) -> tuple[FoundPitfall, ...]:
+def pitfalls(
+    groups: Groups, book: RuleBook, qn: Questionnaire, values: Mapping[str, Value], scores: Scores,
+) -> tuple[FoundPitfall, ...]:
     """Most severe first, then the weakest area, then the best evidenced, then catalog order."""
     catalog = book.catalog.pitfalls
     rank = {pid: i for i, pid in enumerate(catalog)}
@@ -65,7 +67,7 @@ def pitfalls(groups, book: RuleBook, qn: Questionnaire, values, scores: Scores) 
                  for i, (pid, sev, ev) in enumerate(found))
 
 
-def actions(groups, book: RuleBook, found: tuple[FoundPitfall, ...], scores: Scores) -> tuple[FoundAction, ...]:
+def actions(groups: Groups, book: RuleBook, found: tuple[FoundPitfall, ...], scores: Scores) -> tuple[FoundAction, ...]:
     """The steps to take, numbered by priority (1 = do first).
 
     A step weighs the severity of the pitfalls it addresses, more in weaker
@@ -92,11 +94,13 @@ def actions(groups, book: RuleBook, found: tuple[FoundPitfall, ...], scores: Sco
                  for rank, step_id in enumerate(ordered, start=1))
 
 
-def flags(groups, book: RuleBook, qn: Questionnaire, values: Mapping[str, Value]) -> tuple[FoundFlag, ...]:
+def flags(groups: Groups, book: RuleBook, qn: Questionnaire, values: Mapping[str, Value]) -> tuple[FoundFlag, ...]:
     """Consistency rules in the order they fired, then "don't know" answers as a finding of their own."""
     catalog = book.catalog.flags
-    out = [FoundFlag(id=fid, kind=catalog[fid].kind, severity=_severity(branches), evidence=evidence(branches, qn, values))
-           for (effect, fid), branches in groups.items() if effect == "flag"]
+    out = [
+        FoundFlag(id=fid, kind=catalog[fid].kind, severity=_severity(branches), evidence=evidence(branches, qn, values))
+        for (effect, fid), branches in groups.items() if effect == "flag"
+    ]
     unknown = tuple(EvidenceRef(question=qid, value=v) for qid, v in values.items() if (qid, v) in qn.dont_know_answers)
     if unknown:
         out.append(FoundFlag(id="dont_know", kind=catalog["dont_know"].kind,
