@@ -1,73 +1,18 @@
-"""Diagnosis: the one result type. Immutable; to_dict()/from_dict() round-trip.
+"""Diagnosis: a Verdict in one locale, the result every front end shows.
 
-The public JSON contract (design.md) is a subset of to_dict(): the fields
-named there never change meaning; fields may be added.
+Immutable; to_dict()/from_dict() round-trip. The public JSON contract
+(design.md) is a subset of to_dict(): the fields named there never change
+meaning; fields may be added, none removed or renamed.
 """
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass, field
-from operator import attrgetter
-from types import MappingProxyType
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
-Value = str | tuple[str, ...]
-
-
-def _freeze(value):
-    if isinstance(value, list):
-        return tuple(_freeze(v) for v in value)
-    if isinstance(value, Mapping):
-        return MappingProxyType({k: _freeze(v) for k, v in value.items()})
-    return value
-
-
-_SCALARS = frozenset({str, int, float, bool, type(None)})
-# A dataclass type -> (its field names in order, a getter for all of them at once). Looking the
-# fields up and testing each value for being a dataclass cost most of to_dict() otherwise.
-_FIELDS: dict[type, tuple[tuple[str, ...], Any]] = {}
-
-
-def _thaw(value):
-    """Tuples to lists, mappings to dicts, dataclasses to dicts of their fields, all the way down."""
-    cls = value.__class__
-    if cls in _SCALARS:
-        return value
-    if cls is tuple:
-        return [_thaw(v) for v in value]
-    known = _FIELDS.get(cls)
-    if known is None:
-        if isinstance(value, tuple):
-            return [_thaw(v) for v in value]
-        if isinstance(value, Mapping):
-            return {k: _thaw(v) for k, v in value.items()}
-        if not dataclasses.is_dataclass(value) or isinstance(value, type):
-            return value
-        names = tuple(f.name for f in dataclasses.fields(cls))
-        # attrgetter of one name returns the value itself, not a 1-tuple
-        get = attrgetter(*names) if len(names) > 1 else lambda v: tuple(getattr(v, n) for n in names)
-        known = _FIELDS[cls] = (names, get)
-    names, get = known
-    return dict(zip(names, map(_thaw, get(value))))
-
-
-def filled(cls, **fields):
-    """An instance of frozen dataclass `cls` from a value for every field, skipping __init__.
-
-    It is made the way pickle restores one (object.__new__, then the
-    instance dict); the generated frozen __init__ sets each field through
-    object.__setattr__, which cost a quarter of assembling a Diagnosis. The
-    caller passes every field, already frozen; __post_init__ does not run.
-    """
-    if len(fields) != len(cls.__dataclass_fields__):
-        raise TypeError(f"{cls.__name__} needs all of its fields, got {', '.join(fields)}")
-    obj = _new(cls)
-    obj.__dict__.update(fields)
-    return obj
-
-
-_new = object.__new__
+from assessment.diagnose.verdict import Value, as_value, plain
 
 
 @dataclass(frozen=True)
@@ -77,6 +22,7 @@ class Evidence:
     why: str
     value: Value = ""  # the raw option value(s)
     text: str = ""  # the question as the respondent saw it
+    rule: str | None = None  # the rule whose condition this answer met; None for "don't know" and old rows
 
 
 @dataclass(frozen=True)
@@ -178,34 +124,41 @@ class Diagnosis:
         return tuple(p for p in self.pitfalls if p.headline)
 
     def to_dict(self) -> dict[str, Any]:
-        return _thaw(self)
+        return plain(self)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Diagnosis":
-        def ev(items):
-            return tuple(Evidence(**{**e, "value": _freeze(e.get("value", ""))}) for e in items)
+        """Read any dict to_dict() has produced, old rows included (see tests/core/fixtures/stored).
+
+        Keys this version does not know are ignored at every level, so a row
+        written by a later version still reads.
+        """
+        def evidence(items):
+            return tuple(_known(Evidence, e, value=as_value(e.get("value", ""))) for e in items)
 
         level = data.get("level")
-        return cls(
-            questionnaire_version=data["questionnaire_version"],
-            ruleset_version=data["ruleset_version"],
-            locale=data["locale"],
-            scores=data["scores"],
-            overall=data["overall"],
-            level=LevelView(**level) if level else None,
+        return _known(
+            cls, data,
+            level=_known(LevelView, level) if level else None,
             pitfalls=tuple(
-                PitfallFinding(**{**p, "evidence": ev(p["evidence"])}) for p in data["pitfalls"]
+                _known(PitfallFinding, p, evidence=evidence(p.get("evidence", ()))) for p in data["pitfalls"]
             ),
             actions=tuple(
-                ActionFinding(**{**a, "because": tuple(a["because"]),
-                                 "tasks": tuple(Task(**t) for t in a.get("tasks", ()))})
+                _known(ActionFinding, a, because=tuple(a.get("because", ())),
+                       tasks=tuple(_known(Task, t) for t in a.get("tasks", ())))
                 for a in data["actions"]
             ),
             unanswered=tuple(data["unanswered"]),
-            flags=tuple(FlagFinding(**{**f, "evidence": ev(f["evidence"])}) for f in data.get("flags", ())),
-            areas=tuple(AreaView(**a) for a in data.get("areas", ())),
-            answers=tuple(AnswerView(**{**a, "value": _freeze(a["value"])}) for a in data.get("answers", ())),
-            profile=data.get("profile", {}),
-            small_company=data.get("small_company", False),
+            flags=tuple(
+                _known(FlagFinding, f, evidence=evidence(f.get("evidence", ()))) for f in data.get("flags", ())
+            ),
+            areas=tuple(_known(AreaView, a) for a in data.get("areas", ())),
+            answers=tuple(_known(AnswerView, a, value=as_value(a["value"])) for a in data.get("answers", ())),
             advice=tuple(data.get("advice", ())),
         )
+
+
+def _known(cls, data: Mapping[str, Any], **converted):
+    """cls from the keys of `data` it has fields for (others ignored); `converted` replaces stored values."""
+    names = {f.name for f in dataclasses.fields(cls)}
+    return cls(**{k: v for k, v in data.items() if k in names and k not in converted}, **converted)

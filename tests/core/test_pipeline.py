@@ -1,4 +1,4 @@
-"""The pipeline's shared, build-once pieces give the same Diagnosis as building afresh."""
+"""The pipeline: evaluate() is localize(diagnose()), and every part of its result is a plain frozen value."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,9 +7,9 @@ import json
 import pytest
 
 from assessment import Diagnosis, evaluate
-from assessment.diagnose import pipeline
 from assessment.diagnose.answers import validate_answers
-from assessment.diagnose.diagnosis import filled
+from assessment.diagnose.localization import localize
+from assessment.diagnose.pipeline import diagnose
 from tests.conftest import PROFILES, load_profile
 
 
@@ -29,16 +29,11 @@ def cases(make_answers):
     return [(a, loc) for a in sets for loc in ("ja", "en")]
 
 
-def test_shared_views_give_what_fresh_views_give(questionnaire, rulebook, make_answers, monkeypatch):
-    warm = [evaluate(a, loc) for a, loc in cases(make_answers)]
-    again = [evaluate(a, loc) for a, loc in cases(make_answers)]
-    monkeypatch.setattr(pipeline, "_views_cache", {})  # nothing built yet
-    cold = [evaluate(a, loc) for a, loc in cases(make_answers)]
-    assert cold == warm
-    assert [json.dumps(d.to_dict(), ensure_ascii=False) for d in cold] == \
-        [json.dumps(d.to_dict(), ensure_ascii=False) for d in warm]
-    # The answer views are the very same objects across diagnoses: built once.
-    assert all(x is y for d, e in zip(warm, again) for x, y in zip(d.answers, e.answers))
+def test_evaluate_is_the_verdict_localized(make_answers):
+    for answers, loc in cases(make_answers):
+        d = evaluate(answers, loc)
+        assert d == localize(diagnose(answers), loc)
+        assert json.dumps(d.to_dict(), ensure_ascii=False) == json.dumps(evaluate(answers, loc).to_dict(), ensure_ascii=False)
 
 
 def test_every_part_of_a_diagnosis_is_a_complete_frozen_dataclass(make_answers):
@@ -61,13 +56,8 @@ def test_a_diagnosis_keeps_private_copies_of_its_mappings(questionnaire, make_an
     assert d.scores == evaluate(make_answers(2)).scores
 
 
-def test_filled_needs_every_field():
-    with pytest.raises(TypeError, match="needs all of its fields"):
-        filled(Diagnosis, locale="ja")
-
-
 def test_evidence_follows_the_answer_values_of_each_diagnosis(make_answers):
-    # Same rules fire, different answer values: the shared plan must not mix them.
+    # Same rules fire, different answer values: each diagnosis shows its own.
     a = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="vague"), "en")
     b = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="different"), "en")
     assert [p.id for p in a.pitfalls] == [p.id for p in b.pitfalls] == ["silo"]
