@@ -1,4 +1,9 @@
-"""An assessment's life: start, save a page, submit, read its Diagnosis in a locale."""
+"""An assessment's life: start, save answers, submit, reopen, read its Diagnosis in a locale.
+
+Answers are rows (assessment.store.models.Answer). A submission evaluates them once and keeps
+the locale-neutral verdict as a new Revision; the Diagnosis in a locale is made from it on read,
+so nothing downstream recomputes a score and a respondent's language never changes a verdict.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,17 +11,24 @@ from datetime import datetime
 from typing import NamedTuple
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.diagnose.answers import AnswerError
-from assessment.diagnose.pipeline import evaluate
 from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
-from assessment.store.models import Assessment, utcnow
+from assessment.bank.text import LOCALES, check_locale
+from assessment.diagnose.diagnosis import Diagnosis
+from assessment.diagnose.localization import localize
+from assessment.diagnose.pipeline import diagnose
+from assessment.diagnose.verdict import Verdict
+from assessment.services import funnel, links
+from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
-from assessment.bank.text import LOCALES
-from assessment.services import funnel, reports
 
 PROFILE = "profile"
+
+
+class NotEditable(Exception):
+    """The assessment is submitted: reopen it before changing its answers."""
 
 
 @dataclass(frozen=True)
@@ -39,62 +51,119 @@ def find(session: Session, token: str | None) -> Assessment | None:
     return session.scalar(select(Assessment).where(Assessment.token == token))
 
 
-def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self") -> Assessment:
-    a = Assessment(kind=kind, locale=locale, referrer=_referrer(referrer), draft={}, **utm)
+def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",
+          commit: bool = True) -> Assessment:
+    a = Assessment(kind=kind, status="draft", revision=0, locale=check_locale(locale), referrer=_referrer(referrer),
+                   **{k: utm.get(k) for k in funnel.UTM_KEYS})
     session.add(a)
     funnel.record(session, "started", a)
-    session.commit()
+    if commit:
+        session.commit()
     return a
 
 
-def save_page(session: Session, a: Assessment, answers: dict, page: Page | None = None) -> None:
-    """Merge one page's answers into the draft; a blank answer removes an earlier one."""
-    draft = dict(a.draft or {})
+def save_answers(session: Session, a: Assessment, answers: dict, page: Page | None = None, *,
+                 commit: bool = True) -> None:
+    """Merge answers into the assessment; a blank answer removes an earlier one.
+
+    Values are stored as given (the pipeline validates them on submit); a page's form has
+    already checked them against the bank.
+    """
+    if a.submitted:
+        raise NotEditable(a.token)
+    rows = {row.question: row for row in a.answers}
     for qid, value in answers.items():
+        row = rows.get(qid)
         if _blank(value):
-            draft.pop(qid, None)
-        else:
-            draft[qid] = value
-    a.draft = draft  # a new dict: the JSON column sees the change
+            if row is not None and not row.note and not row.to_verify:
+                a.answers.remove(row)
+            elif row is not None:
+                row.value = None  # a note or a mark outlives the answer it was about
+        elif row is None:
+            a.answers.append(Answer(question=qid, value=value))
+        elif row.value != value:
+            row.value = value
     if page is not None:
         funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
-    session.commit()
+    if commit:
+        session.commit()
 
 
 class Submission(NamedTuple):
     """A stored, evaluated assessment as submit_answers() leaves it: what the API answers with."""
 
     token: str
-    diagnosis: dict
+    diagnosis: Diagnosis
     link_token: str
     link_expires_at: datetime | None
 
 
 def submit_answers(session: Session, answers: dict, *, locale: str, utm: dict, referrer: str | None,
                    link_days: int, kind: str = "self", qn: Questionnaire | None = None) -> Submission:
-    """start + save_page + submit + report_link in one go, for answers that arrive all at once (the API)."""
-    a = Assessment(kind=kind, locale=locale, referrer=_referrer(referrer), draft={},
-                   **{k: utm.get(k) for k in funnel.UTM_KEYS})
-    session.add(a)
-    funnel.record(session, "started", a)
-    a.draft = {qid: v for qid, v in answers.items() if not _blank(v)}  # as save_page keeps them
-    submit(session, a, qn)
-    link = reports.report_link(session, a, link_days)
-    return Submission(a.token, a.diagnosis_dict(locale), link.token, link.expires_at)
+    """start + save_answers + submit + a report link in one transaction, for answers that arrive at once (the API)."""
+    a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
+    save_answers(session, a, answers, commit=False)
+    submit(session, a, qn, commit=False)
+    link = links.new_link(session, a, link_days)
+    session.commit()
+    return Submission(a.token, diagnosis(a, locale, qn), link.token, link.expires_at)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     """The first page with an unanswered question: where a resumed respondent continues."""
     all_pages = pages(qn)
+    answered = {q for q, v in a.values.items() if v is not None}
     for page in all_pages:
-        if any(q.id not in (a.draft or {}) for q in page.questions):
+        if any(q.id not in answered for q in page.questions):
             return page
     return all_pages[-1]
 
 
-def _bank_answers(draft: dict | None, qn: Questionnaire) -> dict:
-    """A draft's answers to questions the bank still has (it may have moved on since)."""
-    return {qid: v for qid, v in (draft or {}).items() if qid in qn.by_id}
+def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True) -> Assessment:
+    """Evaluate the answers and keep the verdict as the next revision. A second submit changes nothing.
+
+    Raises AnswerError when a kept answer no longer fits the bank (it changed since).
+    """
+    if a.submitted:
+        return a
+    qn = qn or default_questionnaire()
+    answers = {qid: v for qid, v in a.values.items() if v is not None and qid in qn.by_id}
+    verdict = diagnose(answers, questionnaire=qn)
+    number = a.revision + 1
+    a.revisions.append(Revision(number=number, answers=answers, verdict=verdict.to_dict()))
+    a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
+    a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
+    a.overall, a.level = verdict.overall, verdict.level
+    funnel.record(session, "submitted", a)
+    if commit:
+        try:
+            session.commit()
+        except IntegrityError:  # a simultaneous submit of the same assessment stored this revision first
+            session.rollback()
+            session.refresh(a)
+    return a
+
+
+def reopen(session: Session, a: Assessment) -> Assessment:
+    """Make a submitted assessment editable again; its revisions stay, the next submit adds one."""
+    if a.submitted:
+        a.status = "reopened"
+        session.commit()
+    return a
+
+
+def verdict(a: Assessment, number: int | None = None) -> Verdict | None:
+    """The kept verdict of revision `number` (default: the latest), or None before the first submit."""
+    chosen = a.latest if number is None else next((r for r in a.revisions if r.number == number), None)
+    return None if chosen is None else Verdict.from_dict(chosen.verdict)
+
+
+def diagnosis(a: Assessment, locale: str, qn: Questionnaire | None = None, number: int | None = None) -> Diagnosis:
+    """The Diagnosis of revision `number` (default: the latest) in `locale`, made from the kept verdict."""
+    kept = verdict(a, number)
+    if kept is None:
+        raise LookupError(f"assessment {a.id} has not been submitted")
+    return localize(kept, locale if locale in LOCALES else a.locale, questionnaire=qn)
 
 
 def _blank(value) -> bool:
@@ -104,56 +173,3 @@ def _blank(value) -> bool:
 
 def _referrer(referrer: str | None) -> str | None:
     return (referrer or None) and referrer[:500]
-
-
-
-def _summary_columns(main: dict) -> dict:
-    """The assessment's columns taken from its Diagnosis in its own locale."""
-    return dict(questionnaire_version=main["questionnaire_version"], ruleset_version=main["ruleset_version"],
-                overall=main["overall"], level=(main.get("level") or {}).get("number"))
-
-
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None) -> Assessment:
-    """Evaluate the draft in the assessment's locale and keep the Diagnosis.
-
-    A second submit changes nothing. Another locale is made on first view (diagnosis_for): most
-    respondents never switch language, so evaluating both at once doubled the submission's work.
-    """
-    if a.submitted:
-        return a
-    qn = qn or default_questionnaire()
-    answers = _bank_answers(a.draft, qn)
-    store_diagnoses(session, a, {a.locale: evaluate(answers, a.locale, questionnaire=qn).to_dict()})
-    funnel.record(session, "submitted", a)
-    session.commit()
-    return a
-
-
-def diagnosis_for(session: Session, a: Assessment, locale: str, qn: Questionnaire | None = None) -> dict:
-    """The kept Diagnosis in `locale`; if there is none yet, evaluate the same answers in it and keep it.
-
-    Kept only when the question bank and rules are still those that scored the assessment (same
-    versions, same score); otherwise the submission's own locale, never a different verdict.
-    """
-    kept = (a.diagnoses or {}).get(locale)
-    if kept is not None or locale not in LOCALES or not a.submitted:
-        return a.diagnosis_dict(locale)
-    qn = qn or default_questionnaire()
-    answers = _bank_answers(a.draft, qn)
-    try:
-        made = evaluate(answers, locale, questionnaire=qn).to_dict()
-    except AnswerError:
-        return a.diagnosis_dict(locale)
-    if (made["questionnaire_version"], made["ruleset_version"], made["overall"]) != (
-            a.questionnaire_version, a.ruleset_version, a.overall):
-        return a.diagnosis_dict(locale)
-    a.diagnoses = {**a.diagnoses, locale: made}  # a new dict: the JSON column sees the change
-    session.commit()
-    return made
-
-
-def store_diagnoses(session: Session, a: Assessment, diagnoses: dict) -> None:
-    a.diagnoses = diagnoses
-    for column, value in _summary_columns(diagnoses[a.locale]).items():
-        setattr(a, column, value)
-    a.submitted_at = utcnow()

@@ -1,25 +1,35 @@
 """Leads from the public funnel: the gate after the results page."""
 from __future__ import annotations
 
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.services import funnel
-from assessment.store.models import Assessment, Company, Lead, utcnow
+from assessment.services import companies, funnel
+from assessment.store.models import Assessment, Lead, utcnow
 
 
 def capture_lead(session: Session, a: Assessment, *, name: str, company: str, email: str, role: str,
                  company_size: str, consent: bool, consent_text: str, locale: str) -> Lead:
-    if a.lead is not None:  # a second form post (double click, back button) keeps the first lead
+    """Record who took the assessment and link it to their company, found again if known.
+
+    A second post (a double click, the back button) keeps the first lead.
+    """
+    if a.lead is not None:
         return a.lead
-    company_row = Company(name=company, size=company_size)
+    company_row = companies.find_or_create(session, name=company, email=email, size=company_size)
     a.company = company_row
-    lead = Lead(assessment=a, name=name, company_name=company, email=email, role=role,
+    lead = Lead(assessment=a, company=company_row, name=name, company_name=company, email=email, role=role,
                 company_size=company_size, consent=consent, consent_text=consent_text if consent else None,
                 consent_at=utcnow() if consent else None, locale=locale)
-    session.add_all([company_row, lead])
-    session.flush()  # the company's id, for the lead's own link to it
-    lead.company_id = company_row.id
+    session.add(lead)
     funnel.record(session, "lead_captured", a)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:  # a simultaneous post stored its lead first (lead.assessment_id is unique)
+        session.rollback()
+        kept = session.scalar(select(Lead).where(Lead.assessment_id == a.id))
+        if kept is None:
+            raise
+        return kept
     return lead
-

@@ -1,25 +1,34 @@
 """The database schema. Changes go through an Alembic migration in migrations/versions.
 
-Built to grow: a consultant workspace (notes per question, comments) and
-quarterly tracking hang off Company and Assessment later; `kind` already
-tells a self-assessment from a consultant-run one.
+One Company links everything: the prospect's self-assessment (through its Lead), a
+consultant's interview and every later round. An Assessment holds one respondent's answers
+as rows (each with room for a note and a "to verify" mark) and moves draft -> submitted ->
+reopened -> submitted; each submission is a Revision holding the locale-neutral verdict, so a
+report can change (comments, a revised answer) while the earlier one stays readable.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
+                        UniqueConstraint)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessment.store.tokens import new_token
 
 FUNNEL_EVENTS = ("landing", "started", "page_completed", "submitted", "lead_captured", "pdf_downloaded")
 KINDS = ("self", "consultant")
+STATUSES = ("draft", "submitted", "reopened")
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")  # the Utm columns
 
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands datetimes back naive; every moment stored here is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
 
 
 class Base(DeclarativeBase):
@@ -35,55 +44,98 @@ class Utm:
 
 
 class Company(Base):
-    """A company assessed once or quarterly; leads and consultants point here."""
+    """A company, found again by its 法人番号, corporate e-mail domain or normalised name."""
 
     __tablename__ = "company"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_key: Mapped[str] = mapped_column(String(200), index=True, default="")  # services.companies.name_key
+    email_domain: Mapped[str | None] = mapped_column(String(253), index=True)  # never a free-mail domain
+    corporate_number: Mapped[str | None] = mapped_column(String(13), unique=True)  # 法人番号, 13 digits
+    industry: Mapped[str | None] = mapped_column(String(40))
     size: Mapped[str | None] = mapped_column(String(40))  # a pf_company_size option value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    assessments: Mapped[list["Assessment"]] = relationship(back_populates="company")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="company")
 
 
 class Assessment(Utm, Base):
+    """One respondent's answers to the questionnaire, and the revisions it was submitted as."""
+
     __tablename__ = "assessment"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     kind: Mapped[str] = mapped_column(String(20), default="self")
+    status: Mapped[str] = mapped_column(String(12), default="draft")  # STATUSES
+    revision: Mapped[int] = mapped_column(Integer, default=0)  # the latest submitted revision; 0: never
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     referrer: Mapped[str | None] = mapped_column(String(500))
-    draft: Mapped[dict] = mapped_column(JSON, default=dict)  # question id -> raw answer
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
-    # locale -> the Diagnosis exactly as the pipeline produced it: the submission's locale at once,
-    # another on its first view (flow.diagnosis_for), kept only under the same bank, rules and score.
-    diagnoses: Mapped[dict | None] = mapped_column(JSON)
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # Copied from the latest revision for listing and sorting.
     questionnaire_version: Mapped[str | None] = mapped_column(String(40))
     ruleset_version: Mapped[str | None] = mapped_column(String(40))
-    overall: Mapped[int | None] = mapped_column(Integer)  # copied out for listing and benchmarks
+    overall: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column()
 
     company: Mapped[Company | None] = relationship(back_populates="assessments")
-    lead: Mapped["Lead | None"] = relationship(back_populates="assessment", uselist=False)
-    report_links: Mapped[list["ReportLink"]] = relationship(back_populates="assessment")
+    answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
+                                                 order_by="Answer.id")
+    revisions: Mapped[list[Revision]] = relationship(back_populates="assessment", order_by="Revision.number",
+                                                     cascade="all, delete-orphan")
+    lead: Mapped[Lead | None] = relationship(back_populates="assessment", uselist=False)
+    report_links: Mapped[list[ReportLink]] = relationship(back_populates="assessment")
 
     @property
     def submitted(self) -> bool:
-        return self.diagnoses is not None
+        return self.status == "submitted"
 
-    def diagnosis_dict(self, locale: str) -> dict | None:
-        if not self.diagnoses:
-            return None
-        return self.diagnoses.get(locale) or self.diagnoses.get(self.locale)
+    @property
+    def values(self) -> dict:
+        """Question id -> raw answer, as the pipeline takes them."""
+        return {a.question: a.value for a in self.answers}
+
+    @property
+    def latest(self) -> Revision | None:
+        return self.revisions[-1] if self.revisions else None
+
+
+class Answer(Base):
+    """One answer to one question; a consultant's note and "to verify" mark live beside it."""
+
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("assessment_id", "question"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    question: Mapped[str] = mapped_column(String(64))
+    value: Mapped[str | list | None] = mapped_column(JSON)  # an option value, a list for checklists
+    note: Mapped[str | None] = mapped_column(Text)
+    to_verify: Mapped[bool] = mapped_column(Boolean, default=False)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    assessment: Mapped[Assessment] = relationship(back_populates="answers")
+
+
+class Revision(Base):
+    """A submission of an assessment: its answers then and the locale-neutral verdict on them."""
+
+    __tablename__ = "revision"
+    __table_args__ = (UniqueConstraint("assessment_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)  # 1, 2, ...
+    answers: Mapped[dict] = mapped_column(JSON)  # question id -> raw answer, as submitted
+    verdict: Mapped[dict] = mapped_column(JSON)  # assessment.diagnose Verdict.to_dict()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    assessment: Mapped[Assessment] = relationship(back_populates="revisions")
 
 
 class Lead(Base):
     __tablename__ = "lead"
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"), unique=True)
-    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"))
+    company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     company_name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(254))
@@ -95,6 +147,7 @@ class Lead(Base):
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="lead")
+    company: Mapped[Company | None] = relationship()
 
 
 class ReportLink(Base):
@@ -107,21 +160,17 @@ class ReportLink(Base):
     assessment: Mapped[Assessment] = relationship(back_populates="report_links")
 
     def expired(self, now: datetime | None = None) -> bool:
-        if self.expires_at is None:
-            return False
-        expires = self.expires_at
-        if expires.tzinfo is None:  # SQLite hands back naive datetimes
-            expires = expires.replace(tzinfo=timezone.utc)
-        return (now or utcnow()) >= expires
+        return self.expires_at is not None and (now or utcnow()) >= aware(self.expires_at)
 
 
 class ReportFile(Base):
-    """A rendered PDF, kept: a report never changes after submission, and rendering costs a second of CPU."""
+    """A rendered PDF of one revision in one locale, kept: rendering costs a quarter second of CPU."""
 
     __tablename__ = "report_file"
-    __table_args__ = (UniqueConstraint("assessment_id", "locale"),)
+    __table_args__ = (UniqueConstraint("assessment_id", "revision", "locale"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id"))
+    revision: Mapped[int] = mapped_column(Integer)
     locale: Mapped[str] = mapped_column(String(8))
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -5,7 +5,7 @@ from flask import Flask, url_for
 
 from assessment.samples import uniform_answers
 from assessment.web.database import db
-from assessment.services import assessments as flow, funnel, leads, reports
+from assessment.services import assessments as flow, funnel, leads, links, reports
 
 def seed(app: Flask) -> dict[str, str]:
     """Create the sample and return its public URLs (printed by the CLI)."""
@@ -17,12 +17,12 @@ def seed(app: Flask) -> dict[str, str]:
                                             "utm_campaign": "demo"}, referrer=None)
         answers = uniform_answers(1, pf_company_size="s30_99", pf_primary_goal="new_customers")
         for page in flow.pages():
-            flow.save_page(s, a, {q.id: answers[q.id] for q in page.questions}, page)
+            flow.save_answers(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a)
         leads.capture_lead(s, a, name="山田 太郎", company="デモ株式会社", email="taro@example.co.jp",
                           role="marketing_lead", company_size="s30_99", consent=True,
                           consent_text="(demo data)", locale="ja")
-        link = reports.report_link(s, a, app.config["REPORT_LINK_DAYS"])
+        link = links.report_link(s, a, app.config["REPORT_LINK_DAYS"])
         return {
             "results": url_for("survey.report", token=a.token, _external=True),
             "pdf": url_for("survey.pdf", token=link.token, _external=True),

@@ -6,6 +6,7 @@ from sqlalchemy import func, select, text
 
 from assessment.store import Assessment
 
+from assessment.services import assessments as flow
 from assessment.web.database import db
 
 from tests.web.conftest import make_answers
@@ -30,14 +31,13 @@ def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app
     assert len(token) >= 22 and body["report_url"].startswith("http://localhost/pdf/")
     with app.app_context():
         a = db.session.scalar(select(Assessment))
-        assert a.diagnoses["en"] == {k: v for k, v in body.items()
-                                     if k not in ("report_url", "results_url", "report_expires_at")}
-        assert a.utm_source == "partner"
-        assert set(a.diagnoses) == {"en"}  # an API client names its locale; one evaluation, not two
+        stored = flow.diagnosis(a, "en").to_dict()
+        assert stored == {k: v for k, v in body.items() if k not in ("report_url", "results_url", "report_expires_at")}
+        assert a.utm_source == "partner" and len(a.revisions) == 1
 
 
 def test_api_submission_stores_what_the_funnel_stores(app, client):
-    """One INSERT per row instead of the funnel's steps: the same draft, versions, events and live report link."""
+    """The same answers, versions, events and live report link as the funnel's steps, in one transaction."""
     from assessment.store import FunnelEvent, ReportLink
 
     answers = make_answers(1, pf_role="")  # a blank answer is left out of the draft, as a page save does
@@ -47,7 +47,7 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
     with app.app_context():
         a = db.session.scalar(select(Assessment))
         assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.token}"
-        assert a.draft == {k: v for k, v in answers.items() if v != ""}
+        assert a.values == {k: v for k, v in answers.items() if v != ""}
         assert (a.kind, a.locale, a.referrer, a.overall, a.level) == (
             "self", "ja", "https://partner.example.jp/", body["overall"], body["level"]["number"])
         assert a.submitted and a.submitted_at is not None
@@ -58,13 +58,13 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
         assert not link.expired() and body["report_expires_at"]
 
 
-def test_japanese_is_sent_and_stored_as_utf8_not_escapes(app, client):
+def test_japanese_is_sent_as_utf8_and_the_stored_verdict_holds_no_text(app, client):
     resp = client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja"})
     level = resp.get_json()["level"]["name"]
     assert level.encode() in resp.data and b"\\u" not in resp.data
     with app.app_context():
-        stored = db.session.execute(text("SELECT CAST(diagnoses AS TEXT) FROM assessment")).scalar()
-    assert level in stored and "\\u" not in stored
+        stored = db.session.execute(text("SELECT CAST(verdict AS TEXT) FROM revision")).scalar()
+    assert level not in stored and '"overall"' in stored  # ids and numbers, read in any locale
 
 
 def test_partial_answers_are_evaluated_and_listed_as_unanswered(client):

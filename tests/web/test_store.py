@@ -22,8 +22,9 @@ from tests.web.test_survey import LEAD, answer_all, start
 def test_migrations_create_every_table(app):
     with app.app_context():
         tables = set(inspect(db.database.engine).get_table_names())
-    assert {"company", "assessment", "lead", "report_link", "report_file", "funnel_event", "alembic_version"} <= tables
-    assert current(app.config["DATABASE_URL"]) == "0003"
+    assert {"company", "assessment", "answer", "revision", "lead", "report_link", "report_file", "funnel_event",
+            "alembic_version"} <= tables
+    assert current(app.config["DATABASE_URL"]) == "0004"
 
 
 def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
@@ -34,7 +35,7 @@ def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
         if not db.session.scalar(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
                                       "WHERE name = 'default_toast_compression'")):
             pytest.skip("this PostgreSQL has no lz4")
-        assert db.session.scalar(text("SELECT pg_column_compression(diagnoses) FROM assessment")) == "lz4"
+        assert db.session.scalar(text("SELECT pg_column_compression(verdict) FROM revision")) == "lz4"
 
 
 def test_an_api_submission_stores_its_events_and_link_with_it(app, client):
@@ -129,20 +130,20 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         s = factory()
         s.scalar(select(Assessment).limit(1))
         assert free()  # a read takes nothing
-        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.add(Assessment(kind="self", locale="ja"))
         s.flush()
         assert not free()
         s.commit()
         assert free()
-        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.add(Assessment(kind="self", locale="ja"))
         s.flush()
         s.rollback()
         assert free()
-        s.add(Assessment(kind="self", locale="ja", draft={}))
+        s.add(Assessment(kind="self", locale="ja"))
         s.flush()
         s.close()
         assert free()
-        s.execute(insert(Assessment.__table__), {"token": "x" * 32, "kind": "self", "locale": "ja", "draft": {}})
+        s.execute(insert(Assessment.__table__), {"token": "x" * 32, "kind": "self", "locale": "ja"})
         assert not free()  # a write statement through the session, without a flush, takes it too
         s.rollback()
         assert free()
@@ -150,7 +151,7 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         with app.app_context():
             s = factory()
             for _ in range(20):
-                s.add(Assessment(kind="self", locale="ja", draft={}))
+                s.add(Assessment(kind="self", locale="ja"))
                 s.commit()
             s.close()
 

@@ -51,7 +51,7 @@ def create_assessment():
                     for qid, msg in exc.problems.items()])
     done = flow.submit_answers(db.session, answers, locale=locale, utm=utm, referrer=request.referrer,
                                link_days=current_app.config["REPORT_LINK_DAYS"])
-    body = dict(done.diagnosis)
+    body = done.diagnosis.to_dict()
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
     body["results_url"] = url_for("survey.results", token=done.token, _external=True)
     body["report_expires_at"] = done.link_expires_at.isoformat() if done.link_expires_at else None

@@ -14,7 +14,8 @@ from assessment.bank.questionnaire import default_questionnaire
 from assessment.web.database import db
 from assessment.bank.text import LOCALES
 from assessment import jobs
-from assessment.services import assessments as flow, funnel, leads, reports
+from assessment.bank import roles
+from assessment.services import assessments as flow, funnel, leads, links, reports
 from assessment.web import charts, drafts
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.survey.forms import LeadForm, page_form_class
@@ -112,9 +113,9 @@ def save_page(number: int):
     if not form.validate():
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
-        flow.save_page(db.session, a, good)
+        flow.save_answers(db.session, a, good)
         return _render_page(pg, a, len(all_pages), form), 422
-    flow.save_page(db.session, a, form.answers(), None if back else pg)
+    flow.save_answers(db.session, a, form.answers(), None if back else pg)
     if back:
         return redirect(url_for(".page", number=max(1, number - 1)), 303)
     if number < len(all_pages):
@@ -133,7 +134,7 @@ def _finish(a):
         # Only a draft saved under an older question bank gets here: drop the answers that no longer
         # fit and send the respondent to the first question to answer again.
         db.session.rollback()
-        flow.save_page(db.session, a, dict.fromkeys(exc.problems, None))
+        flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
         return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
     return redirect(url_for(".results", token=a.token), 303)
@@ -143,7 +144,7 @@ def _render_page(pg, a, total, form=None) -> str:
     locale = _locale()
     if form is None:
         form = page_form_class(pg.number, locale)(formdata=None, page_marker=pg.section,
-                                                  data={q.id: a.draft.get(q.id) for q in pg.questions})
+                                                  data={q.id: a.values.get(q.id) for q in pg.questions})
     qn = default_questionnaire()
     if pg.section == flow.PROFILE:
         title = _("About your company")
@@ -191,14 +192,15 @@ def _awaiting_lead(token) -> tuple:
 
 
 def _diagnosis(a) -> Diagnosis:
-    return Diagnosis.from_dict(flow.diagnosis_for(db.session, a, _locale()))
+    return flow.diagnosis(a, _locale())
 
 
 def _lead_form(a, **kw) -> LeadForm:
     form = LeadForm(locale=_locale(), **kw)
     if request.method == "GET":  # prefill from the profile page the respondent already answered
-        form.role.data = form.role.data or a.draft.get("pf_role")
-        form.company_size.data = form.company_size.data or a.draft.get("pf_company_size")
+        answers = a.values
+        form.role.data = form.role.data or answers.get(roles.RESPONDENT_ROLE.question)
+        form.company_size.data = form.company_size.data or answers.get(roles.COMPANY_SIZE.question)
     return form
 
 
@@ -246,7 +248,7 @@ def report(token):
         return away
     if a.lead is None:
         return redirect(url_for(".results", token=a.token), 303)
-    link = reports.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
     return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link,
                            qn=default_questionnaire())
@@ -254,7 +256,7 @@ def report(token):
 
 @bp.get("/pdf/<token>")
 def pdf(token):
-    link = reports.find_link(db.session, token)
+    link = links.find_link(db.session, token)
     if link is None:
         abort(404)
     if link.expired():
@@ -262,9 +264,7 @@ def pdf(token):
                                message=_("Report links are valid for a limited time. Open your results again "
                                          "to get a new link.")), 410
     a = link.assessment
-    locale = _locale()
-    flow.diagnosis_for(db.session, a, locale)  # made on first view in a second language
-    data = reports.pdf_bytes(db.session, a, locale if locale in (a.diagnoses or {}) else a.locale)
+    data = reports.pdf_bytes(db.session, a, _locale())
     funnel.record(db.session, "pdf_downloaded", a)
     db.session.commit()
     filename = f"cmo-assessment-{a.submitted_at:%Y%m%d}.pdf" if a.submitted_at else "cmo-assessment.pdf"

@@ -1,0 +1,124 @@
+"""Migrations carry rows over: rows written by the code of migration 0003, up to head and back.
+
+tests/store/fixtures/rows_0003.json holds every table as that code left it: the demo's finished
+assessment with a lead and a report link, an English API submission, a Japanese submission also
+viewed in English (two stored locales) with a lead and a kept PDF, and a half-finished draft.
+"""
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import MetaData, create_engine, insert, make_url, select, text
+
+from assessment.services import assessments as flow
+from assessment.store import Assessment, Company, Database, ReportFile
+from assessment.store.migrate import current, downgrade, upgrade
+
+ROWS = Path(__file__).parents[1] / "store" / "fixtures" / "rows_0003.json"
+CONTRACT = ("questionnaire_version", "ruleset_version", "locale", "scores", "overall", "level", "unanswered")
+
+
+def _decode(value):
+    if isinstance(value, dict) and set(value) == {"$dt"}:
+        return datetime.fromisoformat(value["$dt"])
+    if isinstance(value, dict) and set(value) == {"$b64"}:
+        return base64.b64decode(value["$b64"])
+    return value
+
+
+def _old_rows() -> dict[str, list[dict]]:
+    data = json.loads(ROWS.read_text(encoding="utf-8"))
+    return {table: [{k: _decode(v) for k, v in row.items()} for row in rows] for table, rows in data.items()}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def empty_database_url(request, tmp_path):
+    """A database with no tables: a SQLite file, or a fresh PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'migrate.db'}"
+        return
+    base = request.getfixturevalue("pg_url")
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    yield make_url(base).update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def _load_old_rows(url: str, rows: dict) -> None:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as conn:
+        for table in metadata.sorted_tables:
+            if rows.get(table.name):
+                conn.execute(insert(table), rows[table.name])
+        if engine.dialect.name == "postgresql":  # the ids were given: move each sequence past them
+            for table in rows:
+                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                                  f"(SELECT MAX(id) FROM {table}))"))
+    engine.dispose()
+
+
+def _contract(d: dict) -> dict:
+    """What a reader of the public JSON sees: the fixed fields, the findings by id, the evidence shown."""
+    return {
+        **{k: d[k] for k in CONTRACT},
+        "pitfalls": [(p["id"], p["title"], p["severity"], [(e["question"], e["answer"], e["why"]) for e in p["evidence"]])
+                     for p in d["pitfalls"]],
+        "actions": [(a["step"], a["id"], a["title"], a["priority"], list(a["because"])) for a in d["actions"]],
+    }
+
+
+def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
+    url, rows = empty_database_url, _old_rows()
+    upgrade(url, "0003")
+    _load_old_rows(url, rows)
+    upgrade(url)
+    assert current(url) == "0004"
+    old = {a["token"]: a for a in rows["assessment"]}
+    database = Database(url)
+    try:
+        with database.session() as s:
+            for a in s.scalars(select(Assessment)):
+                before = old[a.token]
+                assert a.values == before["draft"]  # every answer is a row now
+                if before["diagnoses"] is None:
+                    assert (a.status, a.revision, a.revisions) == ("draft", 0, [])
+                    continue
+                assert (a.status, a.revision) == ("submitted", 1)
+                for locale, stored in before["diagnoses"].items():  # each stored locale reads the same
+                    assert _contract(flow.diagnosis(a, locale).to_dict()) == _contract(stored)
+            sample = s.scalar(select(Company).where(Company.name == "株式会社サンプル"))
+            assert (sample.name_key, sample.email_domain) == ("サンプル", "sample.co.jp")
+            kept = s.scalar(select(ReportFile))
+            assert (kept.revision, kept.locale, kept.content) == (1, "ja", b"%PDF-1.7 fake")
+    finally:
+        database.dispose()
+
+    downgrade(url, "0003")
+    assert current(url) == "0003"
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.connect() as conn:
+        back = {r.token: r for r in conn.execute(select(metadata.tables["assessment"]))}
+        assert conn.execute(select(metadata.tables["report_file"].c.locale)).scalars().all() == ["ja"]
+    engine.dispose()
+    for token, before in old.items():
+        assert back[token].draft == before["draft"]
+        if before["diagnoses"] is None:
+            assert back[token].diagnoses is None
+            continue
+        (locale, restored), = back[token].diagnoses.items()
+        assert locale == before["locale"] and _contract(restored) == _contract(before["diagnoses"][locale])
+    upgrade(url)  # and up again: the downgraded rows are a valid 0003 database
+    assert current(url) == "0004"
