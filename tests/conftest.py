@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import uuid
+
 import pytest
 import yaml
+from sqlalchemy import create_engine, make_url, text
+
+from tests.factories import make_answers
 
 from assessment.bank.questionnaire import default_questionnaire
-from assessment.samples import uniform_answers
 from assessment.bank.rules import default_rulebook
 
 pytest_plugins = ["tests.servers"]  # pg_url, redis_url: servers started for the run
@@ -30,16 +34,21 @@ def rulebook():
     return default_rulebook()
 
 
-@pytest.fixture
-def make_answers(questionnaire):
-    """make_answers(2, al_goal_agreement="self_set") -> a full answer set.
+@pytest.fixture(name="make_answers")
+def make_answers_fixture():
+    """The answer factory (tests.factories.make_answers) as a fixture, for tests that take it as one."""
+    return make_answers
 
-    Every scored question at the given base score, then overrides. Overrides
-    of None remove the answer.
-    """
 
-    def make(base: int = 2, **overrides):
-        return uniform_answers(base, questionnaire, **{"pf_company_size": "s100_299",
-                                                       "pf_primary_goal": "revenue", **overrides})
-
-    return make
+@pytest.fixture(scope="session")
+def pg_schema_url(pg_url):
+    """A schema of its own in pg_url's database, so runs sharing a server (TEST_DATABASE_URL) never collide."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
+    yield url.render_as_string(hide_password=False)
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()

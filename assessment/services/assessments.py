@@ -15,12 +15,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
-from assessment.bank.text import LOCALES, check_locale
+from assessment.bank.text import check_locale
 from assessment.diagnose.diagnosis import Diagnosis
-from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
-from assessment.diagnose.verdict import Verdict
 from assessment.services import funnel, links
+from assessment.services.verdicts import diagnosis
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
 
@@ -150,20 +149,6 @@ def reopen(session: Session, a: Assessment) -> Assessment:
         a.status = "reopened"
         session.commit()
     return a
-
-
-def verdict(a: Assessment, number: int | None = None) -> Verdict | None:
-    """The kept verdict of revision `number` (default: the latest), or None before the first submit."""
-    chosen = a.latest if number is None else next((r for r in a.revisions if r.number == number), None)
-    return None if chosen is None else Verdict.from_dict(chosen.verdict)
-
-
-def diagnosis(a: Assessment, locale: str, qn: Questionnaire | None = None, number: int | None = None) -> Diagnosis:
-    """The Diagnosis of revision `number` (default: the latest) in `locale`, made from the kept verdict."""
-    kept = verdict(a, number)
-    if kept is None:
-        raise LookupError(f"assessment {a.id} has not been submitted")
-    return localize(kept, locale if locale in LOCALES else a.locale, questionnaire=qn)
 
 
 def _blank(value) -> bool:

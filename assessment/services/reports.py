@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.store import Database
-from assessment.services.assessments import diagnosis
+from assessment.services.verdicts import diagnosis
 from assessment.store.models import Assessment, ReportFile
 
 

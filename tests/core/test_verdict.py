@@ -136,3 +136,12 @@ def test_an_old_verdict_reads_under_a_later_bank(make_answers, later_bank, local
     assert [(p.id, p.title, p.severity) for p in d.pitfalls] == [(p.id, p.title, p.severity) for p in now.pitfalls]
     assert [(a.id, a.title, a.priority) for a in d.actions] == [(a.id, a.title, a.priority) for a in now.actions]
     json.dumps(d.to_dict())
+
+
+@pytest.mark.parametrize("module", ["assessment.store", "assessment.store.models", "assessment.report",
+                                    "assessment.web", "assessment.services.reports", "assessment.store.migrate"])
+def test_importing_the_store_the_report_or_the_web_does_not_load_the_rules_engine(module):
+    code = f"import sys, {module}; print(any(m.startswith('durable') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2])
+    assert out.stdout.strip() == "False"

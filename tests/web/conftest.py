@@ -2,29 +2,12 @@
 from __future__ import annotations
 
 import re
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, make_url, text
 
-from assessment.samples import uniform_answers
 from assessment.store import Base
 from assessment.store.migrate import upgrade
 from assessment.web import create_app
-
-
-@pytest.fixture(scope="session")
-def pg_schema_url(pg_url):
-    """A schema of its own in pg_url's database, so runs sharing a server (TEST_DATABASE_URL) never collide."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(pg_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    yield url.render_as_string(hide_password=False)
-    with admin.begin() as conn:
-        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
 
 
 def make_app(config: dict):
@@ -75,10 +58,6 @@ def csrf_token(html: str) -> str:
     assert m, "no CSRF token on the page"
     return m.group(1)
 
-
-def make_answers(level: int = 1, **overrides) -> dict:
-    """A full answer set: every scored question at item score `level` (see assessment.samples)."""
-    return uniform_answers(level, **overrides)
 
 
 def page_form_data(page, answers: dict, nav: str = "next") -> dict:

@@ -6,10 +6,10 @@ from sqlalchemy import func, select, text
 
 from assessment.store import Assessment
 
-from assessment.services import assessments as flow
+from assessment.services import assessments as flow, verdicts
 from assessment.web.database import db
 
-from tests.web.conftest import make_answers
+from tests.factories import make_answers
 
 
 def test_questionnaire_lists_every_question_in_the_requested_locale(client):
@@ -31,7 +31,7 @@ def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app
     assert len(token) >= 22 and body["report_url"].startswith("http://localhost/pdf/")
     with app.app_context():
         a = db.session.scalar(select(Assessment))
-        stored = flow.diagnosis(a, "en").to_dict()
+        stored = verdicts.diagnosis(a, "en").to_dict()
         assert stored == {k: v for k, v in body.items() if k not in ("report_url", "results_url", "report_expires_at")}
         assert a.utm_source == "partner" and len(a.revisions) == 1
 

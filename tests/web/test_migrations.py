@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, insert, make_url, select, text
 
-from assessment.services import assessments as flow
+from assessment.services import assessments as flow, verdicts
 from assessment.store import Assessment, Company, Database, ReportFile
 from assessment.store.migrate import current, downgrade, upgrade
 
@@ -96,7 +96,7 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
                     continue
                 assert (a.status, a.revision) == ("submitted", 1)
                 for locale, stored in before["diagnoses"].items():  # each stored locale reads the same
-                    assert _contract(flow.diagnosis(a, locale).to_dict()) == _contract(stored)
+                    assert _contract(verdicts.diagnosis(a, locale).to_dict()) == _contract(stored)
             sample = s.scalar(select(Company).where(Company.name == "株式会社サンプル"))
             assert (sample.name_key, sample.email_domain) == ("サンプル", "sample.co.jp")
             kept = s.scalar(select(ReportFile))

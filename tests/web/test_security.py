@@ -11,7 +11,8 @@ from assessment.web import create_app
 from assessment.web.config import ConfigError, from_env
 from assessment.services.assessments import pages
 
-from tests.web.conftest import csrf_token, make_answers, make_app, make_config, page_form_data
+from tests.factories import make_answers
+from tests.web.conftest import csrf_token, make_app, make_config, page_form_data
 
 
 @pytest.fixture

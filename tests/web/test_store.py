@@ -15,7 +15,7 @@ from assessment.store.migrate import current
 from assessment.store.models import utcnow
 from assessment.store.tokens import new_token
 
-from tests.web.conftest import make_answers
+from tests.factories import make_answers
 from tests.web.test_survey import LEAD, answer_all, start
 
 

@@ -10,9 +10,10 @@ from sqlalchemy.orm import selectinload
 from assessment.store import Assessment, FunnelEvent, Lead
 
 from assessment.web.database import db
-from assessment.services import assessments as flow
+from assessment.services import assessments as flow, verdicts
 
-from tests.web.conftest import make_answers, page_form_data
+from tests.factories import make_answers
+from tests.web.conftest import page_form_data
 
 PAGES = flow.pages()
 
@@ -303,7 +304,7 @@ def test_one_verdict_is_kept_and_read_in_either_language(app, client):
     assert len(a.revisions) == 1 and "locale" not in a.latest.verdict  # stored once, locale-neutral
     with app.app_context():
         found = flow.find(db.session, token)
-        ja, en = flow.diagnosis(found, "ja"), flow.diagnosis(found, "en")
+        ja, en = verdicts.diagnosis(found, "ja"), verdicts.diagnosis(found, "en")
     assert (ja.overall, ja.level.number, [p.id for p in ja.pitfalls]) == (
         en.overall, en.level.number, [p.id for p in en.pitfalls])
     assert ja.locale == "ja" and en.locale == "en" and f">{en.overall}<" in english

@@ -15,7 +15,7 @@ from assessment.web.database import db
 from assessment.bank.text import LOCALES
 from assessment import jobs
 from assessment.bank import roles
-from assessment.services import assessments as flow, funnel, leads, links, reports
+from assessment.services import assessments as flow, funnel, leads, links, reports, verdicts
 from assessment.web import charts, drafts
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.survey.forms import LeadForm, page_form_class
@@ -192,7 +192,7 @@ def _awaiting_lead(token) -> tuple:
 
 
 def _diagnosis(a) -> Diagnosis:
-    return flow.diagnosis(a, _locale())
+    return verdicts.diagnosis(a, _locale())
 
 
 def _lead_form(a, **kw) -> LeadForm:
