@@ -14,6 +14,7 @@ does not start the rules engine (durable-rules takes most of a second to import)
 diagnose() is not one of them: assessment.diagnose is the subpackage, and
 Python binds that name to it as soon as it is imported.
 """
+
 from __future__ import annotations
 
 from importlib import import_module
@@ -28,7 +29,7 @@ if TYPE_CHECKING:
     from assessment.diagnose.pipeline import evaluate
     from assessment.diagnose.verdict import Verdict
 
-__all__ = ["evaluate", "Diagnosis", "localize", "Verdict", "verdict_from_diagnosis_dict", "AnswerError", "DataError"]
+__all__ = ["AnswerError", "DataError", "Diagnosis", "Verdict", "evaluate", "localize", "verdict_from_diagnosis_dict"]
 __version__ = "0.1.0"
 
 _FACE = {

@@ -1,4 +1,5 @@
 """Where the data folders live: inside the wheel, or beside the package in a checkout."""
+
 from __future__ import annotations
 
 import os
@@ -16,5 +17,7 @@ RULES_DIR = _ROOT / "rules"
 TEMPLATES_DIR = _ROOT / "templates"
 STATIC_DIR = _ROOT / "static"
 # Machine-local state (the SQLite default): instance/ in a checkout, under the environment once installed.
-INSTANCE_DIR = Path(os.environ.get("ASSESSMENT_INSTANCE") or (
-    Path(sys.prefix) / "var" / "cmo-assessment" if _INSTALLED else _PACKAGE.parent / "instance"))
+INSTANCE_DIR = Path(
+    os.environ.get("ASSESSMENT_INSTANCE")
+    or (Path(sys.prefix) / "var" / "cmo-assessment" if _INSTALLED else _PACKAGE.parent / "instance")
+)

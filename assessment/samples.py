@@ -1,4 +1,5 @@
 """Sample answer sets built from the question bank, for the demo, the tests and the benchmarks."""
+
 from __future__ import annotations
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire

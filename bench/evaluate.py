@@ -8,6 +8,7 @@ Host API on that fact; the ratio (our overhead: validation, scoring,
 evidence, assembly); and RSS over a soak.
 Targets (issue #2): p50 < 0.3 ms; evaluate p50 <= 3x the bare call; RSS flat.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,11 +22,11 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from assessment import evaluate
-from assessment.diagnose import engine  # noqa: E402
-from assessment.diagnose.answers import validate_answers  # noqa: E402
-from assessment.bank.questionnaire import default_questionnaire  # noqa: E402
-from assessment.bank.rules import default_rulebook  # noqa: E402
-from assessment.diagnose.scoring import score  # noqa: E402
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.bank.rules import default_rulebook
+from assessment.diagnose import engine
+from assessment.diagnose.answers import validate_answers
+from assessment.diagnose.scoring import score
 
 PROFILES = sorted((Path(__file__).resolve().parents[1] / "tests" / "profiles").glob("*.yaml"))
 
@@ -69,14 +70,20 @@ def main():
     floor = timed(compiled.fire, [(f,) for f in facts], args.n)
     host = timed(lambda f: engine.host_api_fire(compiled.name, f), [(f,) for f in facts], args.n)
 
-    print(f"profiles: {', '.join(p.stem for p in PROFILES)}; n={args.n}; rules={len(book.rules)} "
-          f"({len(compiled.definition)} durable rules)")
+    print(
+        f"profiles: {', '.join(p.stem for p in PROFILES)}; n={args.n}; rules={len(book.rules)} "
+        f"({len(compiled.definition)} durable rules)"
+    )
     print(f"{'':24}{'evals/s':>10}{'p50 ms':>10}{'p99 ms':>10}")
     print(f"{'evaluate()':24}{ours[0]:10.0f}{ours[1]:10.3f}{ours[2]:10.3f}")
-    print(f"{'bare engine call':24}{floor[0]:10.0f}{floor[1]:10.3f}{floor[2]:10.3f}   (assert+drain+delete, as fire() does)")
+    print(
+        f"{'bare engine call':24}{floor[0]:10.0f}{floor[1]:10.3f}{floor[2]:10.3f}   (assert+drain+delete, as fire() does)"
+    )
     print(f"{'durable Host API':24}{host[0]:10.0f}{host[1]:10.3f}{host[2]:10.3f}   (same fact, Python actions)")
-    print(f"ratio evaluate/bare engine call: p50 {ours[1] / floor[1]:.2f}x, p99 {ours[2] / floor[2]:.2f}x "
-          f"(targets: p50 < 0.300 ms, ratio <= 3x)")
+    print(
+        f"ratio evaluate/bare engine call: p50 {ours[1] / floor[1]:.2f}x, p99 {ours[2] / floor[2]:.2f}x "
+        f"(targets: p50 < 0.300 ms, ratio <= 3x)"
+    )
 
     marks = {}
     checkpoints = {args.soak // 10, args.soak // 2, args.soak}
@@ -86,8 +93,9 @@ def main():
             marks[i] = rss_mib()
     print("RSS over soak: " + ", ".join(f"{i:,}: {m:.1f} MiB" for i, m in sorted(marks.items())))
     values = list(marks.values())
-    print(f"RSS growth from first checkpoint: {values[-1] - values[0]:+.1f} MiB "
-          f"(stdev {statistics.pstdev(values):.2f})")
+    print(
+        f"RSS growth from first checkpoint: {values[-1] - values[0]:+.1f} MiB (stdev {statistics.pstdev(values):.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@
 4. Peak RSS over N renders in a fresh process, sampled along the way.
 5. (--stages) Where the CPU time of one Japanese render goes, by WeasyPrint stage.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,12 +34,19 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from assessment import evaluate  # noqa: E402
-from assessment.report import check_fonts, render_html, render_pdf  # noqa: E402
+from assessment import evaluate
+from assessment.report import check_fonts, render_html, render_pdf
 
 LATIN = 'html, svg { font-family: "DejaVu Sans" !important; }'
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def diagnosis(profile: str, locale: str):
@@ -93,8 +101,14 @@ def chromium(html: str, runs: int) -> list[float] | None:
         src.write_text(html, encoding="utf-8")
         for i in range(runs + 1):
             profile = Path(tmp) / f"profile-{i}"
-            cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--print-to-pdf={tmp}/out.pdf",
-                   "--no-pdf-header-footer", src.as_uri()]
+            cmd = [
+                exe,
+                *CHROMIUM_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--print-to-pdf={tmp}/out.pdf",
+                "--no-pdf-header-footer",
+                src.as_uri(),
+            ]
             t = time.perf_counter()
             subprocess.run(cmd, check=True, capture_output=True, timeout=120)
             if i:  # the first run warms the disk cache
@@ -130,6 +144,7 @@ def stages(fn, runs: int) -> None:
                 return f(*a, **k)
             finally:
                 acc[label] = acc.get(label, 0.0) + time.process_time() - t
+
         return w
 
     for owner, name, label in targets:
@@ -150,11 +165,17 @@ def stages(fn, runs: int) -> None:
     per["paint (text, borders, SVG charts)"] -= per.get(load, 0.0)  # faces are loaded while painting
     layout = per["render"] - per["CSS cascade"] - per["box tree"]
     write_rest = per["write"] - sum(v for k, v in per.items() if k.startswith(("paint", "fonts", "PDF")))
-    rows = [("HTML parse", per["HTML parse"]), ("CSS cascade", per["CSS cascade"]), ("box tree", per["box tree"]),
-            ("layout (pagination, line breaking)", layout)]
+    rows = [
+        ("HTML parse", per["HTML parse"]),
+        ("CSS cascade", per["CSS cascade"]),
+        ("box tree", per["box tree"]),
+        ("layout (pagination, line breaking)", layout),
+    ]
     rows += [(k, v) for k, v in per.items() if k.startswith(("paint", "fonts", "PDF"))]
-    rows += [("PDF other (page tree, metadata, fonts dictionary)", write_rest),
-             ("ours: view, Jinja, fetcher", total / runs - per["HTML parse"] - per["render"] - per["write"])]
+    rows += [
+        ("PDF other (page tree, metadata, fonts dictionary)", write_rest),
+        ("ours: view, Jinja, fetcher", total / runs - per["HTML parse"] - per["render"] - per["write"]),
+    ]
     print(f"\nWhere the CPU goes, Japanese report, mean of {runs} renders ({total / runs:.3f} s CPU each):")
     for label, v in rows:
         print(f"  {label:48s} {v:6.3f} s  {100 * v / (total / runs):4.0f}%")
@@ -173,8 +194,11 @@ def rss_child(renders: int) -> None:
             current = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
             # Live Python objects tell a leak (they grow) from allocator fragmentation (they don't).
             gc.collect()
-            print(f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB, "
-                  f"live Python objects {len(gc.get_objects()):,}", flush=True)
+            print(
+                f"  after {i:4d} renders: peak RSS {peak:6.1f} MiB, current {current:6.1f} MiB, "
+                f"live Python objects {len(gc.get_objects()):,}",
+                flush=True,
+            )
 
 
 def main() -> None:
@@ -200,8 +224,10 @@ def main() -> None:
         p50 = line(f"{label}, {pages} pages", timed(lambda: render_pdf(d, **kw), args.runs))
         print(f"  target p50 <= 0.30 s: {'met' if p50 <= 0.30 else 'NOT met'} ({p50:.3f} s)")
 
-    print(f"WeasyPrint, Japanese, Noto Sans CJK JP (JIS cut), {args.runs} renders in a row "
-          "in a warm process, as a render worker does them:")
+    print(
+        f"WeasyPrint, Japanese, Noto Sans CJK JP (JIS cut), {args.runs} renders in a row "
+        "in a warm process, as a render worker does them:"
+    )
     target_series("full report (campaign_machine)", ja)
     # The small-company report is the longest one: every section, the small-team advice included.
     target_series("every section (small_campaigns)", diagnosis("small_campaigns", "ja"))
@@ -209,12 +235,15 @@ def main() -> None:
     # Alternating four documents slows each of them (caches), so the ratios below come from
     # their own interleaved runs, and the target above from the series.
     print(f"\nFont cost: the same documents with other fonts, {args.runs} runs each, interleaved:")
-    t, cpu = interleaved({
-        "ja": lambda: render_pdf(ja, **kw),
-        "ja_latin": lambda: render_pdf(ja, extra_css=LATIN, **kw),
-        "en": lambda: render_pdf(en, **kw),
-        "en_latin": lambda: render_pdf(en, extra_css=LATIN, **kw),
-    }, args.runs)
+    t, cpu = interleaved(
+        {
+            "ja": lambda: render_pdf(ja, **kw),
+            "ja_latin": lambda: render_pdf(ja, extra_css=LATIN, **kw),
+            "en": lambda: render_pdf(en, **kw),
+            "en_latin": lambda: render_pdf(en, extra_css=LATIN, **kw),
+        },
+        args.runs,
+    )
     ja50 = line("Japanese, Noto Sans CJK JP (JIS cut)", t["ja"])
     jl50 = line("Japanese, Latin-only font stack (fallback)", t["ja_latin"])
     en50 = line("English, Noto Sans CJK JP (JIS cut)", t["en"])
@@ -222,7 +251,9 @@ def main() -> None:
     print("  CPU time of the same runs (what an idle machine would see; other work shares this one):")
     cj50 = line("  Japanese, Noto Sans CJK JP (CPU)", cpu["ja"])
     ce50 = line("  English, DejaVu Sans (CPU)", cpu["en_latin"])
-    print(f"  load average now: {' '.join(f'{x:.2f}' for x in __import__('os').getloadavg())} on {__import__('os').cpu_count()} CPUs")
+    print(
+        f"  load average now: {' '.join(f'{x:.2f}' for x in __import__('os').getloadavg())} on {__import__('os').cpu_count()} CPUs"
+    )
     print(f"  ratio ja Noto / ja Latin-only stack: {ja50 / jl50:.2f}x   (target <= 1.15x)")
     print(f"  ratio en Noto / en DejaVu Sans:      {en50 / el50:.2f}x")
     print(f"  ratio ja Noto / en DejaVu Sans:      {ja50 / el50:.2f}x   (CPU {cj50 / ce50:.2f}x)")

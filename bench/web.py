@@ -16,9 +16,11 @@ installs it) shares the 2 cores with the server, so each phase also prints the s
 request (gunicorn's; a PostgreSQL server on this machine's as db_cpu), the req/s that CPU alone
 would allow, and the client's CPU per request.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import importlib
 import json
@@ -37,7 +39,7 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assessment.samples import uniform_answers  # noqa: E402
+from assessment.samples import uniform_answers
 
 VENV_BIN = Path(sys.executable).parent
 GUNICORN_CONF = "assessment.web.gunicorn_conf"
@@ -103,9 +105,18 @@ def walk_to_lead(port: int) -> str:
         assert status == 303, (page.number, status)
     results = urlsplit(headers["Location"]).path
     _, _, html = c.request("GET", results)
-    status, headers, _ = c.form(results + "/lead", {
-        "csrf_token": c.csrf(html), "name": "Bench", "company": "Bench KK", "email": "b@example.com",
-        "role": "executive", "company_size": "s1_29", "consent": "y"})
+    status, headers, _ = c.form(
+        results + "/lead",
+        {
+            "csrf_token": c.csrf(html),
+            "name": "Bench",
+            "company": "Bench KK",
+            "email": "b@example.com",
+            "role": "executive",
+            "company_size": "s1_29",
+            "consent": "y",
+        },
+    )
     assert status == 303, status
     _, _, html = c.request("GET", urlsplit(headers["Location"]).path)
     return re.search(rb'href="(/pdf/[^"]+)"', html).group(1).decode()
@@ -144,18 +155,47 @@ def _lua(text: str) -> str:
     return json.dumps(text)  # a JSON string is a valid Lua string literal for this ASCII text
 
 
-def wrk(port: int, path: str, clients: int, duration: float, *, method="GET", body=None, headers=None,
-        cookies=(), expect=200, workdir: Path) -> dict:
+def wrk(
+    port: int,
+    path: str,
+    clients: int,
+    duration: float,
+    *,
+    method="GET",
+    body=None,
+    headers=None,
+    cookies=(),
+    expect=200,
+    workdir: Path,
+) -> dict:
     """Run wrk against one path; return its figures and wrk's own CPU seconds."""
     if not shutil.which("wrk"):
         sys.exit("bench/web.py needs wrk (a C load generator): run `bash scripts/setup --dev`")
     script = workdir / "bench.lua"
-    script.write_text(WRK_SCRIPT % {
-        "cookies": ", ".join(_lua(c) for c in cookies), "method": method,
-        "body": _lua(body) if body is not None else "nil", "expect": expect,
-        "headers": "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in (headers or {}).items())})
-    cmd = ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{max(1, round(duration))}s",
-           "--timeout", "10s", "-s", str(script), f"http://127.0.0.1:{port}{path}"]
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "cookies": ", ".join(_lua(c) for c in cookies),
+            "method": method,
+            "body": _lua(body) if body is not None else "nil",
+            "expect": expect,
+            "headers": "\n".join(f"wrk.headers[{_lua(k)}] = {_lua(v)}" for k, v in (headers or {}).items()),
+        }
+    )
+    cmd = [
+        "wrk",
+        "-t",
+        str(min(2, clients)),
+        "-c",
+        str(clients),
+        "-d",
+        f"{max(1, round(duration))}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}{path}",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
@@ -164,9 +204,15 @@ def wrk(port: int, path: str, clients: int, duration: float, *, method="GET", bo
     if proc.returncode or line is None:
         sys.exit(f"wrk failed ({proc.returncode}):\n{out}")
     r = json.loads(line[4:])
-    return {"n": r["n"], "errors": r["errors"] + r["bad"], "p50_ms": round(r["p50"] / 1000, 1),
-            "p99_ms": round(r["p99"] / 1000, 1), "max_ms": round(r["max"] / 1000, 1),
-            "req_s": round(r["n"] / (r["us"] / 1e6), 1), "client_cpu_s": usage.ru_utime + usage.ru_stime}
+    return {
+        "n": r["n"],
+        "errors": r["errors"] + r["bad"],
+        "p50_ms": round(r["p50"] / 1000, 1),
+        "p99_ms": round(r["p99"] / 1000, 1),
+        "max_ms": round(r["max"] / 1000, 1),
+        "req_s": round(r["n"] / (r["us"] / 1e6), 1),
+        "client_cpu_s": usage.ru_utime + usage.ru_stime,
+    }
 
 
 def respondents(port: int, n: int) -> list[str]:
@@ -182,8 +228,13 @@ def respondents(port: int, n: int) -> list[str]:
 def summary(lat: list[float], duration: float | None, errors: int) -> dict:
     lat = sorted(lat)
     q = lambda p: lat[min(len(lat) - 1, int(p * len(lat)))] * 1000  # noqa: E731
-    out = {"n": len(lat), "errors": errors, "p50_ms": round(q(0.5), 1), "p99_ms": round(q(0.99), 1),
-           "max_ms": round(lat[-1] * 1000, 1)}
+    out = {
+        "n": len(lat),
+        "errors": errors,
+        "p50_ms": round(q(0.5), 1),
+        "p99_ms": round(q(0.99), 1),
+        "max_ms": round(lat[-1] * 1000, 1),
+    }
     if duration:
         out["req_s"] = round(len(lat) / duration, 1)
     return out
@@ -197,7 +248,7 @@ def concurrent_get(port: int, paths: list[str]) -> dict:
         c = Client(port)
         start.wait()
         t = time.perf_counter()
-        status, headers, data = c.request("GET", path)
+        status, _headers, data = c.request("GET", path)
         took = time.perf_counter() - t
         with lock:
             lat.append(took)
@@ -216,10 +267,8 @@ def server_cpu(master_pid: int) -> float:
     """CPU seconds used so far by gunicorn's master and workers (Linux /proc)."""
     ticks = os.sysconf("SC_CLK_TCK")
     pids = [master_pid]
-    try:
+    with contextlib.suppress(OSError):
         pids += [int(p) for p in Path(f"/proc/{master_pid}/task/{master_pid}/children").read_text().split()]
-    except OSError:
-        pass
     total = 0
     for pid in pids:
         try:
@@ -268,13 +317,32 @@ def wait_idle(server, timeout: float = 15) -> None:
 def measured(kind, port, args, server, workdir):
     if kind == "page":
         cookies = respondents(port, args.clients)  # before the clock: their start is not the page's cost
-        run = lambda warm_up=False: wrk(port, "/q/1", args.clients, 1 if warm_up else args.duration,  # noqa: E731
-                                        workdir=workdir, cookies=cookies)
+
+        def run(warm_up=False):
+            return wrk(
+                port,
+                "/q/1",
+                args.clients,
+                1 if warm_up else args.duration,
+                workdir=workdir,
+                cookies=cookies,
+            )
     else:
         body = json.dumps({"answers": uniform_answers(1), "locale": "ja"})
-        run = lambda warm_up=False: wrk(port, "/api/v1/assessments", args.clients,  # noqa: E731
-                                        1 if warm_up else args.duration, method="POST", body=body,
-                                        headers={"Content-Type": "application/json"}, expect=201, workdir=workdir)
+
+        def run(warm_up=False):
+            return wrk(
+                port,
+                "/api/v1/assessments",
+                args.clients,
+                1 if warm_up else args.duration,
+                method="POST",
+                body=body,
+                headers={"Content-Type": "application/json"},
+                expect=201,
+                workdir=workdir,
+            )
+
     run(warm_up=True)  # each worker's first requests load the question bank and rules, fill caches
     wait_idle(server)
     before, db_before = server_cpu(server.pid), database_cpu(args.url)
@@ -312,19 +380,40 @@ def main():
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
     url = args.url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
-    env = {**os.environ, "SECRET_KEY": "bench-" + os.urandom(8).hex(), "DATABASE_URL": url,
-           "RATELIMIT_ENABLED": "0", "COOKIE_SECURE": "0", "ASSESSMENT_ENV": "production"}
+    env = {
+        **os.environ,
+        "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "DATABASE_URL": url,
+        "RATELIMIT_ENABLED": "0",
+        "COOKIE_SECURE": "0",
+        "ASSESSMENT_ENV": "production",
+    }
     subprocess.run([str(VENV_BIN / "assessment"), "db", "upgrade"], env=env, check=True, capture_output=True)
     port = free_port()
     # The production settings (assessment/web/gunicorn_conf.py), unless overridden here.
     conf = importlib.import_module(GUNICORN_CONF)
     workers = args.workers or conf.workers
-    overrides = [*(["-w", str(args.workers)] if args.workers else []),
-                 *(["--threads", str(args.threads)] if args.threads else []),
-                 *(["-k", args.worker_class] if args.worker_class else []), *args.gunicorn_arg]
+    overrides = [
+        *(["-w", str(args.workers)] if args.workers else []),
+        *(["--threads", str(args.threads)] if args.threads else []),
+        *(["-k", args.worker_class] if args.worker_class else []),
+        *args.gunicorn_arg,
+    ]
     server = subprocess.Popen(
-        [str(VENV_BIN / "gunicorn"), "-c", f"python:{GUNICORN_CONF}", *overrides, "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "assessment.web:create_app()"], env=env, cwd=tmp)
+        [
+            str(VENV_BIN / "gunicorn"),
+            "-c",
+            f"python:{GUNICORN_CONF}",
+            *overrides,
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "assessment.web:create_app()",
+        ],
+        env=env,
+        cwd=tmp,
+    )
     try:
         for _ in range(100):
             try:
@@ -332,10 +421,13 @@ def main():
                     break
             except OSError:
                 time.sleep(0.1)
-        print(f"gunicorn -c python:{' '.join([GUNICORN_CONF, *overrides])} (workers {workers}, "
-              f"{args.worker_class or conf.worker_class}, threads {args.threads or conf.threads}, "
-              f"reuse_port {conf.reuse_port}) on 127.0.0.1:{port}, "
-              f"{os.cpu_count()} CPUs, database {url.split(':')[0]}", flush=True)
+        print(
+            f"gunicorn -c python:{' '.join([GUNICORN_CONF, *overrides])} (workers {workers}, "
+            f"{args.worker_class or conf.worker_class}, threads {args.threads or conf.threads}, "
+            f"reuse_port {conf.reuse_port}) on 127.0.0.1:{port}, "
+            f"{os.cpu_count()} CPUs, database {url.split(':')[0]}",
+            flush=True,
+        )
 
         page = measured("page", port, args, server, tmp)
         print(f"question page GET /q/1, {args.clients} clients: {page}")
@@ -345,10 +437,17 @@ def main():
             return
 
         # Warm each worker's WeasyPrint (fonts, stylesheet) as a running site would be.
-        warm = [json.loads(Client(port).request("POST", "/api/v1/assessments",
-                                                  json.dumps({"answers": uniform_answers(2)}),
-                                                  {"Content-Type": "application/json"})[2])["report_url"]
-                for _ in range(workers * 2)]
+        warm = [
+            json.loads(
+                Client(port).request(
+                    "POST",
+                    "/api/v1/assessments",
+                    json.dumps({"answers": uniform_answers(2)}),
+                    {"Content-Type": "application/json"},
+                )[2]
+            )["report_url"]
+            for _ in range(workers * 2)
+        ]
         concurrent_get(port, [urlsplit(u).path for u in warm])
 
         from sqlalchemy import create_engine, text
@@ -370,18 +469,30 @@ def main():
         pre = concurrent_get(port, links)
         print(f"{args.pdfs} concurrent PDF downloads after the lead form (pre-rendered): {pre}")
 
-        fresh = [json.loads(Client(port).request("POST", "/api/v1/assessments",
-                                                   json.dumps({"answers": uniform_answers(1)}),
-                                                   {"Content-Type": "application/json"})[2])["report_url"]
-                 for _ in range(args.pdfs)]
+        fresh = [
+            json.loads(
+                Client(port).request(
+                    "POST",
+                    "/api/v1/assessments",
+                    json.dumps({"answers": uniform_answers(1)}),
+                    {"Content-Type": "application/json"},
+                )[2]
+            )["report_url"]
+            for _ in range(args.pdfs)
+        ]
         cold = concurrent_get(port, [urlsplit(u).path for u in fresh])
         print(f"{args.pdfs} concurrent PDF downloads of fresh API links (rendered on demand): {cold}")
 
-        missed = [name for name, met in [
-            ("question page >= 800 req/s", page["req_s"] >= 800),
-            ("submission p99 <= 150 ms", sub["p99_ms"] <= 150),
-            ("pre-rendered PDFs p99 <= 3 s", pre["p99_ms"] <= 3000),
-            ("no errors", not (page["errors"] or sub["errors"] or pre["errors"] or cold["errors"]))] if not met]
+        missed = [
+            name
+            for name, met in [
+                ("question page >= 800 req/s", page["req_s"] >= 800),
+                ("submission p99 <= 150 ms", sub["p99_ms"] <= 150),
+                ("pre-rendered PDFs p99 <= 3 s", pre["p99_ms"] <= 3000),
+                ("no errors", not (page["errors"] or sub["errors"] or pre["errors"] or cold["errors"])),
+            ]
+            if not met
+        ]
         print("targets met" if not missed else f"targets NOT met: {'; '.join(missed)}")
     finally:
         server.terminate()

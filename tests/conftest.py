@@ -1,18 +1,17 @@
 """Shared fixtures: the real question bank and rules, answer factories, profiles."""
+
 from __future__ import annotations
 
-from pathlib import Path
-
 import uuid
+from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import create_engine, make_url, text
 
-from tests.factories import make_answers
-
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.rules import default_rulebook
+from tests.factories import make_answers
 
 pytest_plugins = ["tests.servers"]  # pg_url, redis_url: servers started for the run
 

@@ -1,8 +1,9 @@
 """Test data: one answer factory for every test, and factories for database rows.
 
-    make_answers(1, al_goal_agreement="self_set")   # every scored question at item score 1, then overrides
-    make_assessment(session, make_answers(0))       # a submitted assessment (through the services)
+make_answers(1, al_goal_agreement="self_set")   # every scored question at item score 1, then overrides
+make_assessment(session, make_answers(0))       # a submitted assessment (through the services)
 """
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -29,8 +30,16 @@ def make_company(session: Session, name: str = "株式会社テスト", **fields
     return company
 
 
-def make_assessment(session: Session, answers: dict | None = None, *, submitted: bool = True, locale: str = "ja",
-                    kind: str = "self", company: Company | None = None, utm: dict | None = None) -> Assessment:
+def make_assessment(
+    session: Session,
+    answers: dict | None = None,
+    *,
+    submitted: bool = True,
+    locale: str = "ja",
+    kind: str = "self",
+    company: Company | None = None,
+    utm: dict | None = None,
+) -> Assessment:
     """An assessment made the way the site makes one: started, answered, and (by default) submitted."""
     a = assessments.start(session, locale=locale, utm=utm or {}, referrer=None, kind=kind, commit=False)
     a.company = company
@@ -42,6 +51,15 @@ def make_assessment(session: Session, answers: dict | None = None, *, submitted:
 
 
 def make_lead(session: Session, a: Assessment, **fields) -> Lead:
-    values = {"name": "山田 太郎", "company": "株式会社テスト", "email": "taro@example.co.jp", "role": "executive",
-              "company_size": "s100_299", "consent": True, "consent_text": "(test)", "locale": a.locale, **fields}
+    values = {
+        "name": "山田 太郎",
+        "company": "株式会社テスト",
+        "email": "taro@example.co.jp",
+        "role": "executive",
+        "company_size": "s100_299",
+        "consent": True,
+        "consent_text": "(test)",
+        "locale": a.locale,
+        **fields,
+    }
     return leads.capture_lead(session, a, **values)

@@ -6,6 +6,7 @@ meet), and stops at the end of the run, whether the tests passed or not. The
 machine's own servers (5432, 6379) are never touched. TEST_DATABASE_URL or
 TEST_REDIS_URL opts in to an existing server instead.
 """
+
 from __future__ import annotations
 
 import glob
@@ -61,14 +62,31 @@ def pg_url():
     try:
         if as_postgres:
             shutil.chown(tmp, "postgres", "postgres")
-        run([*as_postgres, initdb, "-D", str(data), "-U", "postgres", "--auth=trust",
-             "--no-locale", "-E", "UTF8", "--no-sync", "--no-instructions"], tmp)
+        run(
+            [
+                *as_postgres,
+                initdb,
+                "-D",
+                str(data),
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--no-locale",
+                "-E",
+                "UTF8",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            tmp,
+        )
         with open(data / "postgresql.conf", "a") as conf:  # later lines win over initdb's
-            conf.write(f"port = {port}\nlisten_addresses = '127.0.0.1'\n"
-                       # the default, /var/run/postgresql, is the machine server's and may not be writable
-                       f"unix_socket_directories = '{tmp}'\n"
-                       # a cluster thrown away after the run need not survive a crash
-                       "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n")
+            conf.write(
+                f"port = {port}\nlisten_addresses = '127.0.0.1'\n"
+                # the default, /var/run/postgresql, is the machine server's and may not be writable
+                f"unix_socket_directories = '{tmp}'\n"
+                # a cluster thrown away after the run need not survive a crash
+                "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+            )
         run([*ctl, "-l", str(log), "-w", "start"], tmp, log)
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
     finally:
@@ -90,8 +108,23 @@ def redis_url():
     port, log = free_port(), tmp / "server.log"
     url = f"redis://127.0.0.1:{port}/0"
     with open(log, "w") as out:
-        server = subprocess.Popen([program, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                                   "--appendonly", "no", "--dir", str(tmp)], stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [
+                program,
+                "--port",
+                str(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(tmp),
+            ],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         deadline = time.monotonic() + 30
         while True:

@@ -1,11 +1,12 @@
 """The throw-away servers are real, and the database tests run on them, not on the machine's."""
+
 from __future__ import annotations
 
 import os
 import tempfile
 import uuid
-from urllib.parse import urlsplit
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import redis

@@ -4,6 +4,7 @@ The format is documented in questions/README.md. Every problem found is
 collected and raised together as one DataError naming file, line, question
 and key, so an editor fixes a file in one pass.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -124,7 +125,8 @@ class Questionnaire:
         """
         return {
             q.id: {o.value: QUESTION_TYPES[q.type].item_score(q, o.value) for o in q.options}
-            for q in self.questions if not QUESTION_TYPES[q.type].multiple
+            for q in self.questions
+            if not QUESTION_TYPES[q.type].multiple
         }
 
     @cached_property
@@ -134,7 +136,6 @@ class Questionnaire:
     def level_for(self, score: float) -> Level:
         # levels rise strictly by min and the first starts at 0 (checked on load)
         return self.levels[bisect_right(self._level_mins, score) - 1]
-
 
 
 # ---------------------------------------------------------------- loading
@@ -148,7 +149,11 @@ def _read_question(i: int, node: Mapping, section: str, r: Reader) -> Question |
     qtype = node.get("type")
     if not (isinstance(qtype, str) and qtype in QUESTION_TYPES):
         known = ", ".join(QUESTION_TYPES)
-        found = f"unknown type {qtype!r}" if isinstance(qtype, str) else f"'type' must be one of {known}, got {kind_of(qtype)}"
+        found = (
+            f"unknown type {qtype!r}"
+            if isinstance(qtype, str)
+            else f"'type' must be one of {known}, got {kind_of(qtype)}"
+        )
         r.add(node, owner, f"{found} (known: {known})")
         return None
     kind = QUESTION_TYPES[qtype]
@@ -158,9 +163,15 @@ def _read_question(i: int, node: Mapping, section: str, r: Reader) -> Question |
     factual = r.flag(node, "factual", owner)
     fields = kind.read_fields(node, r, owner, factual=factual)
     return Question(
-        id=qid, type=qtype, section=section, factual=factual,
-        text=r.text(node, "text", owner) or {}, hint=r.text(node, "hint", owner, required=False),
-        line=getattr(node, "line", 0), file=r.path.name, **fields,
+        id=qid,
+        type=qtype,
+        section=section,
+        factual=factual,
+        text=r.text(node, "text", owner) or {},
+        hint=r.text(node, "hint", owner, required=False),
+        line=getattr(node, "line", 0),
+        file=r.path.name,
+        **fields,
     )
 
 
@@ -199,12 +210,14 @@ def _read_areas(doc, r: Reader) -> tuple[str, list[Area], list[Level]]:
             continue
         owner = f"area '{aid}'"
         r.keys(node, {"id", "name", "description", "mature"}, owner)
-        areas.append(Area(
-            id=aid,
-            name=r.text(node, "name", owner) or {},
-            description=r.text(node, "description", owner) or {},
-            mature=r.text(node, "mature", owner) or {},
-        ))
+        areas.append(
+            Area(
+                id=aid,
+                name=r.text(node, "name", owner) or {},
+                description=r.text(node, "description", owner) or {},
+                mature=r.text(node, "mature", owner) or {},
+            )
+        )
     if [a.id for a in areas] != list(AREA_IDS):
         r.add(doc.get("areas"), "", f"'areas' must list exactly {', '.join(AREA_IDS)} in that order", doc)
     return version, areas, _read_levels(doc, r)
@@ -278,8 +291,11 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
         raise DataError(problems)
     digest.update(areas_bytes)
     return Questionnaire(
-        version=f"{version}+{digest.hexdigest()[:8]}", areas=tuple(areas), levels=tuple(levels),
-        questions=tuple(questions), by_id=seen,
+        version=f"{version}+{digest.hexdigest()[:8]}",
+        areas=tuple(areas),
+        levels=tuple(levels),
+        questions=tuple(questions),
+        by_id=seen,
     )
 
 

@@ -5,6 +5,7 @@ well-formed and None (or a safe default) otherwise, after recording a problem
 "file:line: owner: message" — so a loader checks every entry of a file in one
 pass and never trips over a value of the wrong type.
 """
+
 from __future__ import annotations
 
 import re
@@ -103,7 +104,9 @@ class Reader:
         value = node.get(key)
         if any(type(value) is type(a) and value == a for a in allowed):
             return value
-        found = "is missing" if value is None else f"must be one of {', '.join(map(str, allowed))}, got {kind_of(value)}"
+        found = (
+            "is missing" if value is None else f"must be one of {', '.join(map(str, allowed))}, got {kind_of(value)}"
+        )
         self.add(node, owner, f"'{label or key}' {found}")
         return None
 
@@ -122,7 +125,9 @@ class Reader:
         self.add(node, owner, f"'{key}' {found}")
         return None
 
-    def text(self, node: Mapping, key: str, owner: str, *, required: bool = True, near: tuple = ()) -> dict[str, str] | None:
+    def text(
+        self, node: Mapping, key: str, owner: str, *, required: bool = True, near: tuple = ()
+    ) -> dict[str, str] | None:
         """node[key] as {ja, en}, both non-empty; near: nodes whose line to use when node has none."""
         value = node.get(key)
         if value is None:

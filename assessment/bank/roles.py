@@ -7,6 +7,7 @@ Those readers import the ids from here, and load_questionnaire checks that
 the bank fills every role, so renaming a question or an option in YAML
 fails on load instead of silently dropping a report section.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,9 +49,11 @@ class QuestionRole:
 
 
 PRIMARY_GOAL = QuestionRole("pf_primary_goal", "profile", "profile", "the report's KPI tree", tuple(Goal))
-MEASURED_METRICS = QuestionRole("kd_measured_metrics", "kpi_design", "checklist", "the report's KPI tree",
-                                tuple(Metric))
+MEASURED_METRICS = QuestionRole(
+    "kd_measured_metrics", "kpi_design", "checklist", "the report's KPI tree", tuple(Metric)
+)
 RESPONDENT_ROLE = QuestionRole("pf_role", "profile", "profile", "the lead form")
-COMPANY_SIZE = QuestionRole("pf_company_size", "profile", "profile", "the lead form and the small-company advice",
-                            small=True)
+COMPANY_SIZE = QuestionRole(
+    "pf_company_size", "profile", "profile", "the lead form and the small-company advice", small=True
+)
 ROLES = (PRIMARY_GOAL, MEASURED_METRICS, RESPONDENT_ROLE, COMPANY_SIZE)

@@ -13,6 +13,7 @@ Conditions:
 pitfall, step or flag is reported at load time with file, line, rule and
 key — never discovered while evaluating. See rules/README.md.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -154,7 +155,9 @@ def _read_pitfalls(doc: Mapping, r: Reader) -> dict[str, Pitfall]:
         owner = f"pitfall '{pid}'"
         r.keys(node, {"id", "area", "title", "summary", "cost", "addressed_by"}, owner)
         pitfalls[pid] = Pitfall(
-            id=pid, area=r.choice(node, "area", owner, AREA_IDS) or "", addressed_by=_addressed_by(node, r, owner),
+            id=pid,
+            area=r.choice(node, "area", owner, AREA_IDS) or "",
+            addressed_by=_addressed_by(node, r, owner),
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
             cost=r.text(node, "cost", owner) or {},
@@ -170,11 +173,13 @@ def _read_tasks(node: Mapping, r: Reader, owner: str) -> tuple[Task, ...]:
     for j, t in r.entries(node, "tasks", owner):
         t_owner = f"{owner}: tasks[{j}]"
         r.keys(t, {"text", "owner", "days"}, t_owner)
-        tasks.append(Task(
-            text=r.text(t, "text", t_owner) or {},
-            owner=r.text(t, "owner", t_owner) or {},
-            days=r.choice(t, "days", t_owner, TASK_DAYS) or 0,
-        ))
+        tasks.append(
+            Task(
+                text=r.text(t, "text", t_owner) or {},
+                owner=r.text(t, "owner", t_owner) or {},
+                days=r.choice(t, "days", t_owner, TASK_DAYS) or 0,
+            )
+        )
     return tuple(tasks)
 
 
@@ -183,7 +188,9 @@ def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
     for i, node in r.entries(doc, "steps"):
         sid = node.get("id")
         if i >= len(STEP_IDS):
-            r.add(node, f"steps[{i}]", f"there are {len(STEP_IDS)} fixed steps ({', '.join(STEP_IDS)}); got {sid!r} too")
+            r.add(
+                node, f"steps[{i}]", f"there are {len(STEP_IDS)} fixed steps ({', '.join(STEP_IDS)}); got {sid!r} too"
+            )
             continue
         if sid != STEP_IDS[i]:
             r.add(node, "", f"step {i + 1} must be {STEP_IDS[i]!r} (steps are fixed and ordered), got {sid!r}")
@@ -191,7 +198,9 @@ def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
         owner = f"step '{sid}'"
         r.keys(node, {"id", "title", "summary", "tasks"}, owner)
         steps[sid] = Step(
-            id=sid, number=i + 1, tasks=_read_tasks(node, r, owner),
+            id=sid,
+            number=i + 1,
+            tasks=_read_tasks(node, r, owner),
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
         )
@@ -214,7 +223,8 @@ def _read_flags(doc: Mapping, r: Reader) -> dict[str, Flag]:
         if fid == DONT_KNOW_FLAG and kind not in (None, DONT_KNOW_FLAG):
             r.add(node, owner, f"'kind' must be {DONT_KNOW_FLAG}: the \"don't know\" answers raise this flag")
         flags[fid] = Flag(
-            id=fid, kind=kind or "",
+            id=fid,
+            kind=kind or "",
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
         )
@@ -241,8 +251,11 @@ def _read_catalog(doc, r: Reader) -> Catalog:
         return Catalog(version="", pitfalls={}, steps={}, flags={}, small_company_advice=())
     r.keys(doc, {"version", "pitfalls", "steps", "flags", "small_company_advice"}, "")
     return Catalog(
-        version=r.string(doc, "version") or "", pitfalls=_read_pitfalls(doc, r), steps=_read_steps(doc, r),
-        flags=_read_flags(doc, r), small_company_advice=_read_advice(doc, r),
+        version=r.string(doc, "version") or "",
+        pitfalls=_read_pitfalls(doc, r),
+        steps=_read_steps(doc, r),
+        flags=_read_flags(doc, r),
+        small_company_advice=_read_advice(doc, r),
     )
 
 
@@ -253,7 +266,7 @@ def _comparison(node, r: Reader, owner: str, parent: Mapping, *, low: float, hig
     if not (isinstance(node, Mapping) and len(node) == 1):
         r.add(node, owner, f"expected one comparison like {{lt: 2}}, got {kind_of(node)}", parent)
         return None
-    (op, num), = node.items()
+    ((op, num),) = node.items()
     if op not in COMPARISONS:
         r.add(node, owner, f"unknown operator '{op}' (known: {', '.join(COMPARISONS)})")
         return None
@@ -274,7 +287,11 @@ def _read_condition(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> 
             return None
         extra = keys - {"area", "score"}
         if extra or "score" not in keys:
-            r.add(node, owner, f"an area condition takes only 'score' (got {', '.join(sorted(map(str, extra))) or 'nothing'})")
+            r.add(
+                node,
+                owner,
+                f"an area condition takes only 'score' (got {', '.join(sorted(map(str, extra))) or 'nothing'})",
+            )
             return None
         cmp = _comparison(node["score"], r, f"{owner}: area '{area}' score", node, low=0, high=100)
         return cmp and Condition("area", area, "score", cmp, why)
@@ -288,13 +305,19 @@ def _read_condition(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> 
         return None
     ops = keys - {"question"}
     if len(ops) != 1:
-        r.add(node, owner, f"question '{qid}' needs exactly one operator (got {', '.join(sorted(map(str, ops))) or 'none'})")
+        r.add(
+            node,
+            owner,
+            f"question '{qid}' needs exactly one operator (got {', '.join(sorted(map(str, ops))) or 'none'})",
+        )
         return None
     op = ops.pop()
     arg = node[op]
     allowed = (_CHECKLIST_OPS if q.type == "checklist" else _CHOICE_OPS) | ({"score"} if q.scored else set())
     if op not in allowed:
-        r.add(node, owner, f"unknown operator '{op}' for {q.type} question '{qid}' (known: {', '.join(sorted(allowed))})")
+        r.add(
+            node, owner, f"unknown operator '{op}' for {q.type} question '{qid}' (known: {', '.join(sorted(allowed))})"
+        )
         return None
     if op in ("score", "count"):
         high = 3 if op == "score" else len(q.counting)
@@ -307,8 +330,12 @@ def _read_condition(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> 
         return None
     bad = [v for v in values if not isinstance(v, str) or q.option(v) is None]
     if bad:
-        r.add(node, owner, f"question '{qid}': option value {', '.join(repr(v) for v in bad)} does not exist "
-                           f"(offered: {', '.join(o.value for o in q.options)})")
+        r.add(
+            node,
+            owner,
+            f"question '{qid}': option value {', '.join(repr(v) for v in bad)} does not exist "
+            f"(offered: {', '.join(o.value for o in q.options)})",
+        )
         return None
     if len(set(values)) != len(values):
         r.add(node, owner, f"question '{qid}': '{op}' names a value twice")
@@ -327,7 +354,7 @@ def _read_when(node, qn, r: Reader, owner: str, parent, depth: int = 0) -> list[
     if len(node) != 1:
         r.add(node, owner, "use either 'all' or 'any', alone")
         return None
-    (kind, items), = node.items()
+    ((kind, items),) = node.items()
     if not isinstance(items, list) or not items:
         r.add(node, owner, f"'{kind}' needs a non-empty list, got {kind_of(items)}")
         return None
@@ -352,7 +379,11 @@ def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[
     """(effect, target, severity, priority); blanks where a problem was recorded."""
     then = node.get("then")
     if not isinstance(then, Mapping):
-        found = "is missing" if then is None else f"must be a mapping like {{pitfall: silo, severity: high}}, got {kind_of(then)}"
+        found = (
+            "is missing"
+            if then is None
+            else f"must be a mapping like {{pitfall: silo, severity: high}}, got {kind_of(then)}"
+        )
         r.add(node, owner, f"'then' {found}")
         return "", "", None, None
     kinds = [k for k in ("pitfall", "action", "flag") if k in then]
@@ -366,7 +397,12 @@ def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[
         r.add(then, owner, f"unknown {effect} {target!r} (known: {', '.join(known)})", node)
         target = ""
     elif effect == "flag" and target == DONT_KNOW_FLAG:
-        r.add(then, owner, f"flag '{DONT_KNOW_FLAG}' is raised by the \"don't know\" answers themselves, not by rules", node)
+        r.add(
+            then,
+            owner,
+            f"flag '{DONT_KNOW_FLAG}' is raised by the \"don't know\" answers themselves, not by rules",
+            node,
+        )
     if effect == "action":
         r.keys(then, {"action", "priority"}, f"{owner}: then")
         return effect, target, None, r.choice(then, "priority", owner, (1, 2, 3), label="then.priority")
@@ -391,9 +427,15 @@ def _read_rule(i: int, node: Mapping, qn: Questionnaire, catalog: Catalog, r: Re
     if effect in ("pitfall", "flag") and not all(any(c.kind == "question" for c in b) for b in branches):
         r.add(node, owner, "every alternative needs a question condition, to give evidence")
     return Rule(
-        id=rid, file=r.path.name, line=getattr(node, "line", 0),
-        branches=tuple(tuple(b) for b in branches), effect=effect, target=target,
-        severity=severity, priority=priority, why=why or {},
+        id=rid,
+        file=r.path.name,
+        line=getattr(node, "line", 0),
+        branches=tuple(tuple(b) for b in branches),
+        effect=effect,
+        target=target,
+        severity=severity,
+        priority=priority,
+        why=why or {},
     )
 
 
@@ -423,13 +465,16 @@ def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire
                 continue
             if rule.id in seen:
                 first = seen[rule.id]
-                problems.append(f"{path}:{rule.line}: duplicate rule id '{rule.id}' (first in {first.file}:{first.line})")
+                problems.append(
+                    f"{path}:{rule.line}: duplicate rule id '{rule.id}' (first in {first.file}:{first.line})"
+                )
                 continue
             seen[rule.id] = rule
             rules.append(rule)
     if problems:
         raise DataError(problems)
     return RuleBook(version=f"{catalog.version}+{digest.hexdigest()[:8]}", catalog=catalog, rules=tuple(rules))
+
 
 @lru_cache(maxsize=1)
 def default_rulebook() -> RuleBook:

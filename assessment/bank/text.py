@@ -1,4 +1,5 @@
 """Bilingual text: every user-visible string is a {ja, en} mapping."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -5,6 +5,7 @@ A type is any object with the QuestionType shape; QUESTION_TYPES maps the
 fields it owns (options, thresholds); answering and scoring ask it to read,
 check and score a raw answer.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -49,8 +50,9 @@ class QuestionType(Protocol):
         """0..3 for a scored type, None otherwise."""
 
 
-def _read_options(node: Mapping, r: Reader, owner: str, extra: Callable[[Mapping, str], dict],
-                  keys: set[str]) -> tuple[Option, ...]:
+def _read_options(
+    node: Mapping, r: Reader, owner: str, extra: Callable[[Mapping, str], dict], keys: set[str]
+) -> tuple[Option, ...]:
     """The options list: a mapping each, a lowercase unique value, a label; extra() reads the rest."""
     opts: list[Option] = []
     seen: dict[str, Mapping] = {}
@@ -183,5 +185,7 @@ class ChecklistType:
 
 
 QUESTION_TYPES: dict[str, QuestionType] = {
-    "choice": ChoiceType(), "checklist": ChecklistType(), "profile": ProfileType(),
+    "choice": ChoiceType(),
+    "checklist": ChecklistType(),
+    "profile": ProfileType(),
 }

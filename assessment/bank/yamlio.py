@@ -4,6 +4,7 @@ Every mapping and list loaded here remembers the line it started on, so
 validation can say "questions/kpi_design.yaml:42: question 'kd_tree':
 options[2].score is missing" instead of a traceback.
 """
+
 from __future__ import annotations
 
 from collections.abc import Hashable
@@ -51,9 +52,7 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             what = "list" if isinstance(key, list) else "mapping" if isinstance(key, dict) else type(key).__name__
             raise yaml.constructor.ConstructorError(None, None, f"a {what} cannot be a key", key_node.start_mark)
         if key in mapping:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"duplicate key {key!r}", key_node.start_mark
-            )
+            raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}", key_node.start_mark)
         mapping[key] = loader.construct_object(value_node, deep=True)
     mapping.line = node.start_mark.line + 1
     return mapping

@@ -1,4 +1,5 @@
 """The `assessment` command line: one group, its commands in the modules beside this file."""
+
 from __future__ import annotations
 
 import click

@@ -1,4 +1,5 @@
 """Commands on the question bank and the rules: questions, evaluate, rules check. No database."""
+
 from __future__ import annotations
 
 import json
@@ -7,14 +8,14 @@ import sys
 import click
 import yaml
 
-from assessment.diagnose.answers import AnswerError
-from assessment.diagnose.pipeline import evaluate
+from assessment.bank.listing import questions_as_dict
 from assessment.bank.questionnaire import load_questionnaire
 from assessment.bank.rules import load_rules
-from assessment.bank.listing import questions_as_dict
-from assessment.cli.text import render_questions_text, render_text
 from assessment.bank.text import LOCALES
 from assessment.bank.yamlio import DataError
+from assessment.cli.text import render_questions_text, render_text
+from assessment.diagnose.answers import AnswerError
+from assessment.diagnose.pipeline import evaluate
 
 _locale = click.option("--locale", type=click.Choice(LOCALES), default="ja", show_default=True)
 _format = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -50,7 +51,9 @@ def questions(fmt, locale):
 @click.argument("file", type=click.File("r", encoding="utf-8"))
 @_format
 @_locale
-@click.option("--pdf", "pdf_out", type=click.Path(dir_okay=False, writable=True), help="Also write the PDF report here.")
+@click.option(
+    "--pdf", "pdf_out", type=click.Path(dir_okay=False, writable=True), help="Also write the PDF report here."
+)
 @click.option("--company", default=None, help="Company name shown on the PDF report.")
 @click.option("--respondent", default=None, help="Respondent name shown on the PDF report.")
 def evaluate_cmd(file, fmt, locale, pdf_out, company, respondent):
@@ -102,4 +105,3 @@ def rules_check():
         f"{len(book.rules)} rules ({', '.join(f'{n} {k}' for k, n in sorted(counts.items()))}); "
         f"questionnaire {qn.version}, rules {book.version}"
     )
-

@@ -1,4 +1,5 @@
 """Commands for the website and its database. Flask loads inside each command only."""
+
 from __future__ import annotations
 
 import os

@@ -1,27 +1,48 @@
 """Plain-text renderings for a consultant's terminal: a Diagnosis, the question bank."""
+
 from __future__ import annotations
 
 import unicodedata
 
-from assessment.diagnose.diagnosis import Diagnosis
 from assessment.bank.questionnaire import Questionnaire
+from assessment.diagnose.diagnosis import Diagnosis
 
 _LABELS = {
     "ja": {
-        "title": "CMO思考診断 結果", "overall": "総合", "level": "成熟度レベル", "areas": "領域別スコア",
-        "pitfalls": "陥っている落とし穴", "others": "その他の落とし穴", "evidence": "根拠",
-        "actions": "推奨ステップ（優先順）", "flags": "注意事項", "unanswered": "未回答",
-        "none": "検出された落とし穴はありません。", "because": "対応する落とし穴",
-        "severity": {"high": "高", "medium": "中", "low": "低"}, "na": "未回答",
-        "step": "ステップ", "answer": "回答",
+        "title": "CMO思考診断 結果",
+        "overall": "総合",
+        "level": "成熟度レベル",
+        "areas": "領域別スコア",
+        "pitfalls": "陥っている落とし穴",
+        "others": "その他の落とし穴",
+        "evidence": "根拠",
+        "actions": "推奨ステップ（優先順）",
+        "flags": "注意事項",
+        "unanswered": "未回答",
+        "none": "検出された落とし穴はありません。",
+        "because": "対応する落とし穴",
+        "severity": {"high": "高", "medium": "中", "low": "低"},
+        "na": "未回答",
+        "step": "ステップ",
+        "answer": "回答",
     },
     "en": {
-        "title": "CMO Thinking Assessment — result", "overall": "Overall", "level": "Maturity level",
-        "areas": "Scores by area", "pitfalls": "Pitfalls", "others": "Other pitfalls", "evidence": "Evidence",
-        "actions": "Recommended steps (in order)", "flags": "Caveats", "unanswered": "Unanswered",
-        "none": "No pitfalls detected.", "because": "addresses",
-        "severity": {"high": "high", "medium": "medium", "low": "low"}, "na": "n/a",
-        "step": "Step", "answer": "Answer",
+        "title": "CMO Thinking Assessment — result",
+        "overall": "Overall",
+        "level": "Maturity level",
+        "areas": "Scores by area",
+        "pitfalls": "Pitfalls",
+        "others": "Other pitfalls",
+        "evidence": "Evidence",
+        "actions": "Recommended steps (in order)",
+        "flags": "Caveats",
+        "unanswered": "Unanswered",
+        "none": "No pitfalls detected.",
+        "because": "addresses",
+        "severity": {"high": "high", "medium": "medium", "low": "low"},
+        "na": "n/a",
+        "step": "Step",
+        "answer": "Answer",
     },
 }
 
@@ -89,13 +110,16 @@ def render_text(d: Diagnosis) -> str:
 def render_questions_text(qn: Questionnaire, locale: str) -> str:
     out = []
     for section in ("profile", *(a.id for a in qn.areas)):
-        title = qn.area(section).name[locale] if section != "profile" else (
-            "プロフィール" if locale == "ja" else "Profile")
+        title = (
+            qn.area(section).name[locale] if section != "profile" else ("プロフィール" if locale == "ja" else "Profile")
+        )
         out += [f"## {title}", ""]
         for q in qn.in_section(section):
             out.append(f"{q.id} ({q.type}): {q.text[locale]}")
             for o in q.options:
-                mark = f"[{o.score}]" if o.score is not None else ("[+]" if q.type == "checklist" and o.counts else "[ ]")
+                mark = (
+                    f"[{o.score}]" if o.score is not None else ("[+]" if q.type == "checklist" and o.counts else "[ ]")
+                )
                 out.append(f"   {mark} {o.value}: {o.label[locale]}")
             out.append("")
     return "\n".join(out)

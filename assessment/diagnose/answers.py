@@ -4,6 +4,7 @@ Raw answers map question id -> option value (choice, profile) or a list of
 option values (checklist). Every problem is reported, one line per question,
 so a caller can show them all at once; nothing is silently dropped.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping

@@ -4,6 +4,7 @@ Immutable; to_dict()/from_dict() round-trip. The public JSON contract
 (design.md) is a subset of to_dict(): the fields named there never change
 meaning; fields may be added, none removed or renamed.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -127,25 +128,31 @@ class Diagnosis:
         return plain(self)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Diagnosis":
+    def from_dict(cls, data: Mapping[str, Any]) -> Diagnosis:
         """Read any dict to_dict() has produced, old rows included (see tests/core/fixtures/stored).
 
         Keys this version does not know are ignored at every level, so a row
         written by a later version still reads.
         """
+
         def evidence(items):
             return tuple(_known(Evidence, e, value=as_value(e.get("value", ""))) for e in items)
 
         level = data.get("level")
         return _known(
-            cls, data,
+            cls,
+            data,
             level=_known(LevelView, level) if level else None,
             pitfalls=tuple(
                 _known(PitfallFinding, p, evidence=evidence(p.get("evidence", ()))) for p in data["pitfalls"]
             ),
             actions=tuple(
-                _known(ActionFinding, a, because=tuple(a.get("because", ())),
-                       tasks=tuple(_known(Task, t) for t in a.get("tasks", ())))
+                _known(
+                    ActionFinding,
+                    a,
+                    because=tuple(a.get("because", ())),
+                    tasks=tuple(_known(Task, t) for t in a.get("tasks", ())),
+                )
                 for a in data["actions"]
             ),
             unanswered=tuple(data["unanswered"]),

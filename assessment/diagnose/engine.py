@@ -21,6 +21,7 @@ Measured hazards this module exists to contain (see issue #2):
 - an operator durable does not know never matches, silently: only the
   operators in _CMP are ever emitted, and rules are validated before this.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -31,9 +32,9 @@ from collections.abc import Mapping
 import durable_rules_engine as _dre
 from durable import engine as _durable
 
-from assessment.diagnose.answers import Answers
 from assessment.bank.questionnaire import Questionnaire
 from assessment.bank.rules import Condition, RuleBook
+from assessment.diagnose.answers import Answers
 from assessment.diagnose.scoring import Scores
 
 _SENTINEL = "_always"
@@ -113,14 +114,25 @@ class CompiledRules:
         self.definition = {k: {"all": v["all"]} for k, v in definition.items()}
         # The fields the rules read, as (source, fact field name); the fact carries only these.
         conds = [c for rule in book.rules for branch in rule.branches for c in branch]
-        self._choices = [(q, f"q_{q}") for q in sorted(
-            {c.target for c in conds if c.kind == "question" and c.op in ("is", "in", "not_in")})]
-        self._item_scores = [(q, f"s_{q}") for q in sorted(
-            {c.target for c in conds if c.kind == "question" and c.op == "score"})]
+        self._choices = [
+            (q, f"q_{q}")
+            for q in sorted({c.target for c in conds if c.kind == "question" and c.op in ("is", "in", "not_in")})
+        ]
+        self._item_scores = [
+            (q, f"s_{q}") for q in sorted({c.target for c in conds if c.kind == "question" and c.op == "score"})
+        ]
         self._counts = [(q, f"n_{q}") for q in sorted({c.target for c in conds if c.op == "count"})]
-        self._ticks = [(q, v, f"x_{q}__{v}") for q, v in sorted(
-            {(c.target, v) for c in conds if c.op in ("includes", "excludes", "includes_any")
-             for v in ([c.arg] if isinstance(c.arg, str) else c.arg)})]
+        self._ticks = [
+            (q, v, f"x_{q}__{v}")
+            for q, v in sorted(
+                {
+                    (c.target, v)
+                    for c in conds
+                    if c.op in ("includes", "excludes", "includes_any")
+                    for v in ([c.arg] if isinstance(c.arg, str) else c.arg)
+                }
+            )
+        ]
         self._areas = [(a, f"a_{a}") for a in sorted({c.target for c in conds if c.kind == "area"})]
         _HOST.register_rulesets({self.name: definition})
         self._handle = _HOST.get_ruleset(self.name)._handle

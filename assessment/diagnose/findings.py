@@ -4,6 +4,7 @@ Everything here is ids, numbers and raw answer values; the texts are added
 by localize(). The orderings are part of the product: the report headlines
 the first three pitfalls and numbers the steps in this order.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -55,16 +56,25 @@ def _area_score(scores: Scores, area_id: str) -> int:
 
 
 def pitfalls(
-    groups: Groups, book: RuleBook, qn: Questionnaire, values: Mapping[str, Value], scores: Scores,
+    groups: Groups,
+    book: RuleBook,
+    qn: Questionnaire,
+    values: Mapping[str, Value],
+    scores: Scores,
 ) -> tuple[FoundPitfall, ...]:
     """Most severe first, then the weakest area, then the best evidenced, then catalog order."""
     catalog = book.catalog.pitfalls
     rank = {pid: i for i, pid in enumerate(catalog)}
-    found = [(pid, _severity(branches), evidence(branches, qn, values))
-             for (effect, pid), branches in groups.items() if effect == "pitfall"]
+    found = [
+        (pid, _severity(branches), evidence(branches, qn, values))
+        for (effect, pid), branches in groups.items()
+        if effect == "pitfall"
+    ]
     found.sort(key=lambda f: (-SEVERITIES[f[1]], _area_score(scores, catalog[f[0]].area), -len(f[2]), rank[f[0]]))
-    return tuple(FoundPitfall(id=pid, severity=sev, headline=i < HEADLINED, evidence=ev)
-                 for i, (pid, sev, ev) in enumerate(found))
+    return tuple(
+        FoundPitfall(id=pid, severity=sev, headline=i < HEADLINED, evidence=ev)
+        for i, (pid, sev, ev) in enumerate(found)
+    )
 
 
 def actions(groups: Groups, book: RuleBook, found: tuple[FoundPitfall, ...], scores: Scores) -> tuple[FoundAction, ...]:
@@ -90,8 +100,10 @@ def actions(groups: Groups, book: RuleBook, found: tuple[FoundPitfall, ...], sco
             weight.setdefault(step_id, 0.0)
             priority[step_id] = min(r.priority for r, _ in branches if r.priority is not None)
     ordered = sorted(weight, key=lambda s: (-weight[s], priority.get(s, 4), catalog.steps[s].number))
-    return tuple(FoundAction(id=step_id, priority=rank, because=tuple(because[step_id]))
-                 for rank, step_id in enumerate(ordered, start=1))
+    return tuple(
+        FoundAction(id=step_id, priority=rank, because=tuple(because[step_id]))
+        for rank, step_id in enumerate(ordered, start=1)
+    )
 
 
 def flags(groups: Groups, book: RuleBook, qn: Questionnaire, values: Mapping[str, Value]) -> tuple[FoundFlag, ...]:
@@ -99,10 +111,17 @@ def flags(groups: Groups, book: RuleBook, qn: Questionnaire, values: Mapping[str
     catalog = book.catalog.flags
     out = [
         FoundFlag(id=fid, kind=catalog[fid].kind, severity=_severity(branches), evidence=evidence(branches, qn, values))
-        for (effect, fid), branches in groups.items() if effect == "flag"
+        for (effect, fid), branches in groups.items()
+        if effect == "flag"
     ]
     unknown = tuple(EvidenceRef(question=qid, value=v) for qid, v in values.items() if (qid, v) in qn.dont_know_answers)
     if unknown:
-        out.append(FoundFlag(id="dont_know", kind=catalog["dont_know"].kind,
-                             severity="medium" if len(unknown) >= 2 else "low", evidence=unknown))
+        out.append(
+            FoundFlag(
+                id="dont_know",
+                kind=catalog["dont_know"].kind,
+                severity="medium" if len(unknown) >= 2 else "low",
+                evidence=unknown,
+            )
+        )
     return tuple(out)

@@ -8,6 +8,7 @@ added lack those keys, and no stored row's evidence names its rule: the
 Verdict then leaves the rule unset, and localize() finds a reason by the
 answer (see localization._why).
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -60,8 +61,9 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
             FoundPitfall(id=p["id"], severity=p["severity"], headline=p["headline"], evidence=refs(p["evidence"]))
             for p in data["pitfalls"]
         ),
-        actions=tuple(FoundAction(id=a["id"], priority=a["priority"], because=tuple(a["because"]))
-                      for a in data["actions"]),
+        actions=tuple(
+            FoundAction(id=a["id"], priority=a["priority"], because=tuple(a["because"])) for a in data["actions"]
+        ),
         flags=tuple(
             FoundFlag(id=f["id"], kind=f["kind"], severity=f["severity"], evidence=refs(f["evidence"]))
             for f in data.get("flags", ())

@@ -6,6 +6,7 @@ question removed, an option renamed, a rule dropped) the id or raw value
 stands in for the text and the reason is left empty. Localizing never
 raises on an old Verdict, so old rows always read.
 """
+
 from __future__ import annotations
 
 import operator
@@ -14,16 +15,34 @@ from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnair
 from assessment.bank.rules import SEVERITIES, Condition, Flag, Pitfall, Rule, RuleBook, Step, default_rulebook
 from assessment.bank.text import Text, check_locale
 from assessment.diagnose.diagnosis import (
-    ActionFinding, AnswerView, AreaView, Diagnosis, Evidence, FlagFinding, LevelView, PitfallFinding, Task,
+    ActionFinding,
+    AnswerView,
+    AreaView,
+    Diagnosis,
+    Evidence,
+    FlagFinding,
+    LevelView,
+    PitfallFinding,
+    Task,
 )
 from assessment.diagnose.verdict import EvidenceRef, Value, Verdict
 
-_COMPARE = {"lt": operator.lt, "lte": operator.le, "gt": operator.gt, "gte": operator.ge,
-            "eq": operator.eq, "ne": operator.ne}
+_COMPARE = {
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
 
 
 def localize(
-    verdict: Verdict, locale: str, *, questionnaire: Questionnaire | None = None, rulebook: RuleBook | None = None,
+    verdict: Verdict,
+    locale: str,
+    *,
+    questionnaire: Questionnaire | None = None,
+    rulebook: RuleBook | None = None,
 ) -> Diagnosis:
     check_locale(locale)
     qn = questionnaire or default_questionnaire()
@@ -40,34 +59,63 @@ def localize(
                 why = _text(o.explain, loc) if o else ""
             else:
                 why = _why(ref, effect, target, severity, q, rules, book, loc)
-            out.append(Evidence(question=ref.question, answer=_label(q, ref.value, loc), why=why, value=ref.value,
-                                text=q.text[loc] if q else ref.question, rule=ref.rule))
+            out.append(
+                Evidence(
+                    question=ref.question,
+                    answer=_label(q, ref.value, loc),
+                    why=why,
+                    value=ref.value,
+                    text=q.text[loc] if q else ref.question,
+                    rule=ref.rule,
+                )
+            )
         return tuple(out)
 
     pitfalls = []
     for p in verdict.pitfalls:
         # Pitfall and step ids are fixed, so the catalog knows them; a stand-in keeps a damaged row readable.
-        known = cat.pitfalls.get(p.id) or Pitfall(id=p.id, area="", title={loc: p.id}, summary={}, cost={}, addressed_by=())
-        pitfalls.append(PitfallFinding(
-            id=p.id, title=_text(known.title, loc), severity=p.severity, area=known.area,
-            summary=_text(known.summary, loc), cost=_text(known.cost, loc), headline=p.headline,
-            evidence=evidence(p.evidence, "pitfall", p.id, p.severity),
-        ))
+        known = cat.pitfalls.get(p.id) or Pitfall(
+            id=p.id, area="", title={loc: p.id}, summary={}, cost={}, addressed_by=()
+        )
+        pitfalls.append(
+            PitfallFinding(
+                id=p.id,
+                title=_text(known.title, loc),
+                severity=p.severity,
+                area=known.area,
+                summary=_text(known.summary, loc),
+                cost=_text(known.cost, loc),
+                headline=p.headline,
+                evidence=evidence(p.evidence, "pitfall", p.id, p.severity),
+            )
+        )
     actions = []
     for a in verdict.actions:
         step = cat.steps.get(a.id) or Step(id=a.id, number=0, title={loc: a.id}, summary={}, tasks=())
-        actions.append(ActionFinding(
-            step=step.number, id=a.id, title=_text(step.title, loc), priority=a.priority, because=a.because,
-            summary=_text(step.summary, loc),
-            tasks=tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks),
-        ))
+        actions.append(
+            ActionFinding(
+                step=step.number,
+                id=a.id,
+                title=_text(step.title, loc),
+                priority=a.priority,
+                because=a.because,
+                summary=_text(step.summary, loc),
+                tasks=tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks),
+            )
+        )
     flags = []
     for f in verdict.flags:
         known = cat.flags.get(f.id) or Flag(id=f.id, kind=f.kind, title={loc: f.id}, summary={})  # removed since
-        flags.append(FlagFinding(
-            id=f.id, kind=f.kind, title=_text(known.title, loc), severity=f.severity, summary=_text(known.summary, loc),
-            evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id, f.severity),
-        ))
+        flags.append(
+            FlagFinding(
+                id=f.id,
+                kind=f.kind,
+                title=_text(known.title, loc),
+                severity=f.severity,
+                summary=_text(known.summary, loc),
+                evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id, f.severity),
+            )
+        )
     return Diagnosis(
         questionnaire_version=verdict.questionnaire_version,
         ruleset_version=verdict.ruleset_version,
@@ -108,8 +156,16 @@ def _label(q: Question | None, value: Value, loc: str) -> str:
     return ("、" if loc == "ja" else ", ").join(_label(q, v, loc) for v in value)
 
 
-def _why(ref: EvidenceRef, effect: str, target: str, severity: str, q: Question | None, rules: dict[str, Rule],
-         book: RuleBook, loc: str) -> str:
+def _why(
+    ref: EvidenceRef,
+    effect: str,
+    target: str,
+    severity: str,
+    q: Question | None,
+    rules: dict[str, Rule],
+    book: RuleBook,
+    loc: str,
+) -> str:
     """Why this answer shows the finding: its condition's reason, else its rule's."""
     if ref.rule is not None:
         rule = rules.get(ref.rule)
@@ -127,8 +183,9 @@ def _why(ref: EvidenceRef, effect: str, target: str, severity: str, q: Question 
     if q is None:
         return ""
     rank = SEVERITIES.get(severity, 0)
-    candidates = [r for r in book.rules if r.effect == effect and r.target == target
-                  and SEVERITIES.get(r.severity, 0) <= rank]
+    candidates = [
+        r for r in book.rules if r.effect == effect and r.target == target and SEVERITIES.get(r.severity, 0) <= rank
+    ]
     for rule in sorted(candidates, key=lambda r: -SEVERITIES.get(r.severity, 0)):
         for c in (c for b in rule.branches for c in b):
             if c.kind == "question" and c.target == q.id and _holds(c, q, ref.value):
@@ -164,28 +221,46 @@ def _level(qn: Questionnaire, number: int | None, loc: str) -> LevelView | None:
     if number is None:
         return None
     lv = next((lv for lv in qn.levels if lv.number == number), None)
-    return LevelView(number, _text(lv.name, loc), _text(lv.description, loc)) if lv else LevelView(number, str(number), "")
+    return (
+        LevelView(number, _text(lv.name, loc), _text(lv.description, loc)) if lv else LevelView(number, str(number), "")
+    )
 
 
 def _area(qn: Questionnaire, area_id: str, area_score: int | None, loc: str) -> AreaView:
     a = next((a for a in qn.areas if a.id == area_id), None)
-    return AreaView(id=area_id, name=_text(a.name, loc) if a else area_id, score=area_score,
-                    level=None if area_score is None else qn.level_for(area_score).number,
-                    description=_text(a.mature, loc) if a else "")
+    return AreaView(
+        id=area_id,
+        name=_text(a.name, loc) if a else area_id,
+        score=area_score,
+        level=None if area_score is None else qn.level_for(area_score).number,
+        description=_text(a.mature, loc) if a else "",
+    )
 
 
 def _answer(qn: Questionnaire, qid: str, value: Value, loc: str) -> AnswerView:
     q = qn.by_id.get(qid)
     if q is None:  # the question was removed since
-        return AnswerView(question=qid, section="", text=qid, value=value, answer=_label(None, value, loc),
-                          score=None, explain="")
+        return AnswerView(
+            question=qid, section="", text=qid, value=value, answer=_label(None, value, loc), score=None, explain=""
+        )
     kind = QUESTION_TYPES[q.type]
     if isinstance(value, str) and (o := q.option(value)) is not None:  # one option, still offered: most answers
-        return AnswerView(question=qid, section=q.section, text=q.text[loc], value=value, answer=o.label[loc],
-                          score=kind.item_score(q, value), explain=_text(o.explain, loc))
+        return AnswerView(
+            question=qid,
+            section=q.section,
+            text=q.text[loc],
+            value=value,
+            answer=o.label[loc],
+            score=kind.item_score(q, value),
+            explain=_text(o.explain, loc),
+        )
     chosen = [q.option(v) for v in ((value,) if isinstance(value, str) else value)]
     return AnswerView(
-        question=qid, section=q.section, text=q.text[loc], value=value, answer=_label(q, value, loc),
+        question=qid,
+        section=q.section,
+        text=q.text[loc],
+        value=value,
+        answer=_label(q, value, loc),
         # the item score as the current bank gives it; none for a value it no longer offers
         score=kind.item_score(q, value) if None not in chosen else None,
         explain=" ".join(o.explain[loc] for o in chosen if o is not None and o.explain),

@@ -5,6 +5,7 @@
 
 Every front end calls evaluate() or diagnose(); nothing downstream recomputes a score.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -21,7 +22,10 @@ from assessment.diagnose.verdict import Verdict
 
 
 def diagnose(
-    answers: Mapping, *, questionnaire: Questionnaire | None = None, rulebook: RuleBook | None = None,
+    answers: Mapping,
+    *,
+    questionnaire: Questionnaire | None = None,
+    rulebook: RuleBook | None = None,
 ) -> Verdict:
     """Validate answers, score them, run the rules; return the locale-free Verdict.
 
@@ -55,8 +59,11 @@ def diagnose(
 
 
 def evaluate(
-    answers: Mapping, locale: str = "ja", *,
-    questionnaire: Questionnaire | None = None, rulebook: RuleBook | None = None,
+    answers: Mapping,
+    locale: str = "ja",
+    *,
+    questionnaire: Questionnaire | None = None,
+    rulebook: RuleBook | None = None,
 ) -> Diagnosis:
     """diagnose(), then localize() the Verdict: the Diagnosis in `locale`."""
     check_locale(locale)  # before the answers: a bad locale is the caller's bug, reported first

@@ -5,13 +5,14 @@ Area score = mean item score / 3 * 100 over the answered items of the area
 areas that have answers. The overall level is capped at the weakest area's
 level + 1: a company with no review cycle at all cannot be "integrated".
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from assessment.diagnose.answers import Answers
 from assessment.bank.questionnaire import Level, Questionnaire
+from assessment.diagnose.answers import Answers
 
 
 @dataclass(frozen=True)
@@ -49,5 +50,7 @@ def score(answers: Answers, questionnaire: Questionnaire) -> Scores:
     uncapped = questionnaire.level_for(overall)
     # level_for rises with the score, so the weakest area's level is the lowest score's
     weakest = questionnaire.level_for(min(s for s in areas.values() if s is not None))
-    level = questionnaire.levels[min(uncapped.number, weakest.number + 1) - 1]  # levels are numbered 1..5 (checked on load)
+    level = questionnaire.levels[
+        min(uncapped.number, weakest.number + 1) - 1
+    ]  # levels are numbered 1..5 (checked on load)
     return Scores(answers.items, areas, overall, level, uncapped)

@@ -5,6 +5,7 @@ reads titles, labels and reasons from the question bank and the rules by id
 when the Verdict is shown, so one stored Verdict reads in every locale, and
 still reads after a later questionnaire drops a question or renames an option.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -106,7 +107,9 @@ class Verdict:
 
         def refs(items):
             return tuple(
-                EvidenceRef(question=e["question"], value=as_value(e["value"]), rule=e.get("rule"), branch=e.get("branch"))
+                EvidenceRef(
+                    question=e["question"], value=as_value(e["value"]), rule=e.get("rule"), branch=e.get("branch")
+                )
                 for e in items
             )
 

@@ -4,6 +4,7 @@ Today one background thread per process runs the jobs in order (rendering is CPU
 threads would only queue on the GIL and the render lock). A job is a function whose first
 argument is a Database: it opens its own session, never the request's.
 """
+
 from __future__ import annotations
 
 import logging

@@ -3,6 +3,7 @@
 render_pdf() and render_html() only read the Diagnosis. The UI strings come
 from the gettext domain "report"; the Diagnosis texts are already localized.
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,7 +25,7 @@ from assessment.report.branding import Branding
 from assessment.report.fonts import check_fonts, face_css, face_files, font_config
 from assessment.report.i18n import environment, translations
 
-__all__ = ["Branding", "render_html", "render_pdf", "check_fonts", "STYLESHEET"]
+__all__ = ["STYLESHEET", "Branding", "check_fonts", "render_html", "render_pdf"]
 
 STYLESHEET = TEMPLATES_DIR / "report" / "report.css"
 # One render at a time per process: Pango/fontconfig and the shared FontConfiguration
@@ -68,11 +69,23 @@ def _html(diagnosis, *, locale, branding, company, respondent, date, standalone,
         logo_src, css = (logo.as_uri() if logo else None), ""
     place_svg = Markup if standalone else (lambda svg: _svg_img(svg, fetcher))
     context = view.build(
-        diagnosis, _gettext(locale), branding=branding, company=company, respondent=respondent,
-        date=date, logo_src=logo_src, place_svg=place_svg,
+        diagnosis,
+        _gettext(locale),
+        branding=branding,
+        company=company,
+        respondent=respondent,
+        date=date,
+        logo_src=logo_src,
+        place_svg=place_svg,
     )
-    return environment(locale).get_template("report.html").render(
-        **context, inline_css=css + extra_css, lang=locale,
+    return (
+        environment(locale)
+        .get_template("report.html")
+        .render(
+            **context,
+            inline_css=css + extra_css,
+            lang=locale,
+        )
     )
 
 
@@ -80,15 +93,23 @@ def _svg_img(svg: str, fetcher) -> Markup:
     # The <img> keeps the chart's own size; width/height attributes come from the SVG root.
     width, height = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups()
     return Markup('<img class="chart" src="{}" width="{}" height="{}" alt="">').format(
-        fetcher.add_svg(svg), width, height)
+        fetcher.add_svg(svg), width, height
+    )
 
 
-def render_html(diagnosis: Diagnosis, *, locale: str | None = None, branding: Branding | None = None,
-                company: str | None = None, respondent: str | None = None,
-                date: dt.date | None = None) -> str:
+def render_html(
+    diagnosis: Diagnosis,
+    *,
+    locale: str | None = None,
+    branding: Branding | None = None,
+    company: str | None = None,
+    respondent: str | None = None,
+    date: dt.date | None = None,
+) -> str:
     """The report as one self-contained HTML document (stylesheet and logo inline)."""
-    return _html(diagnosis, locale=locale, branding=branding, company=company, respondent=respondent,
-                 date=date, standalone=True)
+    return _html(
+        diagnosis, locale=locale, branding=branding, company=company, respondent=respondent, date=date, standalone=True
+    )
 
 
 class _Deflate:
@@ -124,13 +145,23 @@ def _stylesheets() -> tuple:
 
     _use_deflate_level()
     fetcher = ProjectFetcher(extra_files=tuple((face_files() or {}).values()))
-    return (CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher),
-            CSS(string=face_css(), font_config=font_config(), url_fetcher=fetcher))
+    return (
+        CSS(filename=str(STYLESHEET), font_config=font_config(), url_fetcher=fetcher),
+        CSS(string=face_css(), font_config=font_config(), url_fetcher=fetcher),
+    )
 
 
-def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Branding | None = None,
-               company: str | None = None, respondent: str | None = None, date: dt.date | None = None,
-               fetcher=None, extra_css: str = "") -> bytes:
+def render_pdf(
+    diagnosis: Diagnosis,
+    *,
+    locale: str | None = None,
+    branding: Branding | None = None,
+    company: str | None = None,
+    respondent: str | None = None,
+    date: dt.date | None = None,
+    fetcher=None,
+    extra_css: str = "",
+) -> bytes:
     """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests)."""
     from weasyprint import HTML
 
@@ -138,8 +169,17 @@ def render_pdf(diagnosis: Diagnosis, *, locale: str | None = None, branding: Bra
 
     branding = branding or Branding.from_env()
     fetcher = fetcher or ProjectFetcher()
-    html = _html(diagnosis, locale=locale, branding=branding, company=company, respondent=respondent,
-                 date=date, standalone=False, extra_css=extra_css, fetcher=fetcher)
+    html = _html(
+        diagnosis,
+        locale=locale,
+        branding=branding,
+        company=company,
+        respondent=respondent,
+        date=date,
+        standalone=False,
+        extra_css=extra_css,
+        fetcher=fetcher,
+    )
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)
     with _RENDER_LOCK, _collector_paused():

@@ -1,4 +1,5 @@
 """The consultancy's branding on the report: name, logo, colour, contact."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ class Branding:
             object.__setattr__(self, "logo", Path(self.logo).resolve())
 
     @classmethod
-    def from_env(cls, env=None) -> "Branding":
+    def from_env(cls, env=None) -> Branding:
         """Read CMO_BRAND_NAME, CMO_BRAND_LOGO, CMO_BRAND_COLOR, CMO_BRAND_URL; unset keeps the default."""
         env = os.environ if env is None else env
         default = cls()

@@ -6,12 +6,14 @@ renderer ignores, and its text would not carry our font. Every <svg> sets
 font-family itself, because WeasyPrint's SVG text does not inherit the
 page's font. All text goes through escape(): area names are data.
 """
+
 from __future__ import annotations
 
 import math
 from html import escape
 
 from assessment.report.fonts import FONT_STACK as FONT
+
 GRID = "#c9d1da"
 INK = "#243040"
 MUTED = "#6b7785"
@@ -28,7 +30,7 @@ def _svg(width: float, height: float, body: str, label: str) -> str:
 def wrap(text: str, width: int) -> list[str]:
     """Break a label into lines: by words for Latin text, by characters for Japanese."""
     if " " not in text:
-        return [text[i:i + width] for i in range(0, len(text), width)] or [""]
+        return [text[i : i + width] for i in range(0, len(text), width)] or [""]
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width:
@@ -36,7 +38,7 @@ def wrap(text: str, width: int) -> list[str]:
             line = word
         else:
             line = f"{line} {word}".strip()
-    return lines + [line]
+    return [*lines, line]
 
 
 def _text_lines(x, y, lines, size, anchor="middle", weight="normal", fill=INK) -> str:
@@ -61,7 +63,9 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
     body = []
     for ring in (20, 40, 60, 80, 100):
         pts = " ".join(f"{x:.1f},{y:.1f}" for x, y in (point(i, ring) for i in range(n)))
-        body.append(f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1.2 if ring == 100 else 0.7}"/>')
+        body.append(
+            f'<polygon points="{pts}" fill="none" stroke="{GRID}" stroke-width="{1.2 if ring == 100 else 0.7}"/>'
+        )
         if ring in (40, 100):  # two scale marks are enough; each SVG text costs a layout
             x, y = point(0, ring)
             body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="8" fill="{MUTED}">{ring}</text>')
@@ -78,7 +82,11 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
         lines = wrap(name, 11 if cjk else 20)
         shown = "–" if s is None else str(s)
-        top = ly - (len(lines) * 12.5 + 12) / 2 + 9 if anchor != "middle" else (ly - len(lines) * 12.5 - 4 if i == 0 else ly + 6)
+        top = (
+            ly - (len(lines) * 12.5 + 12) / 2 + 9
+            if anchor != "middle"
+            else (ly - len(lines) * 12.5 - 4 if i == 0 else ly + 6)
+        )
         body.append(_text_lines(lx, top, lines, 10, anchor))
         body.append(_text_lines(lx, top + len(lines) * 12.5, [shown], 11, anchor, "bold", color))
     return _svg(w, h, "".join(body), label)

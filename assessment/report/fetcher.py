@@ -4,6 +4,7 @@ Anything a respondent could smuggle into the document (http(s) URLs, file
 paths elsewhere on the disk, data: URLs) is refused and recorded, so tests
 can show that nothing outside was ever asked for.
 """
+
 from __future__ import annotations
 
 import mimetypes

@@ -15,6 +15,7 @@ machine with HarfBuzz (uharfbuzz, 0.15 s a face) into the cache folder and
 declared with @font-face as FACE_FAMILY; a character outside it (a rare kanji
 in a name) falls back to the full system font, which still renders it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -66,9 +67,12 @@ def _system_face(style: str) -> tuple[Path, int] | None:
     """The file and collection index of REPORT_FONT in this style; None when it is not installed."""
     if not shutil.which("fc-match"):
         return None
-    out = subprocess.run(["fc-match", "-f", "%{family}\t%{style}\t%{file}\t%{index}", f"{REPORT_FONT}:style={style}"],
-                         capture_output=True, text=True).stdout
-    family, styles, path, index = (out.split("\t") + ["", "", "", ""])[:4]
+    out = subprocess.run(
+        ["fc-match", "-f", "%{family}\t%{style}\t%{file}\t%{index}", f"{REPORT_FONT}:style={style}"],
+        capture_output=True,
+        text=True,
+    ).stdout
+    family, styles, path, index = ([*out.split("\t"), "", "", "", ""])[:4]
     if REPORT_FONT not in family.split(",") or style not in styles.split(",") or not path:
         return None  # fontconfig substituted another family or style: that face is not installed
     return Path(path), int(index or 0)
@@ -113,8 +117,7 @@ def face_files() -> dict[str, Path] | None:
             return None
         return {weight: _cut(path, index, WEIGHTS[weight]) for weight, (path, index) in faces.items()}
     except Exception:  # a read-only cache or a damaged font costs speed, never the report
-        log.warning("report fonts: cannot make the report's cut of %s; using the full font", REPORT_FONT,
-                    exc_info=True)
+        log.warning("report fonts: cannot make the report's cut of %s; using the full font", REPORT_FONT, exc_info=True)
         return None
 
 
@@ -124,7 +127,7 @@ def face_css() -> str:
         f'@font-face {{ font-family: "{FACE_FAMILY}"; font-weight: {weight}; src: url("{path.as_uri()}"); }}'
         for weight, path in (face_files() or {}).items()
     ]
-    return "\n".join(rules + [f"html, svg {{ font-family: {FONT_STACK}; }}"])
+    return "\n".join([*rules, f"html, svg {{ font-family: {FONT_STACK}; }}"])
 
 
 def harfbuzz_subset_active() -> bool:

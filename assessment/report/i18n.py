@@ -1,7 +1,8 @@
 """The report's UI strings: gettext domain "report", one Jinja environment per locale."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.support import Translations
@@ -13,12 +14,12 @@ TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
 DOMAIN = "report"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(locale: str) -> Translations:
     return Translations.load(str(TRANSLATIONS_DIR), [locale], domain=DOMAIN)
 
 
-@lru_cache(maxsize=None)
+@cache
 def environment(locale: str) -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(TEMPLATES_DIR / "report")),

@@ -6,6 +6,7 @@ metrics are named by assessment.bank.roles, which the bank is checked
 against on load. Labels are gettext msgids (marked with N_ for extraction)
 translated at render time.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,37 +29,78 @@ class Node:
 
 
 def _leads() -> Node:
-    return Node(N_("Leads"), Metric.LEADS, "×", (
-        Node(N_("Visits"), Metric.VISITS), Node(N_("Conversion rate"), Metric.CONVERSION_RATE)))
+    return Node(
+        N_("Leads"),
+        Metric.LEADS,
+        "×",
+        (Node(N_("Visits"), Metric.VISITS), Node(N_("Conversion rate"), Metric.CONVERSION_RATE)),
+    )
 
 
 TREES: dict[Goal, Node] = {
-    Goal.REVENUE: Node(N_("Revenue"), None, "+", (
-        Node(N_("New-customer revenue"), None, "×", (
-            _leads(), Node(N_("Deal rate"), Metric.CONVERSION_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE))),
-        Node(N_("Existing-customer revenue"), None, "×", (
-            Node(N_("Repeat rate"), Metric.REPEAT_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE))),
-    )),
-    Goal.NEW_CUSTOMERS: Node(N_("New customers"), Metric.NEW_CUSTOMERS, "×", (
-        Node(N_("Sales opportunities"), Metric.DEALS, "+", (_leads(), Node(N_("Inquiries"), Metric.INQUIRIES))),
-        Node(N_("Win rate"), Metric.CONVERSION_RATE),
-    )),
-    Goal.REPEAT: Node(N_("Repeat revenue"), None, "×", (
-        Node(N_("Customer base"), Metric.NEW_CUSTOMERS),
-        Node(N_("Repeat rate"), Metric.REPEAT_RATE),
-        Node(N_("Unit price"), Metric.UNIT_PRICE),
-    )),
-    Goal.LTV: Node(N_("Customer lifetime value (LTV)"), Metric.LTV, "×", (
-        Node(N_("Unit price"), Metric.UNIT_PRICE),
-        Node(N_("Purchases per year"), Metric.REPEAT_RATE),
-        Node(N_("Years as a customer"), Metric.REPEAT_RATE),
-    )),
-    Goal.BRAND: Node(N_("Brand strength"), None, "+", (
-        Node(N_("Reach"), None, "+", (Node(N_("Visits"), Metric.VISITS),)),
-        Node(N_("Interest"), None, "+", (Node(N_("Inquiries"), Metric.INQUIRIES), Node(N_("Leads"), Metric.LEADS))),
-        Node(N_("Preference"), None, "+", (
-            Node(N_("New customers"), Metric.NEW_CUSTOMERS), Node(N_("Repeat rate"), Metric.REPEAT_RATE))),
-    )),
+    Goal.REVENUE: Node(
+        N_("Revenue"),
+        None,
+        "+",
+        (
+            Node(
+                N_("New-customer revenue"),
+                None,
+                "×",
+                (_leads(), Node(N_("Deal rate"), Metric.CONVERSION_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE)),
+            ),
+            Node(
+                N_("Existing-customer revenue"),
+                None,
+                "×",
+                (Node(N_("Repeat rate"), Metric.REPEAT_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE)),
+            ),
+        ),
+    ),
+    Goal.NEW_CUSTOMERS: Node(
+        N_("New customers"),
+        Metric.NEW_CUSTOMERS,
+        "×",
+        (
+            Node(N_("Sales opportunities"), Metric.DEALS, "+", (_leads(), Node(N_("Inquiries"), Metric.INQUIRIES))),
+            Node(N_("Win rate"), Metric.CONVERSION_RATE),
+        ),
+    ),
+    Goal.REPEAT: Node(
+        N_("Repeat revenue"),
+        None,
+        "×",
+        (
+            Node(N_("Customer base"), Metric.NEW_CUSTOMERS),
+            Node(N_("Repeat rate"), Metric.REPEAT_RATE),
+            Node(N_("Unit price"), Metric.UNIT_PRICE),
+        ),
+    ),
+    Goal.LTV: Node(
+        N_("Customer lifetime value (LTV)"),
+        Metric.LTV,
+        "×",
+        (
+            Node(N_("Unit price"), Metric.UNIT_PRICE),
+            Node(N_("Purchases per year"), Metric.REPEAT_RATE),
+            Node(N_("Years as a customer"), Metric.REPEAT_RATE),
+        ),
+    ),
+    Goal.BRAND: Node(
+        N_("Brand strength"),
+        None,
+        "+",
+        (
+            Node(N_("Reach"), None, "+", (Node(N_("Visits"), Metric.VISITS),)),
+            Node(N_("Interest"), None, "+", (Node(N_("Inquiries"), Metric.INQUIRIES), Node(N_("Leads"), Metric.LEADS))),
+            Node(
+                N_("Preference"),
+                None,
+                "+",
+                (Node(N_("New customers"), Metric.NEW_CUSTOMERS), Node(N_("Repeat rate"), Metric.REPEAT_RATE)),
+            ),
+        ),
+    ),
 }
 FALLBACK_GOAL = Goal.REVENUE
 
@@ -101,9 +143,11 @@ def tree_svg(goal: str | None, measured: set[str] | None, gettext, color: str, *
                 prev_y = pos[id(node.children[i - 1])][1]
                 oy = (prev_y + cy) / 2 + BOX_H / 2
                 body.append(f'<circle cx="{mid:.1f}" cy="{oy:.1f}" r="8" fill="#ffffff" stroke="#9aa7b4"/>')
-                body.append(f'<text x="{mid:.1f}" y="{oy + 4:.1f}" font-size="11" text-anchor="middle" '
-                            f'font-weight="bold" fill="{INK}">{escape(node.op)}</text>')
-    for node, d, _ in placed:
+                body.append(
+                    f'<text x="{mid:.1f}" y="{oy + 4:.1f}" font-size="11" text-anchor="middle" '
+                    f'font-weight="bold" fill="{INK}">{escape(node.op)}</text>'
+                )
+    for node, _d, _ in placed:
         x, y = pos[id(node)]
         if node is root:
             fill, stroke, dash, ink, note = color, color, "", "#ffffff", gettext("Business goal")
@@ -115,17 +159,33 @@ def tree_svg(goal: str | None, measured: set[str] | None, gettext, color: str, *
         elif measured is not None and node.metric in measured:
             fill, stroke, dash, ink, note = "#e3f1e6", "#2e7d4f", "", INK, gettext("Measured")
         else:
-            fill, stroke, dash, ink, note = "#ffffff", "#c0392b", ' stroke-dasharray="4 3"', INK, gettext("Not measured")
-        body.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" '
-                    f'stroke="{stroke}" stroke-width="1.3"{dash}/>')
+            fill, stroke, dash, ink, note = (
+                "#ffffff",
+                "#c0392b",
+                ' stroke-dasharray="4 3"',
+                INK,
+                gettext("Not measured"),
+            )
+        body.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{BOX_W}" height="{BOX_H}" rx="5" fill="{fill}" '
+            f'stroke="{stroke}" stroke-width="1.3"{dash}/>'
+        )
         lines = wrap(gettext(node.label), 12 if cjk else 22)[:2]
         ty = y + (17 if len(lines) == 1 else 13)
         for i, line in enumerate(lines):
-            body.append(f'<text x="{x + BOX_W / 2:.1f}" y="{ty + i * 12:.1f}" font-size="10.5" text-anchor="middle" '
-                        f'font-weight="bold" fill="{ink}">{escape(line)}</text>')
-        note_fill = "#ffffff" if node is root else (MUTED if node.metric is None else "#2e7d4f" if fill == "#e3f1e6" else "#c0392b")
-        body.append(f'<text x="{x + BOX_W / 2:.1f}" y="{y + BOX_H - 7:.1f}" font-size="8.5" text-anchor="middle" '
-                    f'fill="{note_fill}">{escape(note)}</text>')
+            body.append(
+                f'<text x="{x + BOX_W / 2:.1f}" y="{ty + i * 12:.1f}" font-size="10.5" text-anchor="middle" '
+                f'font-weight="bold" fill="{ink}">{escape(line)}</text>'
+            )
+        note_fill = (
+            "#ffffff"
+            if node is root
+            else (MUTED if node.metric is None else "#2e7d4f" if fill == "#e3f1e6" else "#c0392b")
+        )
+        body.append(
+            f'<text x="{x + BOX_W / 2:.1f}" y="{y + BOX_H - 7:.1f}" font-size="8.5" text-anchor="middle" '
+            f'fill="{note_fill}">{escape(note)}</text>'
+        )
     title = gettext("KPI tree")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w:g} {h:g}" width="{w:g}" height="{h:g}" '

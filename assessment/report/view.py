@@ -1,4 +1,5 @@
 """What the templates show, read from a Diagnosis. Nothing here scores anything."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -78,12 +79,21 @@ def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
         best = max(scored, key=lambda a: a.score)
         worst = min(scored, key=lambda a: a.score)
         if best.score == worst.score:
-            stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”, with all five areas at the same score.",
-                      overall=d.overall, number=d.level.number, name=d.level.name)
+            stand = _(
+                "Overall %(overall)s of 100, level %(number)s “%(name)s”, with all five areas at the same score.",
+                overall=d.overall,
+                number=d.level.number,
+                name=d.level.name,
+            )
         else:
-            stand = _("Overall %(overall)s of 100, level %(number)s “%(name)s”: strongest in %(best)s, "
-                      "weakest in %(worst)s.",
-                      overall=d.overall, number=d.level.number, name=d.level.name, best=best.name, worst=worst.name)
+            stand = _(
+                "Overall %(overall)s of 100, level %(number)s “%(name)s”: strongest in %(best)s, weakest in %(worst)s.",
+                overall=d.overall,
+                number=d.level.number,
+                name=d.level.name,
+                best=best.name,
+                worst=worst.name,
+            )
     else:
         stand = _("Too few answers to score the company; the findings below rest on the answers given.")
     if d.pitfalls:
@@ -94,9 +104,17 @@ def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
     if d.actions:
         a = d.actions[0]
         first = min(a.tasks, key=lambda t: t.days) if a.tasks else None
-        step = (_("Step %(number)s, “%(title)s”: within %(days)s days, %(task)s.",
-                  number=a.step, title=a.title, days=first.days, task=_mid_sentence(first.text)) if first
-                else _("Step %(number)s, “%(title)s”.", number=a.step, title=a.title))
+        step = (
+            _(
+                "Step %(number)s, “%(title)s”: within %(days)s days, %(task)s.",
+                number=a.step,
+                title=a.title,
+                days=first.days,
+                task=_mid_sentence(first.text),
+            )
+            if first
+            else _("Step %(number)s, “%(title)s”.", number=a.step, title=a.title)
+        )
     else:
         step = _("Keep the review cycle running and assess again next quarter.")
     return [(_("Where you stand"), stand), (_("The biggest risk"), risk), (_("The first step"), step)]
@@ -137,10 +155,19 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
     areas = []
     for a in d.areas:
         best, worst = _extremes([x for x in d.answers if x.section == a.id])
-        areas.append(AreaPanel(
-            id=a.id, name=a.name, score=a.score, level=a.level, band=_band(a.score, _), mature=a.description,
-            bar_width=a.score or 0, strongest=best, weakest=worst,
-        ))
+        areas.append(
+            AreaPanel(
+                id=a.id,
+                name=a.name,
+                score=a.score,
+                level=a.level,
+                band=_band(a.score, _),
+                mature=a.description,
+                bar_width=a.score or 0,
+                strongest=best,
+                weakest=worst,
+            )
+        )
     severity = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
     date = date or dt.date.today()
     return {

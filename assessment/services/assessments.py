@@ -4,6 +4,7 @@ Answers are rows (assessment.store.models.Answer). A submission evaluates them o
 the locale-neutral verdict as a new Revision; the Diagnosis in a locale is made from it on read,
 so nothing downstream recomputes a score and a respondent's language never changes a verdict.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -50,10 +51,17 @@ def find(session: Session, token: str | None) -> Assessment | None:
     return session.scalar(select(Assessment).where(Assessment.token == token))
 
 
-def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self",
-          commit: bool = True) -> Assessment:
-    a = Assessment(kind=kind, status="draft", revision=0, locale=check_locale(locale), referrer=_referrer(referrer),
-                   **{k: utm.get(k) for k in funnel.UTM_KEYS})
+def start(
+    session: Session, *, locale: str, utm: dict, referrer: str | None, kind: str = "self", commit: bool = True
+) -> Assessment:
+    a = Assessment(
+        kind=kind,
+        status="draft",
+        revision=0,
+        locale=check_locale(locale),
+        referrer=_referrer(referrer),
+        **{k: utm.get(k) for k in funnel.UTM_KEYS},
+    )
     session.add(a)
     funnel.record(session, "started", a)
     if commit:
@@ -61,8 +69,9 @@ def start(session: Session, *, locale: str, utm: dict, referrer: str | None, kin
     return a
 
 
-def save_answers(session: Session, a: Assessment, answers: dict, page: Page | None = None, *,
-                 commit: bool = True) -> None:
+def save_answers(
+    session: Session, a: Assessment, answers: dict, page: Page | None = None, *, commit: bool = True
+) -> None:
     """Merge answers into the assessment; a blank answer removes an earlier one.
 
     Values are stored as given (the pipeline validates them on submit); a page's form has
@@ -97,8 +106,17 @@ class Submission(NamedTuple):
     link_expires_at: datetime | None
 
 
-def submit_answers(session: Session, answers: dict, *, locale: str, utm: dict, referrer: str | None,
-                   link_days: int, kind: str = "self", qn: Questionnaire | None = None) -> Submission:
+def submit_answers(
+    session: Session,
+    answers: dict,
+    *,
+    locale: str,
+    utm: dict,
+    referrer: str | None,
+    link_days: int,
+    kind: str = "self",
+    qn: Questionnaire | None = None,
+) -> Submission:
     """start + save_answers + submit + a report link in one transaction, for answers that arrive at once (the API)."""
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
     save_answers(session, a, answers, commit=False)

@@ -7,6 +7,7 @@ Company row. The keys (assessment.store.identity), strongest first:
 - the name with legal-form words (株式会社, (株), ㈱, Inc., Co., Ltd. ...), width variants,
   case, spaces and punctuation taken away.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -15,11 +16,12 @@ from sqlalchemy.orm import Session
 from assessment.store.identity import corporate_domain, name_key, valid_corporate_number
 from assessment.store.models import Company
 
-__all__ = ["find", "find_or_create", "name_key", "corporate_domain", "valid_corporate_number"]
+__all__ = ["corporate_domain", "find", "find_or_create", "name_key", "valid_corporate_number"]
 
 
-def find(session: Session, *, name: str = "", email: str | None = None,
-         corporate_number: str | None = None) -> Company | None:
+def find(
+    session: Session, *, name: str = "", email: str | None = None, corporate_number: str | None = None
+) -> Company | None:
     """The company these details name, strongest key first; the oldest row where several match."""
     if valid_corporate_number(corporate_number):
         found = session.scalar(select(Company).where(Company.corporate_number == corporate_number))
@@ -36,8 +38,15 @@ def find(session: Session, *, name: str = "", email: str | None = None,
     return None
 
 
-def find_or_create(session: Session, *, name: str, email: str | None = None, corporate_number: str | None = None,
-                   size: str | None = None, industry: str | None = None) -> Company:
+def find_or_create(
+    session: Session,
+    *,
+    name: str,
+    email: str | None = None,
+    corporate_number: str | None = None,
+    size: str | None = None,
+    industry: str | None = None,
+) -> Company:
     """The company found again, its missing keys filled in; or a new one. Flushes, does not commit."""
     company = find(session, name=name, email=email, corporate_number=corporate_number)
     if company is None:

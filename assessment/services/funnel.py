@@ -1,4 +1,5 @@
 """Funnel events: what the consultancy measures of its own funnel, with UTM attribution."""
+
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -17,8 +18,14 @@ def clean_utm(args) -> dict[str, str]:
     return out
 
 
-def record(session: Session, type_: str, assessment: Assessment | None = None, *,
-           utm: dict | None = None, detail: str | None = None) -> FunnelEvent:
+def record(
+    session: Session,
+    type_: str,
+    assessment: Assessment | None = None,
+    *,
+    utm: dict | None = None,
+    detail: str | None = None,
+) -> FunnelEvent:
     if type_ not in FUNNEL_EVENTS:
         raise ValueError(f"unknown funnel event {type_!r}")
     if assessment is not None:
@@ -28,12 +35,12 @@ def record(session: Session, type_: str, assessment: Assessment | None = None, *
     return ev
 
 
-
 def counts_by_source(session: Session) -> dict[str, dict[str, int]]:
     """utm_source ('(direct)' when none) -> event type -> count; page completions counted per event."""
     rows = session.execute(
-        select(FunnelEvent.utm_source, FunnelEvent.type, func.count())
-        .group_by(FunnelEvent.utm_source, FunnelEvent.type)
+        select(FunnelEvent.utm_source, FunnelEvent.type, func.count()).group_by(
+            FunnelEvent.utm_source, FunnelEvent.type
+        )
     ).all()
     table: dict[str, dict[str, int]] = {}
     for source, type_, n in rows:

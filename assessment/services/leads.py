@@ -1,4 +1,5 @@
 """Leads from the public funnel: the gate after the results page."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -9,8 +10,19 @@ from assessment.services import companies, funnel
 from assessment.store.models import Assessment, Lead, utcnow
 
 
-def capture_lead(session: Session, a: Assessment, *, name: str, company: str, email: str, role: str,
-                 company_size: str, consent: bool, consent_text: str, locale: str) -> Lead:
+def capture_lead(
+    session: Session,
+    a: Assessment,
+    *,
+    name: str,
+    company: str,
+    email: str,
+    role: str,
+    company_size: str,
+    consent: bool,
+    consent_text: str,
+    locale: str,
+) -> Lead:
     """Record who took the assessment and link it to their company, found again if known.
 
     A second post (a double click, the back button) keeps the first lead.
@@ -19,9 +31,19 @@ def capture_lead(session: Session, a: Assessment, *, name: str, company: str, em
         return a.lead
     company_row = companies.find_or_create(session, name=company, email=email, size=company_size)
     a.company = company_row
-    lead = Lead(assessment=a, company=company_row, name=name, company_name=company, email=email, role=role,
-                company_size=company_size, consent=consent, consent_text=consent_text if consent else None,
-                consent_at=utcnow() if consent else None, locale=locale)
+    lead = Lead(
+        assessment=a,
+        company=company_row,
+        name=name,
+        company_name=company,
+        email=email,
+        role=role,
+        company_size=company_size,
+        consent=consent,
+        consent_text=consent_text if consent else None,
+        consent_at=utcnow() if consent else None,
+        locale=locale,
+    )
     session.add(lead)
     funnel.record(session, "lead_captured", a)
     try:

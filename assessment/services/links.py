@@ -1,4 +1,5 @@
 """Report links: unguessable, expiring URLs to an assessment's PDF."""
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta

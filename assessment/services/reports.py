@@ -2,14 +2,15 @@
 
 WeasyPrint loads on first use only.
 """
+
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.store import Database
 from assessment.services.verdicts import diagnosis
+from assessment.store import Database
 from assessment.store.models import Assessment, ReportFile
 
 
@@ -19,15 +20,21 @@ def render(a: Assessment, locale: str) -> bytes:
 
     lead = a.lead
     # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
-    return render_pdf(diagnosis(a, locale), company=lead.company_name if lead else None,
-                      respondent=lead.name if lead else None,
-                      date=a.submitted_at.date() if a.submitted_at else None)
+    return render_pdf(
+        diagnosis(a, locale),
+        company=lead.company_name if lead else None,
+        respondent=lead.name if lead else None,
+        date=a.submitted_at.date() if a.submitted_at else None,
+    )
 
 
 def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
     """The kept PDF of the latest revision, or render and keep it now (a concurrent render may win the race)."""
-    stored = session.scalar(select(ReportFile.content).where(
-        ReportFile.assessment_id == a.id, ReportFile.revision == a.revision, ReportFile.locale == locale))
+    stored = session.scalar(
+        select(ReportFile.content).where(
+            ReportFile.assessment_id == a.id, ReportFile.revision == a.revision, ReportFile.locale == locale
+        )
+    )
     if stored is not None:
         return stored
     content = render(a, locale)

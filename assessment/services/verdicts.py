@@ -2,6 +2,7 @@
 
 Reading needs no rules engine: the Verdict holds ids and numbers, localize() adds the texts.
 """
+
 from __future__ import annotations
 
 from assessment.bank.questionnaire import Questionnaire

@@ -6,6 +6,7 @@
 
 The web binds one per app (assessment.web.database); the CLI and the jobs make their own.
 """
+
 from __future__ import annotations
 
 import json

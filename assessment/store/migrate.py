@@ -1,4 +1,5 @@
 """Alembic, driven from code: the migrations ship inside the package (pip install . works)."""
+
 from __future__ import annotations
 
 import fcntl

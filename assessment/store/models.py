@@ -6,12 +6,13 @@ as rows (each with room for a note and a "to verify" mark) and moves draft -> su
 reopened -> submitted; each submission is a Revision holding the locale-neutral verdict, so a
 report can change (comments, a revised answer) while the earlier one stays readable.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from typing import ClassVar
 
-from sqlalchemy import (JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from assessment.store.tokens import new_token
@@ -23,16 +24,16 @@ UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")  # the Utm columns
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def aware(moment: datetime) -> datetime:
     """SQLite hands datetimes back naive; every moment stored here is UTC."""
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Base(DeclarativeBase):
-    type_annotation_map = {datetime: DateTime(timezone=True)}
+    type_annotation_map: ClassVar[dict] = {datetime: DateTime(timezone=True)}
 
 
 class Utm:
@@ -81,10 +82,12 @@ class Assessment(Utm, Base):
     submitted_at: Mapped[datetime | None] = mapped_column()
 
     company: Mapped[Company | None] = relationship(back_populates="assessments")
-    answers: Mapped[list[Answer]] = relationship(back_populates="assessment", cascade="all, delete-orphan",
-                                                 order_by="Answer.id")
-    revisions: Mapped[list[Revision]] = relationship(back_populates="assessment", order_by="Revision.number",
-                                                     cascade="all, delete-orphan")
+    answers: Mapped[list[Answer]] = relationship(
+        back_populates="assessment", cascade="all, delete-orphan", order_by="Answer.id"
+    )
+    revisions: Mapped[list[Revision]] = relationship(
+        back_populates="assessment", order_by="Revision.number", cascade="all, delete-orphan"
+    )
     lead: Mapped[Lead | None] = relationship(back_populates="assessment", uselist=False)
     report_links: Mapped[list[ReportLink]] = relationship(back_populates="assessment")
 

@@ -7,6 +7,7 @@ gunicorn's workers hands the write lock over the moment it is released. It is ta
 session's first flush or write statement and released when its transaction ends, so reads never
 wait. PostgreSQL needs none of this.
 """
+
 from __future__ import annotations
 
 import fcntl

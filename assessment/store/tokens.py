@@ -1,4 +1,5 @@
 """Unguessable public tokens: the only way a respondent's data is reached by URL."""
+
 from __future__ import annotations
 
 import secrets

@@ -5,6 +5,7 @@ SQLite default) migrate; `assessment check` and /readyz report the PDF fonts.
 
 Production: gunicorn -c python:assessment.web.gunicorn_conf 'assessment.web:create_app()'
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -37,8 +38,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_babel_locale,
-                   default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"))
+    babel.init_app(
+        app,
+        locale_selector=select_babel_locale,
+        default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
+    )
     security.init_app(app)
     errors.init_app(app)
 

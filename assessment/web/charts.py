@@ -1,4 +1,5 @@
 """The results page's radar: the report's own SVG chart, so page and PDF show the same picture."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,7 +19,10 @@ def _color() -> str:
 def radar(d: Diagnosis) -> Markup:
     from assessment.report.charts import radar as report_radar
 
-    label = ("領域別スコアのレーダーチャート" if d.locale == "ja" else "Radar chart of the area scores") + ": " + ", ".join(
-        f"{a.name} {'–' if a.score is None else a.score}" for a in d.areas)
+    label = (
+        ("領域別スコアのレーダーチャート" if d.locale == "ja" else "Radar chart of the area scores")
+        + ": "
+        + ", ".join(f"{a.name} {'–' if a.score is None else a.score}" for a in d.areas)
+    )
     svg = report_radar([(a.name, a.score) for a in d.areas], _color(), label=label, cjk=d.locale == "ja")
     return Markup(svg)  # built from escaped text by report.charts

@@ -1,4 +1,5 @@
 """Configuration from the environment. One function, no import-time reads: tests pass a mapping."""
+
 from __future__ import annotations
 
 import os

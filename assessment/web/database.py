@@ -1,8 +1,9 @@
 """The app's database: one Database per app, one session per app context.
 
-    from assessment.web.database import db
-    db.session.add(...)       # in a request; closed at the end of the app context
+from assessment.web.database import db
+db.session.add(...)       # in a request; closed at the end of the app context
 """
+
 from __future__ import annotations
 
 from flask import Flask, current_app, g
@@ -13,8 +14,9 @@ from assessment.store import Database
 
 class FlaskDatabase:
     def init_app(self, app: Flask) -> None:
-        app.extensions["database"] = Database(app.config["DATABASE_URL"],
-                                              sqlite_write_lock=app.config.get("SQLITE_WRITE_LOCK", True))
+        app.extensions["database"] = Database(
+            app.config["DATABASE_URL"], sqlite_write_lock=app.config.get("SQLITE_WRITE_LOCK", True)
+        )
         app.teardown_appcontext(self._close)
 
     @staticmethod

@@ -1,11 +1,14 @@
 """Demo content for `assessment serve --demo`: a finished sample assessment and some funnel events."""
+
 from __future__ import annotations
 
 from flask import Flask, url_for
 
 from assessment.samples import uniform_answers
+from assessment.services import assessments as flow
+from assessment.services import funnel, leads, links
 from assessment.web.database import db
-from assessment.services import assessments as flow, funnel, leads, links, reports
+
 
 def seed(app: Flask) -> dict[str, str]:
     """Create the sample and return its public URLs (printed by the CLI)."""
@@ -13,15 +16,28 @@ def seed(app: Flask) -> dict[str, str]:
         s = db.session
         for source in ("newsletter", "newsletter", "linkedin", None):
             funnel.record(s, "landing", utm={"utm_source": source, "utm_medium": "demo"} if source else {})
-        a = flow.start(s, locale="ja", utm={"utm_source": "newsletter", "utm_medium": "email",
-                                            "utm_campaign": "demo"}, referrer=None)
+        a = flow.start(
+            s,
+            locale="ja",
+            utm={"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": "demo"},
+            referrer=None,
+        )
         answers = uniform_answers(1, pf_company_size="s30_99", pf_primary_goal="new_customers")
         for page in flow.pages():
             flow.save_answers(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a)
-        leads.capture_lead(s, a, name="山田 太郎", company="デモ株式会社", email="taro@example.co.jp",
-                          role="marketing_lead", company_size="s30_99", consent=True,
-                          consent_text="(demo data)", locale="ja")
+        leads.capture_lead(
+            s,
+            a,
+            name="山田 太郎",
+            company="デモ株式会社",
+            email="taro@example.co.jp",
+            role="marketing_lead",
+            company_size="s30_99",
+            consent=True,
+            consent_text="(demo data)",
+            locale="ja",
+        )
         link = links.report_link(s, a, app.config["REPORT_LINK_DAYS"])
         return {
             "results": url_for("survey.report", token=a.token, _external=True),

@@ -1,4 +1,5 @@
 """Error pages and problem+json: every bad request ends in a clear 4xx, never a 500."""
+
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -16,14 +17,23 @@ def _is_api() -> bool:
 def _messages(code: int) -> tuple[str, str]:
     return {
         400: (_("Bad request"), _("The request could not be understood. Your saved answers are kept.")),
-        404: (_("Page not found"), _("This page or link does not exist. Links to results are long and must be "
-                                     "copied completely.")),
+        404: (
+            _("Page not found"),
+            _("This page or link does not exist. Links to results are long and must be copied completely."),
+        ),
         405: (_("Not allowed"), _("This address does not accept that kind of request.")),
         410: (_("Gone"), _("This link is no longer valid.")),
-        413: (_("Too much data"), _("The form sent far more data than a questionnaire needs and was refused. "
-                                    "Your saved answers are kept.")),
-        429: (_("Too many requests"), _("Too many submissions from your network in a short time. Please wait a "
-                                        "minute and try again; your saved answers are kept.")),
+        413: (
+            _("Too much data"),
+            _("The form sent far more data than a questionnaire needs and was refused. Your saved answers are kept."),
+        ),
+        429: (
+            _("Too many requests"),
+            _(
+                "Too many submissions from your network in a short time. Please wait a "
+                "minute and try again; your saved answers are kept."
+            ),
+        ),
     }.get(code, (_("Something went wrong"), _("Please try again in a moment. Your saved answers are kept.")))
 
 
@@ -32,10 +42,16 @@ def init_app(app: Flask) -> None:
     def _csrf(exc):
         if _is_api():
             return problem(400, exc.description)
-        return render_template("errors/message.html", title=_("The form has expired"),
-                               message=_("For your security, the form must be sent from this site within your "
-                                         "browser session. Your saved answers are kept: go back, reload the page "
-                                         "and send it again."), back=True), 400
+        return render_template(
+            "errors/message.html",
+            title=_("The form has expired"),
+            message=_(
+                "For your security, the form must be sent from this site within your "
+                "browser session. Your saved answers are kept: go back, reload the page "
+                "and send it again."
+            ),
+            back=True,
+        ), 400
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -43,8 +59,7 @@ def init_app(app: Flask) -> None:
         if _is_api():
             return problem(code, exc.description or "")
         title, message = _messages(code)
-        return render_template("errors/message.html", title=title, message=message,
-                               back=code in (400, 413, 429)), code
+        return render_template("errors/message.html", title=title, message=message, back=code in (400, 413, 429)), code
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

@@ -1,4 +1,5 @@
 """Flask extensions, made here and bound to an app in create_app()."""
+
 from babel import Locale
 from flask import request
 from flask_babel import Babel

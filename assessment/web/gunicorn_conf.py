@@ -4,6 +4,7 @@
 
 Command-line options override these (e.g. -w 4 on a 4-core machine, or WEB_CONCURRENCY=4).
 """
+
 import os
 
 # One process per core: the app is CPU-bound Python, so more processes only take turns.

@@ -1,4 +1,5 @@
 """/healthz: the load balancer's liveness probe (the database answers); /readyz adds the PDF fonts."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 

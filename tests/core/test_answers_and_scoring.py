@@ -1,11 +1,12 @@
 """Answer validation, scoring arithmetic and the level cap."""
+
 from __future__ import annotations
 
 import pytest
 
 from assessment import AnswerError, evaluate
-from assessment.diagnose.answers import validate_answers
 from assessment.bank.questionnaire import QUESTION_TYPES
+from assessment.diagnose.answers import validate_answers
 from assessment.diagnose.scoring import score
 
 
@@ -41,20 +42,28 @@ def test_answers_must_be_a_mapping(questionnaire):
 
 def test_area_score_is_mean_item_score_over_three(questionnaire, make_answers):
     answers = make_answers(
-        0, al_goal_agreement="written_reviewed_quarterly", al_shared_language="same_direction",
-        al_contribution_view="activity_volume", al_budget_basis="last_year_or_leftover",
+        0,
+        al_goal_agreement="written_reviewed_quarterly",
+        al_shared_language="same_direction",
+        al_contribution_view="activity_volume",
+        al_budget_basis="last_year_or_leftover",
     )
     s = score(validate_answers(answers, questionnaire), questionnaire)
-    assert [s.items[q] for q in ("al_goal_agreement", "al_shared_language", "al_contribution_view", "al_budget_basis")] == [3, 2, 1, 0]
+    assert [
+        s.items[q] for q in ("al_goal_agreement", "al_shared_language", "al_contribution_view", "al_budget_basis")
+    ] == [3, 2, 1, 0]
     assert s.areas["alignment"] == 50  # (3+2+1+0)/4/3*100
     assert s.areas["kpi_design"] == 0
 
 
 def test_overall_is_mean_of_areas_rounded_half_up(questionnaire, make_answers):
     # alignment 3,3,3,2 -> 91.67; everything else 2 -> 66.67; mean 71.67 -> 72
-    answers = make_answers(2, al_goal_agreement="written_reviewed_quarterly",
-                           al_shared_language="same_sentence_and_numbers",
-                           al_contribution_view="quantified_contribution")
+    answers = make_answers(
+        2,
+        al_goal_agreement="written_reviewed_quarterly",
+        al_shared_language="same_sentence_and_numbers",
+        al_contribution_view="quantified_contribution",
+    )
     s = score(validate_answers(answers, questionnaire), questionnaire)
     assert s.areas["alignment"] == 92 and s.areas["goal_linkage"] == 67
     assert s.overall == 72
@@ -82,8 +91,14 @@ def test_uniform_answers_reach_the_expected_level(make_answers, base, level):
 
 def test_level_is_capped_at_weakest_area_plus_one(make_answers):
     # Everything excellent except the review cycle, which is absent.
-    answers = make_answers(3, rc_frequency="none_or_ad_hoc", rc_when_lagging="nothing_or_more_of_same",
-                           rc_scale_success="unnoticed", rc_joint_meeting="none", rc_qualitative="none")
+    answers = make_answers(
+        3,
+        rc_frequency="none_or_ad_hoc",
+        rc_when_lagging="nothing_or_more_of_same",
+        rc_scale_success="unnoticed",
+        rc_joint_meeting="none",
+        rc_qualitative="none",
+    )
     d = evaluate(answers)
     assert d.scores["review_cadence"] == 0
     assert d.overall == 80  # uncapped this would be level 5
@@ -124,11 +139,20 @@ def test_unknown_locale_is_rejected(make_answers):
 @pytest.mark.parametrize(
     "question, raw",
     [
-        ("al_goal_agreement", "self_set"), ("al_goal_agreement", "always"), ("al_goal_agreement", ["self_set"]),
-        ("al_goal_agreement", 3), ("pf_company_size", "s100_299"), ("rc_frequency", "dont_know"),
-        ("kd_roadmap_fields", ["budget", "owner"]), ("kd_roadmap_fields", []), ("kd_roadmap_fields", "owner"),
-        ("kd_roadmap_fields", ["owner", "mascot"]), ("kd_roadmap_fields", ["owner", "owner"]),
-        ("kd_roadmap_fields", ["owner", 3]), ("kd_roadmap_fields", [["owner"]]), ("kd_roadmap_fields", ("owner",)),
+        ("al_goal_agreement", "self_set"),
+        ("al_goal_agreement", "always"),
+        ("al_goal_agreement", ["self_set"]),
+        ("al_goal_agreement", 3),
+        ("pf_company_size", "s100_299"),
+        ("rc_frequency", "dont_know"),
+        ("kd_roadmap_fields", ["budget", "owner"]),
+        ("kd_roadmap_fields", []),
+        ("kd_roadmap_fields", "owner"),
+        ("kd_roadmap_fields", ["owner", "mascot"]),
+        ("kd_roadmap_fields", ["owner", "owner"]),
+        ("kd_roadmap_fields", ["owner", 3]),
+        ("kd_roadmap_fields", [["owner"]]),
+        ("kd_roadmap_fields", ("owner",)),
     ],
 )
 def test_a_question_type_reads_exactly_what_it_checks_as_valid(questionnaire, question, raw):
@@ -141,7 +165,8 @@ def test_single_answer_table_scores_like_the_question_types(questionnaire):
     table = questionnaire.single_answers
     expected = {
         q.id: {o.value: QUESTION_TYPES[q.type].item_score(q, o.value) for o in q.options}
-        for q in questionnaire.questions if q.type != "checklist"
+        for q in questionnaire.questions
+        if q.type != "checklist"
     }
     assert table == expected
 

@@ -1,4 +1,5 @@
 """The `assessment` command line, through click's runner."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,11 @@ def test_evaluate_text_shows_bars_level_pitfalls_and_actions(runner):
 
 
 def test_evaluate_json_from_stdin(runner):
-    result = runner.invoke(main, ["evaluate", "-", "--format", "json", "--locale", "en"],
-                           input='{"al_goal_agreement": "self_set", "al_shared_language": "vague"}')
+    result = runner.invoke(
+        main,
+        ["evaluate", "-", "--format", "json", "--locale", "en"],
+        input='{"al_goal_agreement": "self_set", "al_shared_language": "vague"}',
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["locale"] == "en"
@@ -107,7 +111,9 @@ def test_rules_check_fails_on_a_broken_rule(runner, tmp_path, monkeypatch):
     shutil.copytree(paths.RULES_DIR, rules)
     (rules / "broken.yaml").write_text(
         "rules:\n  - id: broken\n    when: {all: [{question: nope, is: x}]}\n"
-        "    then: {pitfall: silo, severity: high}\n    why: {ja: x, en: x}\n", encoding="utf-8")
+        "    then: {pitfall: silo, severity: high}\n    why: {ja: x, en: x}\n",
+        encoding="utf-8",
+    )
     monkeypatch.setattr(paths, "RULES_DIR", rules)
     result = runner.invoke(main, ["rules", "check"])
     assert result.exit_code == 1

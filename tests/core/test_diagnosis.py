@@ -1,4 +1,5 @@
 """Diagnosis.to_dict(): the plain nested conversion, in field order, and a round trip through JSON."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -38,8 +39,11 @@ def random_answers(questionnaire, rng: random.Random) -> dict:
 
 def answer_sets(questionnaire, make_answers):
     rng = random.Random(4)
-    return ([load_profile(name) for name in PROFILES] + [make_answers(b) for b in range(4)]
-            + [random_answers(questionnaire, rng) for _ in range(40)])
+    return (
+        [load_profile(name) for name in PROFILES]
+        + [make_answers(b) for b in range(4)]
+        + [random_answers(questionnaire, rng) for _ in range(40)]
+    )
 
 
 @pytest.mark.parametrize("locale", ["ja", "en"])

@@ -4,6 +4,7 @@ fire() drives durable-rules' private C API and reads rule names out of its
 action messages (see engine.py for why). The first tests here fail loudly
 when an upgrade changes any of that; then read engine.py before moving the pin.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -33,13 +34,16 @@ def test_more_evaluations_than_durable_keeps_live_sids(make_answers):
 
 def test_a_fact_matching_no_rule_is_an_empty_result(questionnaire, rulebook, make_answers):
     valid = validate_answers(make_answers(3), questionnaire)
-    fired = engine.compiled(rulebook).fire(engine.compiled(rulebook).fact(questionnaire, valid, score(valid, questionnaire)))
+    fired = engine.compiled(rulebook).fire(
+        engine.compiled(rulebook).fact(questionnaire, valid, score(valid, questionnaire))
+    )
     assert fired == set()
 
 
 def test_the_durable_rules_version_is_the_pinned_one():
     assert importlib.metadata.version("durable-rules") == "2.0.28", (
-        "engine.fire() uses durable-rules' private C API as 2.0.28 has it: check it against the new version")
+        "engine.fire() uses durable-rules' private C API as 2.0.28 has it: check it against the new version"
+    )
 
 
 def test_durable_rules_engine_has_the_private_calls_fire_uses():
@@ -54,7 +58,8 @@ def test_action_messages_have_the_format_the_parser_reads(questionnaire, ruleboo
     for i, name in enumerate(PROFILES):
         sid = f"pin{i}"
         code, state = durable_rules_engine.assert_fact(
-            compiled._handle, json.dumps({**fact_for(load_profile(name), questionnaire, compiled), "sid": sid}))
+            compiled._handle, json.dumps({**fact_for(load_profile(name), questionnaire, compiled), "sid": sid})
+        )
         assert code == 0 and isinstance(state, int)
         names = set()
         try:

@@ -1,5 +1,6 @@
 """Each pitfall fires on its combinations and not on a single signal;
 evidence, flags and action ordering."""
+
 from __future__ import annotations
 
 import pytest
@@ -62,7 +63,7 @@ def test_unanswered_questions_fire_nothing(make_answers):
 
 
 def test_reach_metrics_alongside_business_ones_are_not_vanity(make_answers):
-    d = evaluate(make_answers(3, gl_reported_metrics=REACH + ["leads", "revenue"], kd_tree="unconnected_list"))
+    d = evaluate(make_answers(3, gl_reported_metrics=[*REACH, "leads", "revenue"], kd_tree="unconnected_list"))
     assert "vanity_metrics" not in pitfall_ids(d)
 
 
@@ -91,8 +92,15 @@ def test_any_branch_gives_evidence_only_for_what_matched(make_answers):
 
 
 def test_pitfall_severity_is_the_highest_of_its_rules(make_answers):
-    d = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="vague",
-                              al_contribution_view="cost_center", rc_joint_meeting="none"))
+    d = evaluate(
+        make_answers(
+            3,
+            al_goal_agreement="self_set",
+            al_shared_language="vague",
+            al_contribution_view="cost_center",
+            rc_joint_meeting="none",
+        )
+    )
     (silo,) = d.pitfalls
     assert silo.severity == "high"
     assert len(silo.evidence) == 4
@@ -108,11 +116,18 @@ def test_at_most_three_pitfalls_are_headlined_most_severe_first(make_answers):
 
 def test_steps_addressing_severe_pitfalls_in_weak_areas_come_first(make_answers):
     # Severe vanity metrics in a weak KPI area; a medium short-termism signal.
-    d = evaluate(make_answers(
-        3, gl_reported_metrics=REACH, kd_kpi_origin="activity_counts", kd_tree="none",
-        gl_contribution_known="not_measured", st_learning="informal", st_effort_mix="mostly_oneoff",
-    ))
-    assert [a.id for a in d.actions][0] == "kpi_roadmap"
+    d = evaluate(
+        make_answers(
+            3,
+            gl_reported_metrics=REACH,
+            kd_kpi_origin="activity_counts",
+            kd_tree="none",
+            gl_contribution_known="not_measured",
+            st_learning="informal",
+            st_effort_mix="mostly_oneoff",
+        )
+    )
+    assert next(a.id for a in d.actions) == "kpi_roadmap"
     assert d.actions[0].priority == 1 and d.actions[0].because == ("vanity_metrics",)
     assert [a.priority for a in d.actions] == list(range(1, len(d.actions) + 1))
     assert d.actions[0].tasks and all(t.days in (30, 90, 180) for t in d.actions[0].tasks)

@@ -8,6 +8,7 @@ loads the lot, then compiles the rules into the engine when loading
 succeeded. A failure names its seed and mutations; rerun one case with
 pytest "tests/core/test_loader_fuzz.py::test_fuzzed_data_fails_only_with_a_located_data_error[seed_<n>]".
 """
+
 from __future__ import annotations
 
 import copy
@@ -30,8 +31,29 @@ CASES = 400
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: a case costs a third
 FILES = sorted([*paths.QUESTIONS_DIR.glob("*.yaml"), *paths.RULES_DIR.glob("*.yaml")])
 # Values of every wrong type, including unhashable ones where an id belongs.
-JUNK = [None, True, False, 0, 3, -1, 2.5, 10**6, "", "x", "Not An Id!", "zz_unknown",
-        [], ["zz_unknown"], [1, 2], [[1]], [{"a": 1}], {}, {"a": 1}, {"ja": "x"}, {"lt": "x"}]
+JUNK = [
+    None,
+    True,
+    False,
+    0,
+    3,
+    -1,
+    2.5,
+    10**6,
+    "",
+    "x",
+    "Not An Id!",
+    "zz_unknown",
+    [],
+    ["zz_unknown"],
+    [1, 2],
+    [[1]],
+    [{"a": 1}],
+    {},
+    {"a": 1},
+    {"ja": "x"},
+    {"lt": "x"},
+]
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +161,7 @@ def test_fuzzed_data_fails_only_with_a_located_data_error(seed, parsed, tmp_path
         compiled(load_rules(rdir, load_questionnaire(qdir)))
     except DataError as exc:
         problems = exc.problems
-    except Exception:  # noqa: BLE001 - the point of the test
+    except Exception:
         pytest.fail(f"seed {seed}, mutations {done}:\n{traceback.format_exc()}")
     else:
         return

@@ -1,4 +1,5 @@
 """The pipeline: evaluate() is localize(diagnose()), and every part of its result is a plain frozen value."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,7 +34,9 @@ def test_evaluate_is_the_verdict_localized(make_answers):
     for answers, loc in cases(make_answers):
         d = evaluate(answers, loc)
         assert d == localize(diagnose(answers), loc)
-        assert json.dumps(d.to_dict(), ensure_ascii=False) == json.dumps(evaluate(answers, loc).to_dict(), ensure_ascii=False)
+        assert json.dumps(d.to_dict(), ensure_ascii=False) == json.dumps(
+            evaluate(answers, loc).to_dict(), ensure_ascii=False
+        )
 
 
 def test_every_part_of_a_diagnosis_is_a_complete_frozen_dataclass(make_answers):

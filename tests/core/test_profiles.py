@@ -1,6 +1,8 @@
 """Recognisable company profiles get the diagnosis a consultant would expect."""
+
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -47,7 +49,11 @@ def test_company_that_knows_nothing_of_its_numbers():
     assert d.level.number == 1
     (dk,) = [f for f in d.flags if f.kind == "dont_know"]
     assert {e.question for e in dk.evidence} == {
-        "gl_contribution_known", "st_market_analysis", "kd_cac_known", "rc_frequency"}
+        "gl_contribution_known",
+        "st_market_analysis",
+        "kd_cac_known",
+        "rc_frequency",
+    }
     assert len(d.pitfalls) == 5
     assert "no_review_cycle" in headline(d)
     assert d.small_company and d.advice
@@ -64,8 +70,17 @@ def test_diagnosis_round_trips_through_json(name, locale):
 
 def test_json_contract_fields(make_answers):
     data = evaluate(load_profile("vanity_shop")).to_dict()
-    assert {"questionnaire_version", "ruleset_version", "locale", "scores", "overall", "level",
-            "pitfalls", "actions", "unanswered"} <= set(data)
+    assert {
+        "questionnaire_version",
+        "ruleset_version",
+        "locale",
+        "scores",
+        "overall",
+        "level",
+        "pitfalls",
+        "actions",
+        "unanswered",
+    } <= set(data)
     assert set(data["scores"]) == {"alignment", "goal_linkage", "short_termism", "kpi_design", "review_cadence"}
     assert set(data["level"]) >= {"number", "name"}
     p = data["pitfalls"][0]
@@ -78,7 +93,7 @@ def test_json_contract_fields(make_answers):
 
 def test_diagnosis_is_immutable():
     d = evaluate(load_profile("mature"))
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         d.overall = 3
     with pytest.raises(TypeError):
         d.scores["alignment"] = 0

@@ -1,4 +1,5 @@
 """Loading and validating the question bank."""
+
 from __future__ import annotations
 
 import re
@@ -57,18 +58,37 @@ def _edit(path: Path, old: str, new: str, count: int = 1):
 @pytest.mark.parametrize(
     "file, old, new, message",
     [
-        ("kpi_design.yaml", "type: choice", "type: slider",
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': unknown type 'slider'"),
-        ("alignment.yaml", "id: al_shared_language", "id: al_goal_agreement",
-         r"alignment.yaml:\d+: duplicate question id 'al_goal_agreement'"),
-        ("review_cadence.yaml", 'en: "How often', 'fr: "How often',
-         r"review_cadence.yaml:\d+: question 'rc_frequency': 'text.en' translation is missing"),
-        ("alignment.yaml", "score: 2\n", "\n",
-         r"alignment.yaml:\d+: question 'al_goal_agreement': options\[2\] 'written_annual': 'score' is missing"),
-        ("short_termism.yaml", "value: balanced", "value: Balanced!",
-         r"short_termism.yaml:\d+: question 'st_effort_mix': options\[2\]: 'value' must be a lowercase id"),
-        ("alignment.yaml", "area: alignment", "area: alinement",
-         r"alignment.yaml:\d+: 'area' must be 'alignment'"),
+        (
+            "kpi_design.yaml",
+            "type: choice",
+            "type: slider",
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': unknown type 'slider'",
+        ),
+        (
+            "alignment.yaml",
+            "id: al_shared_language",
+            "id: al_goal_agreement",
+            r"alignment.yaml:\d+: duplicate question id 'al_goal_agreement'",
+        ),
+        (
+            "review_cadence.yaml",
+            'en: "How often',
+            'fr: "How often',
+            r"review_cadence.yaml:\d+: question 'rc_frequency': 'text.en' translation is missing",
+        ),
+        (
+            "alignment.yaml",
+            "score: 2\n",
+            "\n",
+            r"alignment.yaml:\d+: question 'al_goal_agreement': options\[2\] 'written_annual': 'score' is missing",
+        ),
+        (
+            "short_termism.yaml",
+            "value: balanced",
+            "value: Balanced!",
+            r"short_termism.yaml:\d+: question 'st_effort_mix': options\[2\]: 'value' must be a lowercase id",
+        ),
+        ("alignment.yaml", "area: alignment", "area: alinement", r"alignment.yaml:\d+: 'area' must be 'alignment'"),
     ],
 )
 def test_broken_bank_names_file_line_question_and_key(bank, file, old, new, message):
@@ -95,64 +115,149 @@ def _unmark_small(q: dict) -> None:
     "file, change, message",
     [
         # the document and its top-level keys
-        ("areas.yaml", lambda d: Whole([d]),
-         r"areas.yaml:1: expected a mapping with 'version', 'areas' and 'levels', got a list"),
-        ("kpi_design.yaml", lambda d: Whole("questions"),
-         r"kpi_design.yaml: expected a mapping with a 'questions' list, got the text 'questions'"),
+        (
+            "areas.yaml",
+            lambda d: Whole([d]),
+            r"areas.yaml:1: expected a mapping with 'version', 'areas' and 'levels', got a list",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: Whole("questions"),
+            r"kpi_design.yaml: expected a mapping with a 'questions' list, got the text 'questions'",
+        ),
         ("areas.yaml", lambda d: d.update(version=["2026.11"]), r"areas.yaml:\d+: 'version' must be text, got a list"),
-        ("areas.yaml", lambda d: d.update(version=2026), r"areas.yaml:\d+: 'version' must be text, got the number 2026"),
+        (
+            "areas.yaml",
+            lambda d: d.update(version=2026),
+            r"areas.yaml:\d+: 'version' must be text, got the number 2026",
+        ),
         ("profile.yaml", lambda d: d.update(area="profile"), r"profile.yaml:\d+: unknown key 'area'"),
         # areas and levels
-        ("areas.yaml", lambda d: d["areas"].__setitem__(0, "alignment"),
-         r"areas.yaml:\d+: areas\[0\] must be a mapping, got the text 'alignment'"),
-        ("areas.yaml", lambda d: d["areas"][0].update(id=["alignment"]), r"areas.yaml:\d+: areas\[0\]: unknown area id \['alignment'\]"),
-        ("areas.yaml", lambda d: d["areas"][1].update(colour="red"), r"areas.yaml:\d+: area 'goal_linkage': unknown key 'colour'"),
-        ("areas.yaml", lambda d: d["levels"].__setitem__(4, "top"),
-         r"areas.yaml:\d+: levels\[4\] must be a mapping, got the text 'top'"),
+        (
+            "areas.yaml",
+            lambda d: d["areas"].__setitem__(0, "alignment"),
+            r"areas.yaml:\d+: areas\[0\] must be a mapping, got the text 'alignment'",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["areas"][0].update(id=["alignment"]),
+            r"areas.yaml:\d+: areas\[0\]: unknown area id \['alignment'\]",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["areas"][1].update(colour="red"),
+            r"areas.yaml:\d+: area 'goal_linkage': unknown key 'colour'",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["levels"].__setitem__(4, "top"),
+            r"areas.yaml:\d+: levels\[4\] must be a mapping, got the text 'top'",
+        ),
         ("areas.yaml", lambda d: d.update(levels=[]), r"areas.yaml:\d+: 'levels' is empty"),
-        ("areas.yaml", lambda d: d.update(levels={"number": 1}), r"areas.yaml:\d+: 'levels' must be a list, got a mapping"),
-        ("areas.yaml", lambda d: d["levels"][0].update(number=True),
-         r"areas.yaml:\d+: levels\[0\]: 'number' must be one of 1, 2, 3, 4, 5, got true/false"),
-        ("areas.yaml", lambda d: d["levels"][1].update(min="20"),
-         r"areas.yaml:\d+: levels\[1\]: 'min' must be a number 0..100, got the text '20'"),
-        ("areas.yaml", lambda d: d["levels"][1].update(min=0),
-         r"areas.yaml:\d+: 'levels' must be numbers 1..5 with rising 'min', starting at 0"),
+        (
+            "areas.yaml",
+            lambda d: d.update(levels={"number": 1}),
+            r"areas.yaml:\d+: 'levels' must be a list, got a mapping",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["levels"][0].update(number=True),
+            r"areas.yaml:\d+: levels\[0\]: 'number' must be one of 1, 2, 3, 4, 5, got true/false",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["levels"][1].update(min="20"),
+            r"areas.yaml:\d+: levels\[1\]: 'min' must be a number 0..100, got the text '20'",
+        ),
+        (
+            "areas.yaml",
+            lambda d: d["levels"][1].update(min=0),
+            r"areas.yaml:\d+: 'levels' must be numbers 1..5 with rising 'min', starting at 0",
+        ),
         # questions
-        ("kpi_design.yaml", lambda d: d["questions"].__setitem__(0, ["kd_kpi_origin"]),
-         r"kpi_design.yaml:\d+: questions\[0\] must be a mapping, got a list"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(type=["choice"]),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'type' must be one of choice, checklist, profile, got a list"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_cac_known").update(factual="yes"),
-         r"kpi_design.yaml:\d+: question 'kd_cac_known': 'factual' must be true or false, got the text 'yes'"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds=5),
-         r"kpi_design.yaml:\d+: question 'kd_roadmap_fields': 'thresholds' must be three integers .*got the number 5"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds={"low": 1}),
-         r"question 'kd_roadmap_fields': 'thresholds' must be three integers .*got a mapping"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_roadmap_fields").update(thresholds=[1, True, 5]),
-         r"question 'kd_roadmap_fields': 'thresholds' must be three integers"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(weight=2),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': unknown key 'weight'"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(options={"none": 0}),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' must be a list, got a mapping"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin").update(options=[]),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' is empty"),
+        (
+            "kpi_design.yaml",
+            lambda d: d["questions"].__setitem__(0, ["kd_kpi_origin"]),
+            r"kpi_design.yaml:\d+: questions\[0\] must be a mapping, got a list",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin").update(type=["choice"]),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'type' must be one of choice, checklist, profile, got a list",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_cac_known").update(factual="yes"),
+            r"kpi_design.yaml:\d+: question 'kd_cac_known': 'factual' must be true or false, got the text 'yes'",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_roadmap_fields").update(thresholds=5),
+            r"kpi_design.yaml:\d+: question 'kd_roadmap_fields': 'thresholds' must be three integers .*got the number 5",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_roadmap_fields").update(thresholds={"low": 1}),
+            r"question 'kd_roadmap_fields': 'thresholds' must be three integers .*got a mapping",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_roadmap_fields").update(thresholds=[1, True, 5]),
+            r"question 'kd_roadmap_fields': 'thresholds' must be three integers",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin").update(weight=2),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': unknown key 'weight'",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin").update(options={"none": 0}),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' must be a list, got a mapping",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin").update(options=[]),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': 'options' is empty",
+        ),
         # options
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin")["options"].__setitem__(1, "activity_counts"),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[1\] must be a mapping, got the text 'activity_counts'"),
-        ("kpi_design.yaml", lambda d: _option(d, "kd_kpi_origin", "none").update(score=True),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[0\] 'none': 'score' must be an integer 0..3, got true/false"),
-        ("kpi_design.yaml", lambda d: _option(d, "kd_roadmap_fields", "owner").update(counts="yes"),
-         r"question 'kd_roadmap_fields': options\[0\] 'owner': 'counts' must be true or false, got the text 'yes'"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_kpi_origin")["options"].append(
-            dict(_option(d, "kd_kpi_origin", "none"))),
-         r"kpi_design.yaml:\d+: question 'kd_kpi_origin': duplicate option value 'none' \(first at line \d+\)"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_cac_known")["options"].append(
-            dict(_option(d, "kd_cac_known", "dont_know"), value="unsure")),
-         r"question 'kd_cac_known': at most one option may be dont_know"),
-        ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small=True),
-         r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'"),
-        ("profile.yaml", lambda d: _option(d, "pf_industry", "other").update(small="yes"),
-         r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'"),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin")["options"].__setitem__(1, "activity_counts"),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[1\] must be a mapping, got the text 'activity_counts'",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _option(d, "kd_kpi_origin", "none").update(score=True),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': options\[0\] 'none': 'score' must be an integer 0..3, got true/false",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _option(d, "kd_roadmap_fields", "owner").update(counts="yes"),
+            r"question 'kd_roadmap_fields': options\[0\] 'owner': 'counts' must be true or false, got the text 'yes'",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_kpi_origin")["options"].append(dict(_option(d, "kd_kpi_origin", "none"))),
+            r"kpi_design.yaml:\d+: question 'kd_kpi_origin': duplicate option value 'none' \(first at line \d+\)",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_cac_known")["options"].append(
+                dict(_option(d, "kd_cac_known", "dont_know"), value="unsure")
+            ),
+            r"question 'kd_cac_known': at most one option may be dont_know",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _option(d, "pf_industry", "other").update(small=True),
+            r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _option(d, "pf_industry", "other").update(small="yes"),
+            r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'",
+        ),
     ],
 )
 def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, message):
@@ -165,17 +270,31 @@ def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, messa
 @pytest.mark.parametrize(
     "file, change, message",
     [
-        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_primary_goal")),
-         r"profile.yaml:\d+: question 'pf_primary_goal' is missing \(used by the report's KPI tree\)"),
-        ("profile.yaml", lambda d: _option(d, "pf_primary_goal", "brand").update(value="branding"),
-         r"profile.yaml:\d+: question 'pf_primary_goal': 'options' lack brand \(used by the report's KPI tree\)"),
-        ("kpi_design.yaml", lambda d: _question(d, "kd_measured_metrics")["options"].remove(
-            _option(d, "kd_measured_metrics", "ltv")),
-         r"kpi_design.yaml:\d+: question 'kd_measured_metrics': 'options' lack ltv \(used by the report's KPI tree\)"),
-        ("profile.yaml", lambda d: d["questions"].remove(_question(d, "pf_role")),
-         r"profile.yaml:\d+: question 'pf_role' is missing \(used by the lead form\)"),
-        ("profile.yaml", lambda d: _unmark_small(_question(d, "pf_company_size")),
-         r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'"),
+        (
+            "profile.yaml",
+            lambda d: d["questions"].remove(_question(d, "pf_primary_goal")),
+            r"profile.yaml:\d+: question 'pf_primary_goal' is missing \(used by the report's KPI tree\)",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _option(d, "pf_primary_goal", "brand").update(value="branding"),
+            r"profile.yaml:\d+: question 'pf_primary_goal': 'options' lack brand \(used by the report's KPI tree\)",
+        ),
+        (
+            "kpi_design.yaml",
+            lambda d: _question(d, "kd_measured_metrics")["options"].remove(_option(d, "kd_measured_metrics", "ltv")),
+            r"kpi_design.yaml:\d+: question 'kd_measured_metrics': 'options' lack ltv \(used by the report's KPI tree\)",
+        ),
+        (
+            "profile.yaml",
+            lambda d: d["questions"].remove(_question(d, "pf_role")),
+            r"profile.yaml:\d+: question 'pf_role' is missing \(used by the lead form\)",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _unmark_small(_question(d, "pf_company_size")),
+            r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'",
+        ),
     ],
 )
 def test_a_question_the_report_or_lead_form_reads_must_be_there_as_they_expect(bank, file, change, message):
@@ -205,8 +324,11 @@ def test_every_registered_question_type_has_the_protocol_shape():
 def test_dont_know_on_a_non_factual_item_is_rejected(bank):
     text = (bank / "alignment.yaml").read_text(encoding="utf-8")
     text = text.replace(
-        "    options:\n", "    options:\n      - value: dont_know\n        score: 0\n        dont_know: true\n"
-        "        label: {ja: わからない, en: \"Don't know\"}\n        explain: {ja: 不明, en: Unknown}\n", 1)
+        "    options:\n",
+        "    options:\n      - value: dont_know\n        score: 0\n        dont_know: true\n"
+        '        label: {ja: わからない, en: "Don\'t know"}\n        explain: {ja: 不明, en: Unknown}\n',
+        1,
+    )
     (bank / "alignment.yaml").write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match="dont_know option is allowed only on factual questions"):
         load_questionnaire(bank)

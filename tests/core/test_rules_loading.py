@@ -1,4 +1,5 @@
 """Rule files are validated on load, with file, line, rule and key."""
+
 from __future__ import annotations
 
 import re
@@ -30,53 +31,121 @@ _WHY = "    why: {ja: 理由, en: reason}\n"
 @pytest.mark.parametrize(
     "body, message",
     [
-        ("  - id: r1\n    when: {all: [{question: zz_nope, is: x}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r1': unknown question 'zz_nope'"),
-        ("  - id: r2\n    when: {all: [{question: al_goal_agreement, is: sometimes}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r2': question 'al_goal_agreement': option value 'sometimes' does not exist"),
-        ("  - id: r3\n    when: {all: [{question: al_goal_agreement, matches: self_set}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r3': unknown operator 'matches' for choice question 'al_goal_agreement'"),
-        ("  - id: r4\n    when: {all: [{area: kpi_design, score: {below: 3}}]}\n    then: {action: kpi_roadmap, priority: 1}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r4': area 'kpi_design' score: unknown operator 'below'"),
-        ("  - id: r5\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: burnout, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r5': unknown pitfall 'burnout'"),
-        ("  - id: r6\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: step_five, priority: 1}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r6': unknown action 'step_five'"),
-        ("  - id: r7\n    when: {all: [{question: kd_roadmap_fields, includes: mascot}]}\n    then: {pitfall: silo, severity: low}\n" + _WHY,
-         r"rule 'r7': question 'kd_roadmap_fields': option value 'mascot' does not exist"),
-        ("  - id: r8\n    when: {all: [{question: kd_roadmap_fields, is: owner}]}\n    then: {pitfall: silo, severity: low}\n" + _WHY,
-         r"rule 'r8': unknown operator 'is' for checklist question 'kd_roadmap_fields'"),
-        ("  - id: r9\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: fatal}\n" + _WHY,
-         r"rule 'r9': 'then.severity' must be one of high, medium, low"),
-        ("  - id: r10\n    when: {all: [{area: alignment, score: {lt: 30}}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"rule 'r10': every alternative needs a question condition"),
-        ("  - id: r11\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n",
-         r"rule 'r11': 'why' is missing"),
-        ("  - id: silo_goals_apart\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"duplicate rule id 'silo_goals_apart'"),
-        ("  - id: r12\n    when: {all: [{question: al_goal_agreement, score: {lt: 9}}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"rule 'r12': question 'al_goal_agreement' score: 'lt' needs a number from 0 to 3"),
+        (
+            "  - id: r1\n    when: {all: [{question: zz_nope, is: x}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r1': unknown question 'zz_nope'",
+        ),
+        (
+            "  - id: r2\n    when: {all: [{question: al_goal_agreement, is: sometimes}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r2': question 'al_goal_agreement': option value 'sometimes' does not exist",
+        ),
+        (
+            "  - id: r3\n    when: {all: [{question: al_goal_agreement, matches: self_set}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r3': unknown operator 'matches' for choice question 'al_goal_agreement'",
+        ),
+        (
+            "  - id: r4\n    when: {all: [{area: kpi_design, score: {below: 3}}]}\n    then: {action: kpi_roadmap, priority: 1}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r4': area 'kpi_design' score: unknown operator 'below'",
+        ),
+        (
+            "  - id: r5\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: burnout, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r5': unknown pitfall 'burnout'",
+        ),
+        (
+            "  - id: r6\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: step_five, priority: 1}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r6': unknown action 'step_five'",
+        ),
+        (
+            "  - id: r7\n    when: {all: [{question: kd_roadmap_fields, includes: mascot}]}\n    then: {pitfall: silo, severity: low}\n"
+            + _WHY,
+            r"rule 'r7': question 'kd_roadmap_fields': option value 'mascot' does not exist",
+        ),
+        (
+            "  - id: r8\n    when: {all: [{question: kd_roadmap_fields, is: owner}]}\n    then: {pitfall: silo, severity: low}\n"
+            + _WHY,
+            r"rule 'r8': unknown operator 'is' for checklist question 'kd_roadmap_fields'",
+        ),
+        (
+            "  - id: r9\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: fatal}\n"
+            + _WHY,
+            r"rule 'r9': 'then.severity' must be one of high, medium, low",
+        ),
+        (
+            "  - id: r10\n    when: {all: [{area: alignment, score: {lt: 30}}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"rule 'r10': every alternative needs a question condition",
+        ),
+        (
+            "  - id: r11\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n",
+            r"rule 'r11': 'why' is missing",
+        ),
+        (
+            "  - id: silo_goals_apart\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"duplicate rule id 'silo_goals_apart'",
+        ),
+        (
+            "  - id: r12\n    when: {all: [{question: al_goal_agreement, score: {lt: 9}}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"rule 'r12': question 'al_goal_agreement' score: 'lt' needs a number from 0 to 3",
+        ),
         # values of a type the loader used to trip over
-        ("  - id: r13\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: [kpi_roadmap], priority: 1}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r13': unknown action \['kpi_roadmap'\]"),
-        ("  - id: r14\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: [high]}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r14': 'then.severity' must be one of high, medium, low, got a list"),
-        ("  - id: r15\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: kpi_roadmap, priority: true}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r15': 'then.priority' must be one of 1, 2, 3, got true/false"),
-        ("  - id: r16\n    when: {all: [{question: [al_goal_agreement], is: self_set}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r16': unknown question \['al_goal_agreement'\]"),
-        ("  - id: r17\n    when: {all: [{question: al_goal_agreement, in: [[self_set], {a: 1}]}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r17': question 'al_goal_agreement': option value \['self_set'\], \{'a': 1\} does not exist"),
-        ("  - id: r18\n    when: {all: [{question: al_goal_agreement, in: [self_set, self_set]}]}\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r18': question 'al_goal_agreement': 'in' names a value twice"),
-        ("  - id: r19\n    when: [{question: al_goal_agreement, is: self_set}]\n    then: {pitfall: silo, severity: high}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r19': 'when' and its all/any entries must be mappings, got a list"),
-        ("  - id: r20\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: [pitfall, silo]\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r20': 'then' must be a mapping like \{pitfall: silo, severity: high\}, got a list"),
-        ("  - id: r21\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {flag: dont_know, severity: low}\n" + _WHY,
-         r"extra.yaml:\d+: rule 'r21': flag 'dont_know' is raised by the \"don't know\" answers themselves"),
-        ("  - id: r22\n    when: {all: [{question: kd_roadmap_fields, count: {lt: 9}}]}\n    then: {pitfall: silo, severity: low}\n" + _WHY,
-         r"rule 'r22': question 'kd_roadmap_fields' count: 'lt' needs a number from 0 to 5"),
+        (
+            "  - id: r13\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: [kpi_roadmap], priority: 1}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r13': unknown action \['kpi_roadmap'\]",
+        ),
+        (
+            "  - id: r14\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: [high]}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r14': 'then.severity' must be one of high, medium, low, got a list",
+        ),
+        (
+            "  - id: r15\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: kpi_roadmap, priority: true}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r15': 'then.priority' must be one of 1, 2, 3, got true/false",
+        ),
+        (
+            "  - id: r16\n    when: {all: [{question: [al_goal_agreement], is: self_set}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r16': unknown question \['al_goal_agreement'\]",
+        ),
+        (
+            "  - id: r17\n    when: {all: [{question: al_goal_agreement, in: [[self_set], {a: 1}]}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r17': question 'al_goal_agreement': option value \['self_set'\], \{'a': 1\} does not exist",
+        ),
+        (
+            "  - id: r18\n    when: {all: [{question: al_goal_agreement, in: [self_set, self_set]}]}\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r18': question 'al_goal_agreement': 'in' names a value twice",
+        ),
+        (
+            "  - id: r19\n    when: [{question: al_goal_agreement, is: self_set}]\n    then: {pitfall: silo, severity: high}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r19': 'when' and its all/any entries must be mappings, got a list",
+        ),
+        (
+            "  - id: r20\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: [pitfall, silo]\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r20': 'then' must be a mapping like \{pitfall: silo, severity: high\}, got a list",
+        ),
+        (
+            "  - id: r21\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {flag: dont_know, severity: low}\n"
+            + _WHY,
+            r"extra.yaml:\d+: rule 'r21': flag 'dont_know' is raised by the \"don't know\" answers themselves",
+        ),
+        (
+            "  - id: r22\n    when: {all: [{question: kd_roadmap_fields, count: {lt: 9}}]}\n    then: {pitfall: silo, severity: low}\n"
+            + _WHY,
+            r"rule 'r22': question 'kd_roadmap_fields' count: 'lt' needs a number from 0 to 5",
+        ),
         ("  - just a sentence\n", r"extra.yaml:\d+: rules\[0\] must be a mapping, got the text 'just a sentence'"),
         ("  - id: Rule 23\n", r"extra.yaml:\d+: rules\[0\]: 'id' must be a lowercase id, got the text 'Rule 23'"),
     ],
@@ -105,7 +174,10 @@ def _nested_all(depth: int) -> str:
         (_any_of_two(40), r"extra.yaml:\d+: rule 'r1': 'when' expands to 1099511627776 alternatives"),
         (_nested_all(12), r"extra.yaml:\d+: rule 'r1': 'when' nests all/any more than 8 deep"),
         (_nested_all(450), r"extra.yaml: invalid YAML: nested too deeply"),  # deeper than Python recursion
-        (_nested_all(5000), r"extra.yaml(:3)?: invalid YAML: (exceeded maximum nesting depth|nested too deeply)"),  # than libyaml
+        (
+            _nested_all(5000),
+            r"extra.yaml(:3)?: invalid YAML: (exceeded maximum nesting depth|nested too deeply)",
+        ),  # than libyaml
     ],
 )
 def test_a_when_too_big_to_expand_is_rejected_before_expanding(rules_dir, when, message):
@@ -138,47 +210,97 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
 @pytest.mark.parametrize(
     "change, message",
     [
-        (lambda d: Whole([d]), r"catalog.yaml:1: expected a mapping with version, pitfalls, steps, flags and small_company_advice, got a list"),
+        (
+            lambda d: Whole([d]),
+            r"catalog.yaml:1: expected a mapping with version, pitfalls, steps, flags and small_company_advice, got a list",
+        ),
         (lambda d: d.update(version=2026), r"catalog.yaml:\d+: 'version' must be text, got the number 2026"),
         (lambda d: d.update(glossary={}), r"catalog.yaml:\d+: unknown key 'glossary'"),
         # pitfalls
-        (lambda d: d["pitfalls"].__setitem__(0, "silo"), r"catalog.yaml:\d+: pitfalls\[0\] must be a mapping, got the text 'silo'"),
-        (lambda d: d["pitfalls"].append(dict(d["pitfalls"][0])), r"catalog.yaml:\d+: duplicate pitfall id 'silo' \(first at line \d+\)"),
-        (lambda d: d["pitfalls"][0].update(addressed_by="connect_strategy"),
-         r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' must list the steps that remedy it, primary first, got the text"),
-        (lambda d: d["pitfalls"][0].update(addressed_by=2.5), r"pitfall 'silo': 'addressed_by' must list .*got the number 2.5"),
+        (
+            lambda d: d["pitfalls"].__setitem__(0, "silo"),
+            r"catalog.yaml:\d+: pitfalls\[0\] must be a mapping, got the text 'silo'",
+        ),
+        (
+            lambda d: d["pitfalls"].append(dict(d["pitfalls"][0])),
+            r"catalog.yaml:\d+: duplicate pitfall id 'silo' \(first at line \d+\)",
+        ),
+        (
+            lambda d: d["pitfalls"][0].update(addressed_by="connect_strategy"),
+            r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' must list the steps that remedy it, primary first, got the text",
+        ),
+        (
+            lambda d: d["pitfalls"][0].update(addressed_by=2.5),
+            r"pitfall 'silo': 'addressed_by' must list .*got the number 2.5",
+        ),
         (lambda d: d["pitfalls"][0].update(addressed_by=[]), r"pitfall 'silo': 'addressed_by' must list .*got a list"),
-        (lambda d: d["pitfalls"][0].update(addressed_by=[["design_value"]]),
-         r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' names unknown step \['design_value'\]"),
-        (lambda d: d["pitfalls"][0].update(addressed_by=["design_value", "design_value"]),
-         r"pitfall 'silo': 'addressed_by' names step 'design_value' twice"),
-        (lambda d: d["pitfalls"][0].update(area=["alignment"]),
-         r"catalog.yaml:\d+: pitfall 'silo': 'area' must be one of alignment, .*got a list"),
+        (
+            lambda d: d["pitfalls"][0].update(addressed_by=[["design_value"]]),
+            r"catalog.yaml:\d+: pitfall 'silo': 'addressed_by' names unknown step \['design_value'\]",
+        ),
+        (
+            lambda d: d["pitfalls"][0].update(addressed_by=["design_value", "design_value"]),
+            r"pitfall 'silo': 'addressed_by' names step 'design_value' twice",
+        ),
+        (
+            lambda d: d["pitfalls"][0].update(area=["alignment"]),
+            r"catalog.yaml:\d+: pitfall 'silo': 'area' must be one of alignment, .*got a list",
+        ),
         # steps and tasks
-        (lambda d: d["steps"].__setitem__(1, ["design_value"]), r"catalog.yaml:\d+: steps\[1\] must be a mapping, got a list"),
+        (
+            lambda d: d["steps"].__setitem__(1, ["design_value"]),
+            r"catalog.yaml:\d+: steps\[1\] must be a mapping, got a list",
+        ),
         (lambda d: d["steps"].append(dict(d["steps"][0])), r"catalog.yaml:\d+: steps\[4\]: there are 4 fixed steps"),
-        (lambda d: d["steps"][0]["tasks"].__setitem__(0, ["text"]),
-         r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\] must be a mapping, got a list"),
-        (lambda d: _task(d).update(days="30"),
-         r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got the text '30'"),
-        (lambda d: _task(d).update(days=[30]), r"step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got a list"),
+        (
+            lambda d: d["steps"][0]["tasks"].__setitem__(0, ["text"]),
+            r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\] must be a mapping, got a list",
+        ),
+        (
+            lambda d: _task(d).update(days="30"),
+            r"catalog.yaml:\d+: step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got the text '30'",
+        ),
+        (
+            lambda d: _task(d).update(days=[30]),
+            r"step 'connect_strategy': tasks\[0\]: 'days' must be one of 30, 90, 180, got a list",
+        ),
         (lambda d: _task(d).pop("days"), r"step 'connect_strategy': tasks\[0\]: 'days' is missing"),
-        (lambda d: d["steps"][0].update(tasks={}), r"catalog.yaml:\d+: step 'connect_strategy': 'tasks' must be a list, got a mapping"),
+        (
+            lambda d: d["steps"][0].update(tasks={}),
+            r"catalog.yaml:\d+: step 'connect_strategy': 'tasks' must be a list, got a mapping",
+        ),
         # flags
         (lambda d: d["flags"].__setitem__(1, 3), r"catalog.yaml:\d+: flags\[1\] must be a mapping, got the number 3"),
-        (lambda d: d["flags"][1].update(id="Overclaim Review"),
-         r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got the text 'Overclaim Review'"),
-        (lambda d: d["flags"][1].update(id=["overclaim_review"]), r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got a list"),
-        (lambda d: d["flags"][2].update(id=d["flags"][1]["id"]), r"catalog.yaml:\d+: duplicate flag id 'overclaim_review' \(first at line \d+\)"),
-        (lambda d: d["flags"][1].update(kind="warning"),
-         r"catalog.yaml:\d+: flag 'overclaim_review': 'kind' must be one of consistency, dont_know, got the text 'warning'"),
+        (
+            lambda d: d["flags"][1].update(id="Overclaim Review"),
+            r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got the text 'Overclaim Review'",
+        ),
+        (
+            lambda d: d["flags"][1].update(id=["overclaim_review"]),
+            r"catalog.yaml:\d+: flags\[1\]: 'id' must be a lowercase id, got a list",
+        ),
+        (
+            lambda d: d["flags"][2].update(id=d["flags"][1]["id"]),
+            r"catalog.yaml:\d+: duplicate flag id 'overclaim_review' \(first at line \d+\)",
+        ),
+        (
+            lambda d: d["flags"][1].update(kind="warning"),
+            r"catalog.yaml:\d+: flag 'overclaim_review': 'kind' must be one of consistency, dont_know, got the text 'warning'",
+        ),
         (lambda d: d["flags"].pop(0), r"catalog.yaml:\d+: flag 'dont_know' \(kind dont_know\) is not described"),
-        (lambda d: d["flags"][0].update(kind="consistency"), r"catalog.yaml:\d+: flag 'dont_know': 'kind' must be dont_know"),
+        (
+            lambda d: d["flags"][0].update(kind="consistency"),
+            r"catalog.yaml:\d+: flag 'dont_know': 'kind' must be dont_know",
+        ),
         # advice
-        (lambda d: d.update(small_company_advice="start small"),
-         r"catalog.yaml:\d+: 'small_company_advice' must be a list of \{ja, en\} texts, got the text 'start small'"),
-        (lambda d: d["small_company_advice"].__setitem__(0, "start small"),
-         r"catalog.yaml:\d+: 'small_company_advice\[0\]' must be a mapping with ja and en, got the text 'start small'"),
+        (
+            lambda d: d.update(small_company_advice="start small"),
+            r"catalog.yaml:\d+: 'small_company_advice' must be a list of \{ja, en\} texts, got the text 'start small'",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(0, "start small"),
+            r"catalog.yaml:\d+: 'small_company_advice\[0\]' must be a mapping with ja and en, got the text 'start small'",
+        ),
     ],
 )
 def test_malformed_catalog_entry_names_file_line_entry_and_key(rules_dir, change, message):
@@ -190,7 +312,9 @@ def test_malformed_catalog_entry_names_file_line_entry_and_key(rules_dir, change
 
 def test_catalog_must_describe_every_fixed_pitfall(rules_dir):
     text = (rules_dir / "catalog.yaml").read_text(encoding="utf-8")
-    (rules_dir / "catalog.yaml").write_text(text.replace("  - id: no_review_cycle", "  - id: no_reviews"), encoding="utf-8")
+    (rules_dir / "catalog.yaml").write_text(
+        text.replace("  - id: no_review_cycle", "  - id: no_reviews"), encoding="utf-8"
+    )
     with pytest.raises(DataError) as exc:
         load_rules(rules_dir)
     assert any("unknown pitfall id 'no_reviews'" in p for p in exc.value.problems)

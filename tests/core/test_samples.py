@@ -1,12 +1,13 @@
 """Sample answer sets (demo, tests, benchmarks) fit the bank and score what they say."""
+
 from __future__ import annotations
 
 import pytest
 
 from assessment import evaluate
 from assessment.diagnose.answers import validate_answers
-from assessment.samples import uniform_answers
 from assessment.diagnose.scoring import score
+from assessment.samples import uniform_answers
 
 
 @pytest.mark.parametrize("level", [0, 1, 2, 3])
@@ -23,5 +24,5 @@ def test_overrides_replace_and_remove():
 
 
 def test_level_out_of_range_is_refused():
-    with pytest.raises(ValueError, match="level must be 0..3"):
+    with pytest.raises(ValueError, match=r"level must be 0\.\.3"):
         uniform_answers(4)

@@ -4,6 +4,7 @@ The fixtures were made with evaluate(...).to_dict() before Evidence had a
 rule; older_* also lacks the fields added after the first release (flags,
 areas, answers, profile, small_company, advice).
 """
+
 from __future__ import annotations
 
 import copy
@@ -80,11 +81,14 @@ def test_every_stored_shape_converts_to_a_verdict(name, rulebook):
     data = stored(name)
     v = verdict_from_diagnosis_dict(data)
     assert [(p.id, p.severity, p.headline) for p in v.pitfalls] == [
-        (p["id"], p["severity"], p["headline"]) for p in data["pitfalls"]]
+        (p["id"], p["severity"], p["headline"]) for p in data["pitfalls"]
+    ]
     assert [[(e.question, e.value, e.rule) for e in p.evidence] for p in v.pitfalls] == [
-        [(e["question"], as_value(e["value"]), None) for e in p["evidence"]] for p in data["pitfalls"]]
+        [(e["question"], as_value(e["value"]), None) for e in p["evidence"]] for p in data["pitfalls"]
+    ]
     assert [(a.id, a.priority, list(a.because)) for a in v.actions] == [
-        (a["id"], a["priority"], a["because"]) for a in data["actions"]]
+        (a["id"], a["priority"], a["because"]) for a in data["actions"]
+    ]
     assert (v.scores, v.overall, v.level) == (data["scores"], data["overall"], data["level"]["number"])
     assert v.level <= v.uncapped_level
     assert Verdict.from_dict(json.loads(json.dumps(v.to_dict()))) == v
@@ -101,7 +105,9 @@ def test_every_stored_shape_converts_to_a_verdict(name, rulebook):
 
 def test_both_locales_of_a_row_give_one_verdict():
     for ja in (name for name in FULL if name.endswith(".ja.json")):
-        assert verdict_from_diagnosis_dict(stored(ja)) == verdict_from_diagnosis_dict(stored(ja.replace(".ja.", ".en.")))
+        assert verdict_from_diagnosis_dict(stored(ja)) == verdict_from_diagnosis_dict(
+            stored(ja.replace(".ja.", ".en."))
+        )
 
 
 @pytest.mark.parametrize("name", FULL)

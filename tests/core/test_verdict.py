@@ -1,4 +1,5 @@
 """The locale-free Verdict: JSON round trip, and localizing under a later bank."""
+
 from __future__ import annotations
 
 import json
@@ -18,14 +19,21 @@ from assessment.diagnose.pipeline import diagnose
 from tests.conftest import PROFILES, load_profile
 from tests.core.test_engine import random_answers
 
-SILO_BOTH_WAYS = dict(al_goal_agreement="self_set", al_shared_language="vague",
-                      al_contribution_view="cost_center", rc_joint_meeting="none")
+SILO_BOTH_WAYS = dict(
+    al_goal_agreement="self_set",
+    al_shared_language="vague",
+    al_contribution_view="cost_center",
+    rc_joint_meeting="none",
+)
 
 
 def answer_sets(questionnaire, make_answers):
     rng = random.Random(5)
-    return ([load_profile(name) for name in PROFILES] + [make_answers(b) for b in range(4)]
-            + [random_answers(questionnaire, rng) for _ in range(40)])
+    return (
+        [load_profile(name) for name in PROFILES]
+        + [make_answers(b) for b in range(4)]
+        + [random_answers(questionnaire, rng) for _ in range(40)]
+    )
 
 
 def test_a_verdict_round_trips_through_json(questionnaire, make_answers):
@@ -59,7 +67,9 @@ def test_dont_know_evidence_names_no_rule(make_answers):
     (flag,) = v.flags
     assert (flag.id, flag.kind, flag.severity) == ("dont_know", "dont_know", "medium")
     assert [(e.question, e.value, e.rule) for e in flag.evidence] == [
-        ("kd_cac_known", "dont_know", None), ("rc_frequency", "dont_know", None)]
+        ("kd_cac_known", "dont_know", None),
+        ("rc_frequency", "dont_know", None),
+    ]
 
 
 def test_from_dict_ignores_keys_it_does_not_know(make_answers):
@@ -81,10 +91,13 @@ def test_from_dict_refuses_what_is_not_a_verdict():
 
 
 def test_reading_a_verdict_does_not_start_the_rules_engine():
-    code = ("import sys; from assessment import Verdict, localize, verdict_from_diagnosis_dict; "
-            "print('durable' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parents[2])
+    code = (
+        "import sys; from assessment import Verdict, localize, verdict_from_diagnosis_dict; "
+        "print('durable' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
     assert out.stdout.strip() == "False"
 
 
@@ -120,16 +133,24 @@ def test_an_old_verdict_reads_under_a_later_bank(make_answers, later_bank, local
     ev = {e.question: e for e in silo.evidence}
     # the removed question: its id stands for its text, the raw value for the answer; its rule is gone: no reason
     assert (ev["al_shared_language"].text, ev["al_shared_language"].answer, ev["al_shared_language"].why) == (
-        "al_shared_language", "vague", "")
+        "al_shared_language",
+        "vague",
+        "",
+    )
     assert ev["al_goal_agreement"].why == "" and ev["al_goal_agreement"].answer == next(
-        e.answer for p in now.pitfalls for e in p.evidence if e.question == "al_goal_agreement")
+        e.answer for p in now.pitfalls for e in p.evidence if e.question == "al_goal_agreement"
+    )
     # the renamed option shows as its old value; its rule is still there, and gives its reason
     assert ev["al_contribution_view"].answer == "cost_center"
     assert ev["al_contribution_view"].why == next(
-        e.why for p in now.pitfalls for e in p.evidence if e.question == "al_contribution_view")
+        e.why for p in now.pitfalls for e in p.evidence if e.question == "al_contribution_view"
+    )
     answers = {a.question: a for a in d.answers}
-    assert (answers["al_shared_language"].text, answers["al_shared_language"].section,
-            answers["al_shared_language"].score) == ("al_shared_language", "", None)
+    assert (
+        answers["al_shared_language"].text,
+        answers["al_shared_language"].section,
+        answers["al_shared_language"].score,
+    ) == ("al_shared_language", "", None)
     assert (answers["al_contribution_view"].answer, answers["al_contribution_view"].score) == ("cost_center", None)
     # everything else reads as it did
     assert d.scores == now.scores and d.level == now.level
@@ -138,10 +159,20 @@ def test_an_old_verdict_reads_under_a_later_bank(make_answers, later_bank, local
     json.dumps(d.to_dict())
 
 
-@pytest.mark.parametrize("module", ["assessment.store", "assessment.store.models", "assessment.report",
-                                    "assessment.web", "assessment.services.reports", "assessment.store.migrate"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "assessment.store",
+        "assessment.store.models",
+        "assessment.report",
+        "assessment.web",
+        "assessment.services.reports",
+        "assessment.store.migrate",
+    ],
+)
 def test_importing_the_store_the_report_or_the_web_does_not_load_the_rules_engine(module):
     code = f"import sys, {module}; print(any(m.startswith('durable') for m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=Path(__file__).parents[2]
+    )
     assert out.stdout.strip() == "False"

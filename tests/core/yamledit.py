@@ -1,4 +1,5 @@
 """Edit a data file the way a person would: parse it, change it, write it back."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

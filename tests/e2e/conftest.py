@@ -1,4 +1,5 @@
 """A real server on 127.0.0.1 (werkzeug in a thread) and Debian's Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,14 @@ from assessment.store.migrate import upgrade
 from assessment.web import create_app
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @pytest.fixture(scope="session")
@@ -21,11 +28,16 @@ def server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
     db_url = f"sqlite:///{db_path}"
     upgrade(db_url)
-    app = create_app({
-        "ENV_NAME": "development", "SECRET_KEY": "e2e", "DATABASE_URL": f"sqlite:///{db_path}",
-        "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-        "WTF_CSRF_ENABLED": True,  # the real thing: the browser must carry the token
-    })
+    app = create_app(
+        {
+            "ENV_NAME": "development",
+            "SECRET_KEY": "e2e",
+            "DATABASE_URL": f"sqlite:///{db_path}",
+            "RATELIMIT_ENABLED": False,
+            "SESSION_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": True,  # the real thing: the browser must carry the token
+        }
+    )
     srv = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=srv.serve_forever, daemon=True)
     thread.start()

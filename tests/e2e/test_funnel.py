@@ -1,4 +1,5 @@
 """The whole public funnel in headless Chromium: desktop and phone width, Japanese and English."""
+
 from __future__ import annotations
 
 import re
@@ -6,10 +7,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from assessment.store import Assessment, FunnelEvent
-
-from assessment.web.database import db
 from assessment.services.assessments import pages
+from assessment.store import Assessment, FunnelEvent
+from assessment.web.database import db
 
 pytestmark = pytest.mark.browser
 PAGES = pages()
@@ -95,18 +95,22 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
     page.screenshot(path=str(shots / f"{tag}-6-report-en.png"), full_page=True)
 
 
-@pytest.mark.parametrize("tag, viewport", [("desktop", {"width": 1280, "height": 900}),
-                                           ("phone", {"width": 375, "height": 740})])
+@pytest.mark.parametrize(
+    "tag, viewport", [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 375, "height": 740})]
+)
 def test_whole_funnel_in_chromium(server, browser, shots, tag, viewport):
     base, app = server
-    context = browser.new_context(viewport=viewport, locale="ja-JP", accept_downloads=True,
-                                  is_mobile=tag == "phone", has_touch=tag == "phone")
+    context = browser.new_context(
+        viewport=viewport, locale="ja-JP", accept_downloads=True, is_mobile=tag == "phone", has_touch=tag == "phone"
+    )
     page = context.new_page()
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     # The 422 answers to a form with a missing answer are expected; anything else is a fault.
-    page.on("console", lambda msg: errors.append(msg.text)
-            if msg.type == "error" and "status of 422" not in msg.text else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(msg.text) if msg.type == "error" and "status of 422" not in msg.text else None,
+    )
     walk_funnel(page, base, shots, tag)
     if tag == "phone":  # nothing sticks out sideways at phone width
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
@@ -134,10 +138,14 @@ def test_embed_mode_resizes_its_iframe(server, browser):
     context = browser.new_context()
     page = context.new_page()
     # The host page is served by the app itself here (same origin); FRAME_ANCESTORS covers other sites.
-    page.route(f"{base}/host.html", lambda route: route.fulfill(
-        content_type="text/html",
-        body=f'<iframe id="f" src="{base}/?embed=1" style="height:50px"></iframe>'
-             f'<script src="{base}/static/js/embed.js"></script>'))
+    page.route(
+        f"{base}/host.html",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<iframe id="f" src="{base}/?embed=1" style="height:50px"></iframe>'
+            f'<script src="{base}/static/js/embed.js"></script>',
+        ),
+    )
     page.goto(f"{base}/host.html")
     frame = page.frame_locator("#f")
     frame.locator("h1").wait_for()

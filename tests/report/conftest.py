@@ -1,9 +1,10 @@
 """Report fixtures: Diagnoses from answer files, rendered once per session (renders are slow)."""
+
 from __future__ import annotations
 
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -26,15 +27,14 @@ def answers(name: str) -> dict:
     raise FileNotFoundError(name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def diagnosis(name: str, locale: str):
     return evaluate(answers(name), locale)
 
 
-@lru_cache(maxsize=None)
+@cache
 def pdf(name: str, locale: str, company: str = "Acme 株式会社") -> bytes:
-    return render_pdf(diagnosis(name, locale), company=company, respondent="Yamada", date=DATE,
-                      branding=Branding())
+    return render_pdf(diagnosis(name, locale), company=company, respondent="Yamada", date=DATE, branding=Branding())
 
 
 def squash(text: str) -> str:
@@ -42,7 +42,7 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def pdf_text(name: str, locale: str) -> str:
     reader = PdfReader(io.BytesIO(pdf(name, locale)))
     return squash("".join(page.extract_text() for page in reader.pages))

@@ -1,4 +1,5 @@
 """Branding from the environment; the CLI writes a PDF."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,6 @@ from click.testing import CliRunner
 
 from assessment.cli import main
 from assessment.report import Branding, render_html
-
 from tests.report.conftest import HERE, diagnosis
 
 
@@ -32,9 +32,20 @@ def test_branding_shows_on_the_report():
 
 def test_cli_writes_the_pdf(tmp_path: Path):
     out = tmp_path / "report.pdf"
-    result = CliRunner().invoke(main, [
-        "evaluate", str(HERE / "answers" / "mid_silo.yaml"), "--pdf", str(out),
-        "--locale", "en", "--company", "Acme Corp", "--respondent", "Jane Doe",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "evaluate",
+            str(HERE / "answers" / "mid_silo.yaml"),
+            "--pdf",
+            str(out),
+            "--locale",
+            "en",
+            "--company",
+            "Acme Corp",
+            "--respondent",
+            "Jane Doe",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")

@@ -1,4 +1,5 @@
 """The PDF says what the Diagnosis says, in the Diagnosis locale."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.report import render_html
-
 from tests.report.conftest import diagnosis, pdf, pdf_text, squash
 
 PROFILES = ["campaign_machine", "vanity_shop", "mature", "knows_nothing", "small_campaigns", "mid_silo"]
@@ -41,10 +41,13 @@ def test_headlined_pitfalls_show_why_and_cost(locale):
             assert squash(e.why) in text
 
 
-@pytest.mark.parametrize("locale, heading, other", [
-    ("ja", "エグゼクティブサマリー", "Executive summary"),
-    ("en", "Executive summary", "エグゼクティブサマリー"),
-])
+@pytest.mark.parametrize(
+    "locale, heading, other",
+    [
+        ("ja", "エグゼクティブサマリー", "Executive summary"),
+        ("en", "Executive summary", "エグゼクティブサマリー"),
+    ],
+)
 def test_ui_strings_follow_the_locale(locale, heading, other):
     text = pdf_text("vanity_shop", locale)
     assert squash(heading) in text
@@ -77,7 +80,7 @@ def test_small_company_gets_the_small_team_advice_and_large_does_not():
 
 def test_kpi_tree_starts_from_the_primary_goal_and_marks_measured_boxes():
     html = render_html(diagnosis("small_campaigns", "en"))  # goal: new customers; measures visits, leads
-    tree = html[html.index('aria-label="KPI tree"'):]
+    tree = html[html.index('aria-label="KPI tree"') :]
     tree = tree[: tree.index("</svg>")]
     assert "Business goal" in tree and "New customers" in tree
     assert tree.count(">Measured<") == 2  # visits and leads
@@ -119,7 +122,7 @@ def test_each_reason_is_said_once_per_pitfall_with_all_its_answers(name, locale)
     articles = re.findall(r'<article class="pitfall.*?</article>', render_html(d), re.S)
     headlined = [p for p in d.pitfalls if p.headline]
     assert len(articles) == len(headlined)
-    for p, article in zip(headlined, articles):
+    for p, article in zip(headlined, articles, strict=False):
         for why in {e.why for e in p.evidence}:
             assert article.count(str(escape(why))) == 1, (p.id, why)
         for e in p.evidence:

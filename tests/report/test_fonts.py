@@ -1,4 +1,5 @@
 """The embedded fonts are the CJK font, Regular and real Bold; the start-up check speaks up."""
+
 from __future__ import annotations
 
 import io
@@ -8,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.report import Branding, fonts, render_pdf
-
 from tests.report.conftest import DATE, diagnosis, pdf
 
 
@@ -45,8 +45,9 @@ def test_a_character_outside_the_cut_falls_back_to_the_full_font_not_to_tofu():
     assert 0x20BB7 not in fonts.repertoire()
     data = render_pdf(diagnosis("mature", "ja"), company=company, date=DATE, branding=Branding())
     assert "Noto-Sans-CJK-JP-Bold" in embedded_fonts(data) or "Noto-Sans-CJK-JP" in embedded_fonts(data)
-    first_page = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=data,
-                                capture_output=True, check=True).stdout.decode()
+    first_page = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
     assert company in first_page
 
 

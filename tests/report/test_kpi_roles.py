@@ -1,4 +1,5 @@
 """The KPI tree reads the bank only through the goals and metrics assessment.bank.roles declares."""
+
 from __future__ import annotations
 
 from assessment.bank.roles import MEASURED_METRICS, PRIMARY_GOAL, ROLES, Goal, Metric

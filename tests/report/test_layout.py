@@ -1,4 +1,5 @@
 """Layout: nothing is drawn outside the page's text area (a box wider than its column overflowed once)."""
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,9 @@ def words(data: bytes):
 @pytest.mark.parametrize("locale", ["ja", "en"])
 @pytest.mark.parametrize("name", ["campaign_machine", "mature", "knows_nothing"])
 def test_no_text_runs_into_the_right_margin(name, locale):
-    outside = [(page, word, round(x_max - (width - RIGHT_MARGIN), 1))
-               for page, word, _, x_max, width in words(pdf(name, locale))
-               if x_max > width - RIGHT_MARGIN + 1]
+    outside = [
+        (page, word, round(x_max - (width - RIGHT_MARGIN), 1))
+        for page, word, _, x_max, width in words(pdf(name, locale))
+        if x_max > width - RIGHT_MARGIN + 1
+    ]
     assert not outside, f"words past the right margin (page, word, pt over): {outside[:5]}"

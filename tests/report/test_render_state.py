@@ -1,4 +1,5 @@
 """render_pdf pauses the cyclic collector while WeasyPrint works, and always puts it back."""
+
 from __future__ import annotations
 
 import gc
@@ -7,7 +8,6 @@ import pytest
 import weasyprint
 
 from assessment.report import render_pdf
-
 from tests.report.conftest import diagnosis
 
 

@@ -1,4 +1,5 @@
 """Respondent text is text: escaped in HTML, and nothing outside the project is fetched."""
+
 from __future__ import annotations
 
 import subprocess
@@ -9,13 +10,12 @@ import pytest
 from assessment.paths import STATIC_DIR, TEMPLATES_DIR
 from assessment.report import Branding, render_html, render_pdf
 from assessment.report.fetcher import ProjectFetcher, RefusedURL
-
 from tests.report.conftest import diagnosis, squash
 
 HOSTILE = (
     "Café 🚀 شركة التسويق "
     '<img src="http://127.0.0.1:9/pixel.png"><link rel=stylesheet href="http://127.0.0.1:9/x.css">'
-    '<style>@import url(file:///etc/passwd);</style> file:///etc/passwd '
+    "<style>@import url(file:///etc/passwd);</style> file:///etc/passwd "
 )
 HOSTILE_LONG = (HOSTILE + "x" * 2000)[:2000]
 
@@ -29,8 +29,9 @@ def pdftotext(data: bytes) -> str:
 @pytest.mark.parametrize("locale", ["ja", "en"])
 def test_hostile_company_name_renders_as_text_and_fetches_nothing_outside(locale):
     fetcher = ProjectFetcher()
-    data = render_pdf(diagnosis("vanity_shop", locale), company=HOSTILE_LONG, respondent=HOSTILE,
-                      branding=Branding(), fetcher=fetcher)
+    data = render_pdf(
+        diagnosis("vanity_shop", locale), company=HOSTILE_LONG, respondent=HOSTILE, branding=Branding(), fetcher=fetcher
+    )
     text = squash(pdftotext(data))
     # The "<" before img sits next to the Arabic run, so bidi may move it: look past it.
     assert squash('img src="http://127.0.0.1:9/pixel.png"><link rel=stylesheet') in text
@@ -49,14 +50,17 @@ def test_hostile_company_name_is_escaped_in_html():
     assert "<style>@import" not in html
 
 
-@pytest.mark.parametrize("url", [
-    "http://127.0.0.1:9/x.png",
-    "https://example.com/logo.png",
-    "file:///etc/passwd",
-    (TEMPLATES_DIR / "report" / ".." / ".." / "pyproject.toml").as_uri(),
-    "data:image/svg+xml;base64,PHN2Zy8+",
-    "ftp://example.com/x",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:9/x.png",
+        "https://example.com/logo.png",
+        "file:///etc/passwd",
+        (TEMPLATES_DIR / "report" / ".." / ".." / "pyproject.toml").as_uri(),
+        "data:image/svg+xml;base64,PHN2Zy8+",
+        "ftp://example.com/x",
+    ],
+)
 def test_fetcher_refuses_anything_but_project_report_files(url):
     fetcher = ProjectFetcher()
     with pytest.raises(RefusedURL):

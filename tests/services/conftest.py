@@ -1,4 +1,5 @@
 """A migrated database (SQLite file or a PostgreSQL schema) and a session on it, for use-case tests."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """Assessments as use cases on a session: answers with notes, submit, reopen, revisions, reports per revision."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,13 +8,13 @@ from sqlalchemy import func, select
 from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments, reports, verdicts
 from assessment.store.models import Answer, FunnelEvent, ReportFile
-
 from tests.factories import make_answers, make_assessment
 
 
 def test_a_blank_answer_removes_it_but_keeps_a_note_about_it(session):
-    a = make_assessment(session, {"al_goal_agreement": "self_set", "al_budget_basis": "last_year_or_leftover"},
-                        submitted=False)
+    a = make_assessment(
+        session, {"al_goal_agreement": "self_set", "al_budget_basis": "last_year_or_leftover"}, submitted=False
+    )
     row = next(r for r in a.answers if r.question == "al_goal_agreement")
     row.note, row.to_verify = "社長と認識が違う", True
     session.commit()
@@ -49,8 +50,11 @@ def test_a_submitted_assessment_is_not_edited_until_reopened(session):
 
 def test_reports_are_kept_per_revision_and_locale(session, monkeypatch):
     rendered = []
-    monkeypatch.setattr(reports, "render", lambda a, locale: rendered.append((a.revision, locale)) or
-                        f"%PDF {a.revision} {locale}".encode())
+    monkeypatch.setattr(
+        reports,
+        "render",
+        lambda a, locale: rendered.append((a.revision, locale)) or f"%PDF {a.revision} {locale}".encode(),
+    )
     a = make_assessment(session, make_answers(1))
     assert reports.pdf_bytes(session, a, "ja") == b"%PDF 1 ja"
     assert reports.pdf_bytes(session, a, "ja") == b"%PDF 1 ja" and rendered == [(1, "ja")]  # kept
@@ -71,8 +75,9 @@ def test_an_answer_the_bank_no_longer_offers_is_refused_on_submit(session):
 
 
 def test_the_api_path_writes_what_the_pages_write(session):
-    done = assessments.submit_answers(session, make_answers(2), locale="en", utm={"utm_source": "x"}, referrer=None,
-                                      link_days=7)
+    done = assessments.submit_answers(
+        session, make_answers(2), locale="en", utm={"utm_source": "x"}, referrer=None, link_days=7
+    )
     a = assessments.find(session, done.token)
     assert a.values == make_answers(2) and a.revision == 1 and a.utm_source == "x"
     assert done.diagnosis.locale == "en" and done.diagnosis.overall == a.overall

@@ -1,4 +1,5 @@
 """Fixtures: app, client, runner; a database per test run (SQLite file, or a PostgreSQL schema)."""
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,16 @@ def make_app(config: dict):
 
 def make_config(tmp_path, **overrides) -> dict:
     return {
-        "ENV_NAME": "development", "TESTING": True, "SECRET_KEY": "test",
+        "ENV_NAME": "development",
+        "TESTING": True,
+        "SECRET_KEY": "test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'test.db'}",
-        "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False, "SESSION_COOKIE_SECURE": False,
-        "REPORT_LINK_DAYS": 30, "PDF_PRERENDER": False, **overrides,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SESSION_COOKIE_SECURE": False,
+        "REPORT_LINK_DAYS": 30,
+        "PDF_PRERENDER": False,
+        **overrides,
     }
 
 
@@ -54,10 +61,10 @@ def runner(app):
 
 def csrf_token(html: str) -> str:
     m = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html)
+        r'id="csrf_token" name="csrf_token" type="hidden" value="([^"]+)"', html
+    )
     assert m, "no CSRF token on the page"
     return m.group(1)
-
 
 
 def page_form_data(page, answers: dict, nav: str = "next") -> dict:

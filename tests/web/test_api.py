@@ -1,14 +1,13 @@
 """The JSON API: questionnaire listing, assessment creation, problem+json errors."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import func, select, text
 
+from assessment.services import verdicts
 from assessment.store import Assessment
-
-from assessment.services import assessments as flow, verdicts
 from assessment.web.database import db
-
 from tests.factories import make_answers
 
 
@@ -21,8 +20,9 @@ def test_questionnaire_lists_every_question_in_the_requested_locale(client):
 
 
 def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app, client):
-    resp = client.post("/api/v1/assessments", json={"answers": make_answers(2), "locale": "en",
-                                                    "utm": {"utm_source": "partner"}})
+    resp = client.post(
+        "/api/v1/assessments", json={"answers": make_answers(2), "locale": "en", "utm": {"utm_source": "partner"}}
+    )
     assert resp.status_code == 201
     body = resp.get_json()
     assert body["locale"] == "en" and 0 <= body["overall"] <= 100 and body["level"]["number"] in range(1, 6)
@@ -41,15 +41,23 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
     from assessment.store import FunnelEvent, ReportLink
 
     answers = make_answers(1, pf_role="")  # a blank answer is left out of the draft, as a page save does
-    resp = client.post("/api/v1/assessments", json={"answers": answers, "locale": "ja"},
-                       headers={"Referer": "https://partner.example.jp/"})
+    resp = client.post(
+        "/api/v1/assessments",
+        json={"answers": answers, "locale": "ja"},
+        headers={"Referer": "https://partner.example.jp/"},
+    )
     body = resp.get_json()
     with app.app_context():
         a = db.session.scalar(select(Assessment))
         assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.token}"
         assert a.values == {k: v for k, v in answers.items() if v != ""}
         assert (a.kind, a.locale, a.referrer, a.overall, a.level) == (
-            "self", "ja", "https://partner.example.jp/", body["overall"], body["level"]["number"])
+            "self",
+            "ja",
+            "https://partner.example.jp/",
+            body["overall"],
+            body["level"]["number"],
+        )
         assert a.submitted and a.submitted_at is not None
         assert (a.questionnaire_version, a.ruleset_version) == (body["questionnaire_version"], body["ruleset_version"])
         assert sorted(e.type for e in db.session.scalars(select(FunnelEvent))) == ["started", "submitted"]
@@ -94,7 +102,6 @@ def test_five_megabyte_post_is_refused_with_413(client):
 
 
 def test_api_needs_no_csrf_token(tmp_path):
-    from assessment.web import create_app
 
     from tests.web.conftest import make_app, make_config
 

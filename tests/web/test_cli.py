@@ -1,4 +1,5 @@
 """The CLI commands of the web part: db upgrade, funnel, the demo seed."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -32,7 +33,6 @@ def test_the_app_factory_starts_no_thread_migrates_nothing_and_makes_no_file(tmp
     from sqlalchemy import inspect
 
     from assessment.web import create_app
-
     from tests.web.conftest import make_config
 
     before = set(threading.enumerate())
@@ -72,11 +72,25 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     from assessment.web import gunicorn_conf
 
     assert (gunicorn_conf.worker_class, gunicorn_conf.reuse_port) == ("gthread", True)
-    env = {**os.environ, "SECRET_KEY": "x" * 32, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
-           "WEB_CONCURRENCY": "3"}
-    out = subprocess.run([str(Path(sys.executable).parent / "gunicorn"), "-c", "python:assessment.web.gunicorn_conf",
-                          "--print-config", "assessment.web:create_app()"],
-                         env=env, capture_output=True, text=True, timeout=60)
+    env = {
+        **os.environ,
+        "SECRET_KEY": "x" * 32,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
+        "WEB_CONCURRENCY": "3",
+    }
+    out = subprocess.run(
+        [
+            str(Path(sys.executable).parent / "gunicorn"),
+            "-c",
+            "python:assessment.web.gunicorn_conf",
+            "--print-config",
+            "assessment.web:create_app()",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert out.returncode == 0, out.stderr
     settings = dict(map(str.strip, line.split("=", 1)) for line in out.stdout.splitlines() if "=" in line)
     assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "2", "True")

@@ -1,4 +1,5 @@
 """Unexpected errors: a page that says so in the visitor's language, problem+json on the API, a log line."""
+
 from __future__ import annotations
 
 import pytest

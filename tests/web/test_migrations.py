@@ -4,6 +4,7 @@ tests/store/fixtures/rows_0003.json holds every table as that code left it: the 
 assessment with a lead and a report link, an English API submission, a Japanese submission also
 viewed in English (two stored locales) with a lead and a kept PDF, and a half-finished draft.
 """
+
 from __future__ import annotations
 
 import base64
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import MetaData, create_engine, insert, make_url, select, text
 
-from assessment.services import assessments as flow, verdicts
+from assessment.services import verdicts
 from assessment.store import Assessment, Company, Database, ReportFile
 from assessment.store.migrate import current, downgrade, upgrade
 
@@ -63,8 +64,9 @@ def _load_old_rows(url: str, rows: dict) -> None:
                 conn.execute(insert(table), rows[table.name])
         if engine.dialect.name == "postgresql":  # the ids were given: move each sequence past them
             for table in rows:
-                conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                                  f"(SELECT MAX(id) FROM {table}))"))
+                conn.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT MAX(id) FROM {table}))")
+                )
     engine.dispose()
 
 
@@ -72,8 +74,10 @@ def _contract(d: dict) -> dict:
     """What a reader of the public JSON sees: the fixed fields, the findings by id, the evidence shown."""
     return {
         **{k: d[k] for k in CONTRACT},
-        "pitfalls": [(p["id"], p["title"], p["severity"], [(e["question"], e["answer"], e["why"]) for e in p["evidence"]])
-                     for p in d["pitfalls"]],
+        "pitfalls": [
+            (p["id"], p["title"], p["severity"], [(e["question"], e["answer"], e["why"]) for e in p["evidence"]])
+            for p in d["pitfalls"]
+        ],
         "actions": [(a["step"], a["id"], a["title"], a["priority"], list(a["because"])) for a in d["actions"]],
     }
 
@@ -118,7 +122,7 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
         if before["diagnoses"] is None:
             assert back[token].diagnoses is None
             continue
-        (locale, restored), = back[token].diagnoses.items()
+        ((locale, restored),) = back[token].diagnoses.items()
         assert locale == before["locale"] and _contract(restored) == _contract(before["diagnoses"][locale])
     upgrade(url)  # and up again: the downgraded rows are a valid 0003 database
     assert current(url) == "0004"

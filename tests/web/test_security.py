@@ -1,16 +1,15 @@
 """CSRF, headers, cookies, limits, production guard, oversized and abusive input."""
+
 from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
 
+from assessment.services.assessments import pages
 from assessment.store import Assessment
-
-from assessment.web.database import db
 from assessment.web import create_app
 from assessment.web.config import ConfigError, from_env
-from assessment.services.assessments import pages
-
+from assessment.web.database import db
 from tests.factories import make_answers
 from tests.web.conftest import csrf_token, make_app, make_config, page_form_data
 
@@ -84,17 +83,26 @@ def test_production_refuses_the_default_secret_key():
 
 
 def test_environment_defaults_to_production_and_reads_settings():
-    cfg = from_env({"SECRET_KEY": "s", "DATABASE_URL": "postgresql+psycopg://u@h/db",
-                    "FRAME_ANCESTORS": "https://a.example", "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
-                    "REPORT_LINK_DAYS": "7"})
+    cfg = from_env(
+        {
+            "SECRET_KEY": "s",
+            "DATABASE_URL": "postgresql+psycopg://u@h/db",
+            "FRAME_ANCESTORS": "https://a.example",
+            "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379",
+            "REPORT_LINK_DAYS": "7",
+        }
+    )
     assert cfg["ENV_NAME"] == "production" and cfg["SESSION_COOKIE_SECURE"] is True
     assert cfg["DATABASE_URL"].startswith("postgresql") and cfg["REPORT_LINK_DAYS"] == 7
     assert cfg["RATELIMIT_STORAGE_URI"].startswith("redis://")
 
 
 def test_submissions_are_rate_limited_per_client(tmp_path):
-    app = make_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per minute",
-                                 RATELIMIT_STORAGE_URI="memory://"))
+    app = make_app(
+        make_config(
+            tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI="memory://"
+        )
+    )
     client = app.test_client()
     codes = [client.post("/api/v1/assessments", json={"answers": {}}).status_code for _ in range(3)]
     assert codes == [201, 201, 429]
@@ -147,9 +155,15 @@ def test_rate_limits_can_live_in_redis(tmp_path, redis_url):
 
     import redis
 
-    app = make_app(make_config(tmp_path, RATELIMIT_ENABLED=True, SUBMIT_RATE_LIMIT="1 per minute",
-                                 RATELIMIT_STORAGE_URI=redis_url,
-                                 RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}"))
+    app = make_app(
+        make_config(
+            tmp_path,
+            RATELIMIT_ENABLED=True,
+            SUBMIT_RATE_LIMIT="1 per minute",
+            RATELIMIT_STORAGE_URI=redis_url,
+            RATELIMIT_KEY_PREFIX=f"test-{uuid.uuid4().hex}",
+        )
+    )
     client = app.test_client()
     assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 201
     assert client.post("/api/v1/assessments", json={"answers": {}}).status_code == 429

@@ -1,4 +1,5 @@
 """Schema and migrations, tokens, report links and their expiry, the PDF download."""
+
 from __future__ import annotations
 
 import io
@@ -9,12 +10,10 @@ from pypdf import PdfReader
 from sqlalchemy import func, insert, inspect, select, text
 
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink
-
-from assessment.web.database import db
 from assessment.store.migrate import current
 from assessment.store.models import utcnow
 from assessment.store.tokens import new_token
-
+from assessment.web.database import db
 from tests.factories import make_answers
 from tests.web.test_survey import LEAD, answer_all, start
 
@@ -22,8 +21,17 @@ from tests.web.test_survey import LEAD, answer_all, start
 def test_migrations_create_every_table(app):
     with app.app_context():
         tables = set(inspect(db.database.engine).get_table_names())
-    assert {"company", "assessment", "answer", "revision", "lead", "report_link", "report_file", "funnel_event",
-            "alembic_version"} <= tables
+    assert {
+        "company",
+        "assessment",
+        "answer",
+        "revision",
+        "lead",
+        "report_link",
+        "report_file",
+        "funnel_event",
+        "alembic_version",
+    } <= tables
     assert current(app.config["DATABASE_URL"]) == "0004"
 
 
@@ -32,8 +40,9 @@ def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
         return
     client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja"})
     with app.app_context():
-        if not db.session.scalar(text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings "
-                                      "WHERE name = 'default_toast_compression'")):
+        if not db.session.scalar(
+            text("SELECT 'lz4' = ANY(enumvals) FROM pg_settings WHERE name = 'default_toast_compression'")
+        ):
             pytest.skip("this PostgreSQL has no lz4")
         assert db.session.scalar(text("SELECT pg_column_compression(verdict) FROM revision")) == "lz4"
 
@@ -147,6 +156,7 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         assert not free()  # a write statement through the session, without a flush, takes it too
         s.rollback()
         assert free()
+
     def write():
         with app.app_context():
             s = factory()
@@ -163,7 +173,6 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
     with app.app_context():
         assert factory().scalar(select(func.count()).select_from(Assessment)) == 81  # one committed above, 4 x 20
     assert free()
-
 
 
 @pytest.mark.postgres

@@ -1,4 +1,5 @@
 """The public funnel through the Flask test client: pages, drafts, results, lead gate, report."""
+
 from __future__ import annotations
 
 import re
@@ -7,11 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from assessment.services import assessments as flow
+from assessment.services import verdicts
 from assessment.store import Assessment, FunnelEvent, Lead
-
 from assessment.web.database import db
-from assessment.services import assessments as flow, verdicts
-
 from tests.factories import make_answers
 from tests.web.conftest import page_form_data
 
@@ -37,18 +37,29 @@ def answer_all(client, answers=None) -> str:
 def assessment(app, token) -> Assessment:
     """The assessment with its answers and revisions, readable after its session has closed."""
     with app.app_context():
-        return db.session.scalar(select(Assessment).where(Assessment.token == token).options(
-            selectinload(Assessment.answers), selectinload(Assessment.revisions)))
+        return db.session.scalar(
+            select(Assessment)
+            .where(Assessment.token == token)
+            .options(selectinload(Assessment.answers), selectinload(Assessment.revisions))
+        )
 
 
 def test_profile_is_the_last_page_after_one_page_per_area():
-    assert [p.section for p in PAGES] == ["alignment", "goal_linkage", "short_termism", "kpi_design",
-                                         "review_cadence", "profile"]
+    assert [p.section for p in PAGES] == [
+        "alignment",
+        "goal_linkage",
+        "short_termism",
+        "kpi_design",
+        "review_cadence",
+        "profile",
+    ]
 
 
 def test_landing_keeps_utm_and_referrer_with_the_assessment(app, client):
-    client.get("/?utm_source=newsletter&utm_medium=email&utm_campaign=q3",
-               headers={"Referer": "https://partner.example.jp/article"})
+    client.get(
+        "/?utm_source=newsletter&utm_medium=email&utm_campaign=q3",
+        headers={"Referer": "https://partner.example.jp/article"},
+    )
     client.post("/start")
     a = assessment(app, client.get_cookie("cmo_draft").value)
     assert (a.utm_source, a.utm_medium, a.utm_campaign) == ("newsletter", "email", "q3")
@@ -79,9 +90,17 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
     a = assessment(app, token)
     assert (a.status, a.revision) == ("submitted", 1) and a.latest.verdict["overall"] == a.overall
     assert a.questionnaire_version and a.ruleset_version
-    resp = client.post(results_url + "/lead", data={
-        "name": "山田 太郎", "company": "株式会社テスト", "email": "taro@example.co.jp", "role": "executive",
-        "company_size": "s1_29", "consent": "y"})
+    resp = client.post(
+        results_url + "/lead",
+        data={
+            "name": "山田 太郎",
+            "company": "株式会社テスト",
+            "email": "taro@example.co.jp",
+            "role": "executive",
+            "company_size": "s1_29",
+            "consent": "y",
+        },
+    )
     assert resp.status_code == 303 and "/report/" in resp.location
     report = client.get(resp.location).data.decode()
     assert "PDFレポートをダウンロード" in report
@@ -171,8 +190,10 @@ def test_unknown_draft_token_clears_the_cookie_with_a_message(client):
     assert "保存された回答が見つかりませんでした" in client.get("/").data.decode()
 
 
-@pytest.mark.parametrize("path", ["/resume/doesnotexist0000000000000", "/results/x", "/report/" + "B" * 32,
-                                  "/pdf/" + "C" * 32, "/q/99", "/lang/fr"])
+@pytest.mark.parametrize(
+    "path",
+    ["/resume/doesnotexist0000000000000", "/results/x", "/report/" + "B" * 32, "/pdf/" + "C" * 32, "/q/99", "/lang/fr"],
+)
 def test_unknown_tokens_and_pages_are_404(client, path):
     start(client)
     assert client.get(path).status_code == 404
@@ -193,17 +214,26 @@ def test_results_before_submission_go_back_to_the_questions(client):
     assert resp.status_code == 303 and resp.location.endswith("/q/1")
 
 
-LEAD = {"name": "Taro", "company": "ACME", "email": "taro@example.com", "role": "executive",
-        "company_size": "s1_29", "consent": "y"}
+LEAD = {
+    "name": "Taro",
+    "company": "ACME",
+    "email": "taro@example.com",
+    "role": "executive",
+    "company_size": "s1_29",
+    "consent": "y",
+}
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("email", "not-an-email", "正しいメールアドレス"),
-    ("name", "", "お名前を入力してください"),
-    ("consent", None, "チェックを入れてください"),
-    ("role", "astronaut", "この回答は選択肢にありません"),
-    ("company", "x" * 201, "200"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("email", "not-an-email", "正しいメールアドレス"),
+        ("name", "", "お名前を入力してください"),
+        ("consent", None, "チェックを入れてください"),
+        ("role", "astronaut", "この回答は選択肢にありません"),
+        ("company", "x" * 201, "200"),
+    ],
+)
 def test_lead_gate_validation_names_the_field(client, field, value, message):
     start(client)
     results = answer_all(client)
@@ -306,7 +336,10 @@ def test_one_verdict_is_kept_and_read_in_either_language(app, client):
         found = flow.find(db.session, token)
         ja, en = verdicts.diagnosis(found, "ja"), verdicts.diagnosis(found, "en")
     assert (ja.overall, ja.level.number, [p.id for p in ja.pitfalls]) == (
-        en.overall, en.level.number, [p.id for p in en.pitfalls])
+        en.overall,
+        en.level.number,
+        [p.id for p in en.pitfalls],
+    )
     assert ja.locale == "ja" and en.locale == "en" and f">{en.overall}<" in english
 
 

@@ -1,15 +1,16 @@
 """GET /api/v1/questionnaire, POST /api/v1/assessments. Errors are problem+json naming the question."""
+
 from __future__ import annotations
 
 from flask import Blueprint, current_app, request, url_for
 
-from assessment.diagnose.answers import AnswerError
-from assessment.diagnose.answers import validate_answers
-from assessment.bank.questionnaire import default_questionnaire
-from assessment.web.database import db
 from assessment.bank.listing import questions_as_dict
+from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
-from assessment.services import assessments as flow, funnel
+from assessment.diagnose.answers import AnswerError, validate_answers
+from assessment.services import assessments as flow
+from assessment.services import funnel
+from assessment.web.database import db
 from assessment.web.extensions import limiter, select_locale
 from assessment.web.problems import problem
 
@@ -31,26 +32,45 @@ def questionnaire():
 def create_assessment():
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        return problem(400, 'send a JSON object: {"answers": {question id: answer}, "locale": "ja"|"en"}',
-                       title="Invalid body")
+        return problem(
+            400, 'send a JSON object: {"answers": {question id: answer}, "locale": "ja"|"en"}', title="Invalid body"
+        )
     answers, locale = body.get("answers"), body.get("locale")
     if not isinstance(answers, dict):
-        return problem(400, "'answers' must be an object mapping question id to answer", title="Invalid body",
-                       errors=[{"pointer": "/answers", "detail": "expected an object"}])
+        return problem(
+            400,
+            "'answers' must be an object mapping question id to answer",
+            title="Invalid body",
+            errors=[{"pointer": "/answers", "detail": "expected an object"}],
+        )
     if locale is not None and locale not in LOCALES:
-        return problem(400, f"'locale' must be one of {', '.join(LOCALES)}", title="Invalid body",
-                       errors=[{"pointer": "/locale", "detail": "unknown locale"}])
+        return problem(
+            400,
+            f"'locale' must be one of {', '.join(LOCALES)}",
+            title="Invalid body",
+            errors=[{"pointer": "/locale", "detail": "unknown locale"}],
+        )
     locale = _locale(locale)
     utm = funnel.clean_utm(body.get("utm") if isinstance(body.get("utm"), dict) else {})
     try:
         validate_answers(answers, default_questionnaire())  # refuse before anything is stored
     except AnswerError as exc:
         return problem(
-            422, "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()), title="Invalid answers",
-            errors=[{"question": qid, "pointer": f"/answers/{qid}", "detail": msg}
-                    for qid, msg in exc.problems.items()])
-    done = flow.submit_answers(db.session, answers, locale=locale, utm=utm, referrer=request.referrer,
-                               link_days=current_app.config["REPORT_LINK_DAYS"])
+            422,
+            "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()),
+            title="Invalid answers",
+            errors=[
+                {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
+            ],
+        )
+    done = flow.submit_answers(
+        db.session,
+        answers,
+        locale=locale,
+        utm=utm,
+        referrer=request.referrer,
+        link_days=current_app.config["REPORT_LINK_DAYS"],
+    )
     body = done.diagnosis.to_dict()
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
     body["results_url"] = url_for("survey.results", token=done.token, _external=True)

@@ -1,4 +1,5 @@
 """Forms built from the question bank (one class per page and locale) and the lead gate."""
+
 from __future__ import annotations
 
 import re
@@ -6,8 +7,7 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField,
-                     StringField)
+from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -94,16 +94,24 @@ def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:
 
 
 class LeadForm(FlaskForm):
-    name = StringField(_l("Your name"), validators=[DataRequired(_l("Please enter your name.")),
-                                                    Length(max=100, message=TOO_LONG)])
-    company = StringField(_l("Company"), validators=[DataRequired(_l("Please enter your company.")),
-                                                     Length(max=200, message=TOO_LONG)])
-    email = StringField(_l("Work email"), validators=[
-        DataRequired(_l("Please enter your email address.")), Length(max=254, message=TOO_LONG),
-        Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp."))])
+    name = StringField(
+        _l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)]
+    )
+    company = StringField(
+        _l("Company"), validators=[DataRequired(_l("Please enter your company.")), Length(max=200, message=TOO_LONG)]
+    )
+    email = StringField(
+        _l("Work email"),
+        validators=[
+            DataRequired(_l("Please enter your email address.")),
+            Length(max=254, message=TOO_LONG),
+            Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp.")),
+        ],
+    )
     role = OptionSelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
-    company_size = OptionSelectField(_l("Company size (employees)"),
-                               validators=[DataRequired(_l("Please choose the company size."))])
+    company_size = OptionSelectField(
+        _l("Company size (employees)"), validators=[DataRequired(_l("Please choose the company size."))]
+    )
     consent = BooleanField(validators=[DataRequired(_l("Please tick the box to receive the report."))])
     # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200, message=TOO_LONG)])

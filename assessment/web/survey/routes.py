@@ -1,22 +1,35 @@
 """Views of the public funnel. Each view reads or writes through flow.py; templates in templates/survey/."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import (Blueprint, abort, current_app, flash, make_response, redirect,
-                   render_template, request, session, url_for)
-from flask_babel import get_locale, gettext as _
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from assessment.diagnose.answers import AnswerError
-from assessment.diagnose.diagnosis import Diagnosis
-from assessment.bank.questionnaire import default_questionnaire
-from assessment.web.database import db
-from assessment.bank.text import LOCALES
 from assessment import jobs
 from assessment.bank import roles
-from assessment.services import assessments as flow, funnel, leads, links, reports, verdicts
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.bank.text import LOCALES
+from assessment.diagnose.answers import AnswerError
+from assessment.diagnose.diagnosis import Diagnosis
+from assessment.services import assessments as flow
+from assessment.services import funnel, leads, links, reports, verdicts
 from assessment.web import charts, drafts
+from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.survey.forms import LeadForm, page_form_class
 
@@ -53,9 +66,14 @@ def landing():
     funnel.record(db.session, "landing", utm=utm or session.get("utm"))
     db.session.commit()
     draft = drafts.current()
-    return render_template("survey/landing.html", form=FlaskForm(), draft=draft,
-                           pages=flow.pages(), minutes=7,
-                           area_names=[a.name[_locale()] for a in default_questionnaire().areas])
+    return render_template(
+        "survey/landing.html",
+        form=FlaskForm(),
+        draft=draft,
+        pages=flow.pages(),
+        minutes=7,
+        area_names=[a.name[_locale()] for a in default_questionnaire().areas],
+    )
 
 
 @bp.post("/start")
@@ -72,8 +90,7 @@ def _draft_or_home():
     a = drafts.current()
     if a is None:
         if drafts.cookie_token():
-            flash(_("We could not find saved answers for this browser. Please start the assessment again."),
-                  "error")
+            flash(_("We could not find saved answers for this browser. Please start the assessment again."), "error")
         return None, drafts.forget(redirect(url_for(".landing"), 303))
     return a, None
 
@@ -143,17 +160,25 @@ def _finish(a):
 def _render_page(pg, a, total, form=None) -> str:
     locale = _locale()
     if form is None:
-        form = page_form_class(pg.number, locale)(formdata=None, page_marker=pg.section,
-                                                  data={q.id: a.values.get(q.id) for q in pg.questions})
+        form = page_form_class(pg.number, locale)(
+            formdata=None, page_marker=pg.section, data={q.id: a.values.get(q.id) for q in pg.questions}
+        )
     qn = default_questionnaire()
     if pg.section == flow.PROFILE:
         title = _("About your company")
         intro = _("A few facts about your company. They are not scored; they tailor the report.")
     else:
         title, intro = qn.area(pg.section).name[locale], qn.area(pg.section).description[locale]
-    return render_template("survey/page.html", form=form, page=pg, total=total, title=title, intro=intro,
-                           questions={q.id: q for q in pg.questions},
-                           resume_url=url_for(".resume", token=a.token, _external=True))
+    return render_template(
+        "survey/page.html",
+        form=form,
+        page=pg,
+        total=total,
+        title=title,
+        intro=intro,
+        questions={q.id: q for q in pg.questions},
+        resume_url=url_for(".resume", token=a.token, _external=True),
+    )
 
 
 @bp.get("/resume/<token>")
@@ -161,8 +186,9 @@ def resume(token):
     a = flow.find(db.session, token)
     if a is None:
         abort(404)
-    target = url_for(".results", token=a.token) if a.submitted else url_for(
-        ".page", number=flow.first_open_page(a).number)
+    target = (
+        url_for(".results", token=a.token) if a.submitted else url_for(".page", number=flow.first_open_page(a).number)
+    )
     return drafts.remember(redirect(target, 303), a)
 
 
@@ -205,8 +231,10 @@ def _lead_form(a, **kw) -> LeadForm:
 
 
 def consent_text() -> str:
-    return _("I agree that the consultancy may contact me by email about this assessment and its services. "
-             "I can withdraw this consent at any time.")
+    return _(
+        "I agree that the consultancy may contact me by email about this assessment and its services. "
+        "I can withdraw this consent at any time."
+    )
 
 
 @bp.get("/results/<token>")
@@ -215,8 +243,9 @@ def results(token):
     if away:
         return away
     d = _diagnosis(a)
-    return render_template("survey/results.html", a=a, d=d, chart=charts.radar(d), form=_lead_form(a),
-                           consent_text=consent_text())
+    return render_template(
+        "survey/results.html", a=a, d=d, chart=charts.radar(d), form=_lead_form(a), consent_text=consent_text()
+    )
 
 
 @bp.post("/results/<token>/lead")
@@ -228,14 +257,27 @@ def lead(token):
     form = _lead_form(a)
     d = _diagnosis(a)
     if form.is_bot:
-        return render_template("errors/message.html", title=_("Form not accepted"),
-                               message=_("The form could not be accepted. Please try again.")), 400
+        return render_template(
+            "errors/message.html",
+            title=_("Form not accepted"),
+            message=_("The form could not be accepted. Please try again."),
+        ), 400
     if not form.validate():
-        return render_template("survey/results.html", a=a, d=d, chart=charts.radar(d), form=form,
-                               consent_text=consent_text()), 422
-    leads.capture_lead(db.session, a, name=form.name.data.strip(), company=form.company.data.strip(),
-                      email=form.email.data.strip(), role=form.role.data, company_size=form.company_size.data,
-                      consent=form.consent.data, consent_text=consent_text(), locale=_locale())
+        return render_template(
+            "survey/results.html", a=a, d=d, chart=charts.radar(d), form=form, consent_text=consent_text()
+        ), 422
+    leads.capture_lead(
+        db.session,
+        a,
+        name=form.name.data.strip(),
+        company=form.company.data.strip(),
+        email=form.email.data.strip(),
+        role=form.role.data,
+        company_size=form.company_size.data,
+        consent=form.consent.data,
+        consent_text=consent_text(),
+        locale=_locale(),
+    )
     if current_app.config.get("PDF_PRERENDER", True):  # ready by the time the respondent clicks "download"
         jobs.enqueue(reports.prerender, db.database, a.id, _locale())
     return redirect(url_for(".report", token=a.token), 303)
@@ -250,8 +292,7 @@ def report(token):
         return redirect(url_for(".results", token=a.token), 303)
     link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
-    return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link,
-                           qn=default_questionnaire())
+    return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link, qn=default_questionnaire())
 
 
 @bp.get("/pdf/<token>")
@@ -260,9 +301,11 @@ def pdf(token):
     if link is None:
         abort(404)
     if link.expired():
-        return render_template("errors/message.html", title=_("This link has expired"),
-                               message=_("Report links are valid for a limited time. Open your results again "
-                                         "to get a new link.")), 410
+        return render_template(
+            "errors/message.html",
+            title=_("This link has expired"),
+            message=_("Report links are valid for a limited time. Open your results again to get a new link."),
+        ), 410
     a = link.assessment
     data = reports.pdf_bytes(db.session, a, _locale())
     funnel.record(db.session, "pdf_downloaded", a)
@@ -285,7 +328,12 @@ def switch_language(code):
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         target = url_for(".landing")  # never an open redirect
     resp = make_response(redirect(target, 303))
-    resp.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, httponly=True,
-                    secure=current_app.config["SESSION_COOKIE_SECURE"],
-                    samesite=current_app.config["SESSION_COOKIE_SAMESITE"])
+    resp.set_cookie(
+        LANG_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        samesite=current_app.config["SESSION_COOKIE_SAMESITE"],
+    )
     return resp

@@ -10,10 +10,11 @@ and the stored value is as small (~11.7 kB). Only new values are compressed the 
 stay readable. Skipped where the server has no lz4 (before PostgreSQL 14, or built without it);
 SQLite does not compress.
 """
+
 from alembic import op
 
-revision = '0003'
-down_revision = '0002'
+revision = "0003"
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

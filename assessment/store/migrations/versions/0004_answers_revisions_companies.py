@@ -14,6 +14,7 @@ Create Date: 2026-12-01 10:00:00
 The data conversion uses assessment.diagnose.legacy, whose promise is to read every shape of
 Diagnosis this project has stored. Downgrade writes draft and diagnoses back from the rows.
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -23,19 +24,42 @@ branch_labels = None
 depends_on = None
 
 _assessment = sa.table(
-    "assessment", sa.column("id", sa.Integer), sa.column("locale", sa.String), sa.column("draft", sa.JSON),
-    sa.column("diagnoses", sa.JSON), sa.column("status", sa.String), sa.column("revision", sa.Integer),
-    sa.column("submitted_at", sa.DateTime(timezone=True)), sa.column("created_at", sa.DateTime(timezone=True)),
+    "assessment",
+    sa.column("id", sa.Integer),
+    sa.column("locale", sa.String),
+    sa.column("draft", sa.JSON),
+    sa.column("diagnoses", sa.JSON),
+    sa.column("status", sa.String),
+    sa.column("revision", sa.Integer),
+    sa.column("submitted_at", sa.DateTime(timezone=True)),
+    sa.column("created_at", sa.DateTime(timezone=True)),
 )
-_answer = sa.table("answer", sa.column("assessment_id", sa.Integer), sa.column("question", sa.String),
-                   sa.column("value", sa.JSON), sa.column("to_verify", sa.Boolean),
-                   sa.column("updated_at", sa.DateTime(timezone=True)))
-_revision = sa.table("revision", sa.column("assessment_id", sa.Integer), sa.column("number", sa.Integer),
-                     sa.column("answers", sa.JSON), sa.column("verdict", sa.JSON),
-                     sa.column("created_at", sa.DateTime(timezone=True)))
-_company = sa.table("company", sa.column("id", sa.Integer), sa.column("name", sa.String),
-                    sa.column("name_key", sa.String), sa.column("email_domain", sa.String))
-_lead = sa.table("lead", sa.column("company_id", sa.Integer), sa.column("email", sa.String), sa.column("id", sa.Integer))
+_answer = sa.table(
+    "answer",
+    sa.column("assessment_id", sa.Integer),
+    sa.column("question", sa.String),
+    sa.column("value", sa.JSON),
+    sa.column("to_verify", sa.Boolean),
+    sa.column("updated_at", sa.DateTime(timezone=True)),
+)
+_revision = sa.table(
+    "revision",
+    sa.column("assessment_id", sa.Integer),
+    sa.column("number", sa.Integer),
+    sa.column("answers", sa.JSON),
+    sa.column("verdict", sa.JSON),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+)
+_company = sa.table(
+    "company",
+    sa.column("id", sa.Integer),
+    sa.column("name", sa.String),
+    sa.column("name_key", sa.String),
+    sa.column("email_domain", sa.String),
+)
+_lead = sa.table(
+    "lead", sa.column("company_id", sa.Integer), sa.column("email", sa.String), sa.column("id", sa.Integer)
+)
 
 _IF_LZ4 = """
 DO $$ BEGIN
@@ -78,8 +102,11 @@ def upgrade() -> None:
     for company_id, email in conn.execute(sa.select(_lead.c.company_id, _lead.c.email).order_by(_lead.c.id)):
         emails.setdefault(company_id, email)
     for company_id, name in conn.execute(sa.select(_company.c.id, _company.c.name)).all():
-        conn.execute(_company.update().where(_company.c.id == company_id).values(
-            name_key=name_key(name), email_domain=corporate_domain(emails.get(company_id))))
+        conn.execute(
+            _company.update()
+            .where(_company.c.id == company_id)
+            .values(name_key=name_key(name), email_domain=corporate_domain(emails.get(company_id)))
+        )
 
     op.create_table(
         "answer",
@@ -109,26 +136,41 @@ def upgrade() -> None:
         batch.add_column(sa.Column("revision", sa.Integer(), nullable=False, server_default="0"))
         batch.create_index("ix_assessment_company_id", ["company_id"])
 
-    rows = conn.execute(sa.select(_assessment.c.id, _assessment.c.locale, _assessment.c.draft,
-                                  _assessment.c.diagnoses, _assessment.c.submitted_at, _assessment.c.created_at))
+    rows = conn.execute(
+        sa.select(
+            _assessment.c.id,
+            _assessment.c.locale,
+            _assessment.c.draft,
+            _assessment.c.diagnoses,
+            _assessment.c.submitted_at,
+            _assessment.c.created_at,
+        )
+    )
     for a_id, locale, draft, diagnoses, submitted_at, created_at in rows.all():
         draft = draft if isinstance(draft, dict) else {}
         moment = submitted_at or created_at
-        answers = [dict(assessment_id=a_id, question=str(q)[:64], value=v, to_verify=False, updated_at=moment)
-                   for q, v in draft.items() if v is not None and v != ""]
+        answers = [
+            dict(assessment_id=a_id, question=str(q)[:64], value=v, to_verify=False, updated_at=moment)
+            for q, v in draft.items()
+            if v is not None and v != ""
+        ]
         if answers:
             conn.execute(_answer.insert(), answers)
         stored = (diagnoses or {}).get(locale) or next(iter((diagnoses or {}).values()), None)
         if stored is None:
             continue
         verdict = verdict_from_diagnosis_dict(stored)
-        conn.execute(_revision.insert(), [dict(assessment_id=a_id, number=1, answers=draft,
-                                               verdict=verdict.to_dict(), created_at=moment)])
+        conn.execute(
+            _revision.insert(),
+            [dict(assessment_id=a_id, number=1, answers=draft, verdict=verdict.to_dict(), created_at=moment)],
+        )
         conn.execute(_assessment.update().where(_assessment.c.id == a_id).values(status="submitted", revision=1))
 
     _report_file_table("report_file_new", keyed_by_revision=True)
-    op.execute("INSERT INTO report_file_new (id, assessment_id, revision, locale, content, created_at) "
-               "SELECT id, assessment_id, 1, locale, content, created_at FROM report_file")
+    op.execute(
+        "INSERT INTO report_file_new (id, assessment_id, revision, locale, content, created_at) "
+        "SELECT id, assessment_id, 1, locale, content, created_at FROM report_file"
+    )
     op.drop_table("report_file")
     op.rename_table("report_file_new", "report_file")
 
@@ -154,14 +196,16 @@ def downgrade() -> None:
         if value is not None:
             drafts.setdefault(a_id, {})[question] = value
     latest: dict[int, dict] = {}
-    for a_id, verdict in conn.execute(sa.select(_revision.c.assessment_id, _revision.c.verdict)
-                                      .order_by(_revision.c.number)):
+    for a_id, verdict in conn.execute(
+        sa.select(_revision.c.assessment_id, _revision.c.verdict).order_by(_revision.c.number)
+    ):
         latest[a_id] = verdict
     for a_id, locale in conn.execute(sa.select(_assessment.c.id, _assessment.c.locale)).all():
         verdict = latest.get(a_id)
         diagnoses = None if verdict is None else {locale: localize(Verdict.from_dict(verdict), locale).to_dict()}
-        conn.execute(_assessment.update().where(_assessment.c.id == a_id).values(
-            draft=drafts.get(a_id, {}), diagnoses=diagnoses))
+        conn.execute(
+            _assessment.update().where(_assessment.c.id == a_id).values(draft=drafts.get(a_id, {}), diagnoses=diagnoses)
+        )
     if conn.dialect.name == "postgresql":
         op.execute("""
 DO $$ BEGIN
@@ -172,10 +216,12 @@ END $$""")
 
     _report_file_table("report_file_old", keyed_by_revision=False)
     # One file per (assessment, locale): the latest revision's.
-    op.execute("INSERT INTO report_file_old (id, assessment_id, locale, content, created_at) "
-               "SELECT id, assessment_id, locale, content, created_at FROM report_file f WHERE revision = "
-               "(SELECT MAX(revision) FROM report_file g WHERE g.assessment_id = f.assessment_id "
-               "AND g.locale = f.locale)")
+    op.execute(
+        "INSERT INTO report_file_old (id, assessment_id, locale, content, created_at) "
+        "SELECT id, assessment_id, locale, content, created_at FROM report_file f WHERE revision = "
+        "(SELECT MAX(revision) FROM report_file g WHERE g.assessment_id = f.assessment_id "
+        "AND g.locale = f.locale)"
+    )
     op.drop_table("report_file")
     op.rename_table("report_file_old", "report_file")
 
