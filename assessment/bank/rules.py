@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from assessment import paths
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
@@ -94,12 +95,19 @@ class Catalog:
 # ---------------------------------------------------------------- rules
 
 
+class Comparison(NamedTuple):
+    """The argument of a score or count condition, like {lt: 2}."""
+
+    op: str  # one of COMPARISONS
+    num: float
+
+
 @dataclass(frozen=True)
 class Condition:
     kind: str  # "question" | "area"
     target: str  # question id or area id
     op: str  # is, in, not_in, includes, excludes, includes_any, count, score
-    arg: object  # value, tuple of values, or (comparison, number)
+    arg: str | tuple[str, ...] | Comparison  # is/includes/excludes: a value; in/not_in/includes_any: values
     why: Text | None = None
 
 
@@ -262,7 +270,7 @@ def _read_catalog(doc, r: Reader) -> Catalog:
 # ---------------------------------------------------------------- reading rules
 
 
-def _comparison(node, r: Reader, owner: str, parent: Mapping, *, low: float, high: float):
+def _comparison(node, r: Reader, owner: str, parent: Mapping, *, low: float, high: float) -> Comparison | None:
     if not (isinstance(node, Mapping) and len(node) == 1):
         r.add(node, owner, f"expected one comparison like {{lt: 2}}, got {kind_of(node)}", parent)
         return None
@@ -273,7 +281,7 @@ def _comparison(node, r: Reader, owner: str, parent: Mapping, *, low: float, hig
     if not (is_number(num) and low <= num <= high):
         r.add(node, owner, f"'{op}' needs a number from {low:g} to {high:g}, got {kind_of(num)}")
         return None
-    return (op, num)
+    return Comparison(op, num)
 
 
 def _read_condition(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> Condition | None:

@@ -40,8 +40,8 @@ class QuestionType(Protocol):
     def read_fields(self, node: Mapping, r: Reader, owner: str, *, factual: bool) -> dict[str, Any]:
         """The Question fields this type owns, read from its YAML entry; problems go to r."""
 
-    def read(self, q: Question, raw: object) -> object | None:
-        """The answer as stored, or None when check() has a problem with it."""
+    def read(self, q: Question, raw: object) -> str | tuple[str, ...] | None:
+        """The answer as stored (one option value, or a tuple of them), or None when check() has a problem with it."""
 
     def check(self, q: Question, raw: object) -> str | None:
         """Why raw is not a valid answer, or None."""

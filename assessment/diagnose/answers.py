@@ -34,7 +34,7 @@ class Answers:
         return self.values.get(qid)
 
 
-def validate_answers(raw: Mapping, questionnaire: Questionnaire) -> Answers:
+def validate_answers(raw: object, questionnaire: Questionnaire) -> Answers:
     """Check every answer and read its item score on the way (scoring needs nothing more)."""
     if not isinstance(raw, Mapping):
         raise AnswerError({"(answers)": f"expected a mapping of question id to answer, got {type(raw).__name__}"})
@@ -57,7 +57,7 @@ def validate_answers(raw: Mapping, questionnaire: Questionnaire) -> Answers:
         kind = QUESTION_TYPES[q.type]
         value = kind.read(q, answer)
         if value is None:
-            problems[qid] = kind.check(q, answer)
+            problems[qid] = kind.check(q, answer) or "not a valid answer"  # read() refused it: check() says why
         else:
             values[qid] = value
             items[qid] = kind.item_score(q, value)

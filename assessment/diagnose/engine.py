@@ -33,7 +33,7 @@ import durable_rules_engine as _dre
 from durable import engine as _durable
 
 from assessment.bank.questionnaire import Questionnaire
-from assessment.bank.rules import Condition, RuleBook
+from assessment.bank.rules import Comparison, Condition, RuleBook
 from assessment.diagnose.answers import Answers
 from assessment.diagnose.scoring import Scores
 
@@ -65,7 +65,7 @@ def _compile_condition(c: Condition) -> dict:
         field = f"n_{c.target}"
     else:
         field = f"q_{c.target}"
-    if c.op in ("score", "count"):
+    if isinstance(c.arg, Comparison):  # score and count conditions, and only they
         op, num = c.arg
         if op == "eq":
             return {field: num}
@@ -75,7 +75,7 @@ def _compile_condition(c: Condition) -> dict:
     if c.op == "is":
         return {field: c.arg}
     if c.op == "in":
-        alts = [{field: v} for v in c.arg]
+        alts: list[dict[str, object]] = [{field: v} for v in c.arg]
         return alts[0] if len(alts) == 1 else {"$or": alts}
     if c.op == "not_in":
         return {"$and": [{"$ex": {field: 1}}, *({"$neq": {field: v}} for v in c.arg)]}

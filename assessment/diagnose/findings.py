@@ -37,16 +37,18 @@ def evidence(branches: Fired, qn: Questionnaire, values: Mapping[str, Value]) ->
     rule's branch (rule-file order among equals: sorted() is stable).
     """
     credited: dict[str, tuple[str, int]] = {}
-    for rule, b in sorted(branches, key=lambda rb: -SEVERITIES.get(rb[0].severity, 0)):
+    for rule, b in sorted(branches, key=lambda rb: -SEVERITIES.get(rb[0].severity or "", 0)):
         for c in rule.branches[b]:
             if c.kind == "question" and c.target not in credited:
                 credited[c.target] = (rule.id, b)
     in_bank_order = sorted(credited, key=qn.position.__getitem__)
-    return tuple(EvidenceRef(qid, values.get(qid), *credited[qid]) for qid in in_bank_order)
+    # A branch fires only when every question it tests is answered (the fact leaves the others out).
+    return tuple(EvidenceRef(qid, values[qid], *credited[qid]) for qid in in_bank_order)
 
 
-def _severity(branches: Fired) -> str | None:
-    return max((r.severity for r, _ in branches if r.severity), key=SEVERITIES.__getitem__, default=None)
+def _severity(branches: Fired) -> str:
+    """The most severe of the fired rules: pitfall and flag rules all have a severity (checked on load)."""
+    return max((r.severity for r, _ in branches if r.severity), key=SEVERITIES.__getitem__)
 
 
 def _area_score(scores: Scores, area_id: str) -> int:

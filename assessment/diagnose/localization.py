@@ -12,7 +12,17 @@ from __future__ import annotations
 import operator
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
-from assessment.bank.rules import SEVERITIES, Condition, Flag, Pitfall, Rule, RuleBook, Step, default_rulebook
+from assessment.bank.rules import (
+    SEVERITIES,
+    Comparison,
+    Condition,
+    Flag,
+    Pitfall,
+    Rule,
+    RuleBook,
+    Step,
+    default_rulebook,
+)
 from assessment.bank.text import Text, check_locale
 from assessment.diagnose.diagnosis import (
     ActionFinding,
@@ -105,14 +115,14 @@ def localize(
         )
     flags = []
     for f in verdict.flags:
-        known = cat.flags.get(f.id) or Flag(id=f.id, kind=f.kind, title={loc: f.id}, summary={})  # removed since
+        known_flag = cat.flags.get(f.id) or Flag(id=f.id, kind=f.kind, title={loc: f.id}, summary={})  # removed since
         flags.append(
             FlagFinding(
                 id=f.id,
                 kind=f.kind,
-                title=_text(known.title, loc),
+                title=_text(known_flag.title, loc),
                 severity=f.severity,
-                summary=_text(known.summary, loc),
+                summary=_text(known_flag.summary, loc),
                 evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id, f.severity),
             )
         )
@@ -184,9 +194,11 @@ def _why(
         return ""
     rank = SEVERITIES.get(severity, 0)
     candidates = [
-        r for r in book.rules if r.effect == effect and r.target == target and SEVERITIES.get(r.severity, 0) <= rank
+        r
+        for r in book.rules
+        if r.effect == effect and r.target == target and SEVERITIES.get(r.severity or "", 0) <= rank
     ]
-    for rule in sorted(candidates, key=lambda r: -SEVERITIES.get(r.severity, 0)):
+    for rule in sorted(candidates, key=lambda r: -SEVERITIES.get(r.severity or "", 0)):
         for c in (c for b in rule.branches for c in b):
             if c.kind == "question" and c.target == q.id and _holds(c, q, ref.value):
                 return _text(c.why or rule.why, loc)
@@ -197,9 +209,10 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
     """Does one answer meet one condition on its question? (Only to find a reason: the engine decides what fires.)"""
     if not _offered(q, value):
         return False
-    if c.op == "score":
-        op, num = c.arg
-        return _COMPARE[op](QUESTION_TYPES[q.type].item_score(q, value), num)
+    if c.op == "score" and isinstance(c.arg, Comparison):
+        # an answer without an item score gives the engine no field to compare, so it meets no score condition
+        item = QUESTION_TYPES[q.type].item_score(q, value)
+        return item is not None and _COMPARE[c.arg.op](item, c.arg.num)
     if isinstance(value, str):  # a one-option answer
         if c.op == "is":
             return value == c.arg
@@ -207,9 +220,8 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
             return value in c.arg
         return c.op == "not_in" and value not in c.arg
     ticked = set(value)  # a checklist
-    if c.op == "count":
-        op, num = c.arg
-        return _COMPARE[op](len(q.counting & ticked), num)
+    if c.op == "count" and isinstance(c.arg, Comparison):
+        return _COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)
     if c.op == "includes":
         return c.arg in ticked
     if c.op == "excludes":

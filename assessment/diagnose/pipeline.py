@@ -40,7 +40,9 @@ def diagnose(
     groups = findings.group_fired(book, rules.fire(rules.fact(qn, valid, scores)))
     values = valid.values
     pitfalls = findings.pitfalls(groups, book, qn, values, scores)
-    profile = {q.id: values[q.id] for q in qn.in_section("profile") if q.id in values}
+    # Profile questions take one option; a validated answer is one the question offers.
+    profile = {q.id: v for q in qn.in_section("profile") if isinstance(v := values.get(q.id), str)}
+    chosen = [qn.by_id[qid].option(v) for qid, v in profile.items()]
     return Verdict(
         questionnaire_version=qn.version,
         ruleset_version=book.version,
@@ -54,7 +56,7 @@ def diagnose(
         unanswered=valid.unanswered,
         answers=values,
         profile=profile,
-        small_company=any(qn.by_id[qid].option(v).small for qid, v in profile.items()),
+        small_company=any(o is not None and o.small for o in chosen),
     )
 
 
