@@ -97,7 +97,7 @@ def rules_check():
     from assessment.diagnose.engine import compiled
 
     compiled(book)
-    counts = {}
+    counts: dict[str, int] = {}
     for r in book.rules:
         counts[r.effect] = counts.get(r.effect, 0) + 1
     click.echo(

@@ -7,7 +7,7 @@ import unicodedata
 from assessment.bank.questionnaire import Questionnaire
 from assessment.diagnose.diagnosis import Diagnosis
 
-_LABELS = {
+_LABELS: dict[str, dict[str, str]] = {
     "ja": {
         "title": "CMO思考診断 結果",
         "overall": "総合",
@@ -21,7 +21,6 @@ _LABELS = {
         "unanswered": "未回答",
         "none": "検出された落とし穴はありません。",
         "because": "対応する落とし穴",
-        "severity": {"high": "高", "medium": "中", "low": "低"},
         "na": "未回答",
         "step": "ステップ",
         "answer": "回答",
@@ -39,11 +38,14 @@ _LABELS = {
         "unanswered": "Unanswered",
         "none": "No pitfalls detected.",
         "because": "addresses",
-        "severity": {"high": "high", "medium": "medium", "low": "low"},
         "na": "n/a",
         "step": "Step",
         "answer": "Answer",
     },
+}
+_SEVERITY = {
+    "ja": {"high": "高", "medium": "中", "low": "低"},
+    "en": {"high": "high", "medium": "medium", "low": "low"},
 }
 
 
@@ -63,7 +65,7 @@ def bar(score: int | None, width: int = 20) -> str:
 
 
 def render_text(d: Diagnosis) -> str:
-    L = _LABELS[d.locale]
+    L, S = _LABELS[d.locale], _SEVERITY[d.locale]
     out = [L["title"], "=" * _width(L["title"]), ""]
     if d.level:
         out.append(f"{L['overall']}: {d.overall}/100   {L['level']}: {d.level.number} — {d.level.name}")
@@ -78,7 +80,7 @@ def render_text(d: Diagnosis) -> str:
         out.append(f"  {L['none']}")
     headed = [p for p in d.pitfalls if p.headline]
     for p in headed:
-        out.append(f"  ■ {p.title}  [{L['severity'][p.severity]}]")
+        out.append(f"  ■ {p.title}  [{S[p.severity]}]")
         out.append(f"    {p.summary}")
         for e in p.evidence:
             out.append(f"    - {e.text}")
@@ -86,19 +88,19 @@ def render_text(d: Diagnosis) -> str:
             out.append(f"      → {e.why}")
     rest = [p for p in d.pitfalls if not p.headline]
     if rest:
-        out.append(f"  {L['others']}: " + ", ".join(f"{p.title} [{L['severity'][p.severity]}]" for p in rest))
+        out.append(f"  {L['others']}: " + ", ".join(f"{p.title} [{S[p.severity]}]" for p in rest))
     if d.actions:
         out += ["", L["actions"]]
-        for a in d.actions:
-            titles = [p.title for p in d.pitfalls if p.id in a.because]
+        for act in d.actions:
+            titles = [p.title for p in d.pitfalls if p.id in act.because]
             why = f"  ({L['because']}: {', '.join(titles)})" if titles else ""
-            out.append(f"  {a.priority}. {L['step']} {a.step}: {a.title}{why}")
-            for t in a.tasks:
+            out.append(f"  {act.priority}. {L['step']} {act.step}: {act.title}{why}")
+            for t in act.tasks:
                 out.append(f"     · [{t.days}d] {t.text}")
     if d.flags:
         out += ["", L["flags"]]
         for f in d.flags:
-            out.append(f"  ! {f.title}  [{L['severity'][f.severity]}]")
+            out.append(f"  ! {f.title}  [{S[f.severity]}]")
             for e in f.evidence:
                 out.append(f"    - {e.question}: {e.answer} → {e.why}")
     if d.unanswered:

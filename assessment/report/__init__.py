@@ -91,7 +91,10 @@ def _html(diagnosis, *, locale, branding, company, respondent, date, standalone,
 
 def _svg_img(svg: str, fetcher) -> Markup:
     # The <img> keeps the chart's own size; width/height attributes come from the SVG root.
-    width, height = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg).groups()
+    size = re.search(r'width="([\d.]+)" height="([\d.]+)"', svg)
+    if size is None:
+        raise ValueError("a report chart's SVG root needs width and height attributes")
+    width, height = size.groups()
     return Markup('<img class="chart" src="{}" width="{}" height="{}" alt="">').format(
         fetcher.add_svg(svg), width, height
     )

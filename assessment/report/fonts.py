@@ -112,8 +112,9 @@ def _cut(source: Path, index: int, style: str) -> Path:
 def face_files() -> dict[str, Path] | None:
     """CSS font-weight -> our cut's Regular and Bold files; None to use the system family as is."""
     try:
-        faces = {weight: _system_face(style) for weight, style in WEIGHTS.items()}
-        if not all(faces.values()):
+        found = {weight: _system_face(style) for weight, style in WEIGHTS.items()}
+        faces = {weight: face for weight, face in found.items() if face is not None}
+        if len(faces) < len(found):
             return None
         return {weight: _cut(path, index, WEIGHTS[weight]) for weight, (path, index) in faces.items()}
     except Exception:  # a read-only cache or a damaged font costs speed, never the report

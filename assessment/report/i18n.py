@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from assessment.paths import TEMPLATES_DIR
@@ -15,7 +15,8 @@ DOMAIN = "report"
 
 
 @cache
-def translations(locale: str) -> Translations:
+def translations(locale: str) -> NullTranslations:
+    """The locale's catalog; a locale without one gets NullTranslations (the English msgids)."""
     return Translations.load(str(TRANSLATIONS_DIR), [locale], domain=DOMAIN)
 
 
@@ -30,5 +31,6 @@ def environment(locale: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(locale), newstyle=True)
+    # The i18n extension adds this method to the Environment at run time; Jinja's types do not declare it.
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     return env

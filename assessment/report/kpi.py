@@ -37,7 +37,7 @@ def _leads() -> Node:
     )
 
 
-TREES: dict[Goal, Node] = {
+TREES: dict[str, Node] = {  # keyed by Goal, looked up by the answer's option value
     Goal.REVENUE: Node(
         N_("Revenue"),
         None,
@@ -109,6 +109,7 @@ BOX_W, BOX_H, COL_GAP, ROW_GAP = 150, 44, 44, 12
 
 def _layout(node: Node, depth: int, rows: list, out: list) -> float:
     """Place leaves on consecutive rows; a parent sits at its children's middle. Returns y."""
+    y: float
     if not node.children:
         y = len(rows) * (BOX_H + ROW_GAP)
         rows.append(node)

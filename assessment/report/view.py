@@ -9,7 +9,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from assessment.bank.roles import MEASURED_METRICS, PRIMARY_GOAL
-from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence
+from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence, Task
 from assessment.report import charts, kpi
 from assessment.report.branding import Branding
 
@@ -47,13 +47,13 @@ def _band(score: int | None, _) -> str:
 
 
 def _extremes(answers: list[AnswerView]) -> tuple[AnswerView | None, AnswerView | None]:
-    scored = [a for a in answers if a.score is not None]
+    scored = [(a.score, a) for a in answers if a.score is not None]
     if not scored:
         return None, None
-    best = max(scored, key=lambda a: a.score)
-    worst = min(scored, key=lambda a: a.score)
-    if best.score == worst.score:  # all answers alike: show one, named for what it is
-        return (best, None) if best.score >= 2 else (None, worst)
+    best_score, best = max(scored, key=lambda sa: sa[0])
+    worst_score, worst = min(scored, key=lambda sa: sa[0])
+    if best_score == worst_score:  # all answers alike: show one, named for what it is
+        return (best, None) if best_score >= 2 else (None, worst)
     return best, worst
 
 
@@ -74,11 +74,11 @@ def _mid_sentence(text: str) -> str:
 
 
 def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
-    scored = [a for a in areas if a.score is not None]
+    scored = [(a.score, a) for a in areas if a.score is not None]
     if d.level and scored:
-        best = max(scored, key=lambda a: a.score)
-        worst = min(scored, key=lambda a: a.score)
-        if best.score == worst.score:
+        best_score, best = max(scored, key=lambda sa: sa[0])
+        worst_score, worst = min(scored, key=lambda sa: sa[0])
+        if best_score == worst_score:
             stand = _(
                 "Overall %(overall)s of 100, level %(number)s “%(name)s”, with all five areas at the same score.",
                 overall=d.overall,
@@ -125,7 +125,7 @@ def _roadmap(d: Diagnosis) -> list[dict]:
     titles = {p.id: p.title for p in d.pitfalls}
     rows = []
     for a in d.actions:
-        cells = {days: [] for days in ROADMAP_DAYS}
+        cells: dict[int, list[Task]] = {days: [] for days in ROADMAP_DAYS}
         for t in a.tasks:
             # A task due at another horizon goes into the first column that covers it.
             column = next((c for c in ROADMAP_DAYS if t.days <= c), ROADMAP_DAYS[-1])

@@ -14,4 +14,4 @@ def new_token() -> str:
 
 def looks_like_token(value: str | None) -> bool:
     """Cheap shape check before a database look-up (url-safe base64, sane length)."""
-    return bool(value) and 16 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
+    return value is not None and 16 <= len(value) <= 64 and all(c.isalnum() or c in "-_" for c in value)
