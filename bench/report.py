@@ -27,7 +27,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypedDict
 
 import yaml
 
@@ -38,6 +40,15 @@ from assessment import evaluate
 from assessment.report import check_fonts, render_html, render_pdf
 
 LATIN = 'html, svg { font-family: "DejaVu Sans" !important; }'
+
+
+class Named(TypedDict):
+    """The names a report prints: the same in every render here."""
+
+    company: str
+    respondent: str
+
+
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -77,11 +88,15 @@ def line(label: str, xs: list[float]) -> float:
     return p50
 
 
-def interleaved(fns: dict, runs: int) -> tuple[dict, dict]:
+Seconds = dict[str, list[float]]
+
+
+def interleaved(fns: dict[str, Callable[[], object]], runs: int) -> tuple[Seconds, Seconds]:
     """Alternate the variants so machine load hits them alike; wall and CPU seconds."""
     for fn in fns.values():
         fn()
-    wall, cpu = {k: [] for k in fns}, {k: [] for k in fns}
+    wall: Seconds = {k: [] for k in fns}
+    cpu: Seconds = {k: [] for k in fns}
     for _ in range(runs):
         for k, fn in fns.items():
             t, c = time.perf_counter(), time.process_time()
@@ -190,7 +205,9 @@ def rss_child(renders: int) -> None:
             # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork + exec, so a child started
             # by this bench reported the parent's peak (about 190 MiB after its Chromium runs).
             status = Path("/proc/self/status").read_text()
-            peak = int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+            hwm = re.search(r"VmHWM:\s+(\d+) kB", status)
+            assert hwm, "/proc/self/status has no VmHWM line"
+            peak = int(hwm.group(1)) / 1024
             current = int(Path("/proc/self/statm").read_text().split()[1]) * resource.getpagesize() / 2**20
             # Live Python objects tell a leak (they grow) from allocator fragmentation (they don't).
             gc.collect()
@@ -215,7 +232,7 @@ def main() -> None:
     for problem in check_fonts():
         print(f"WARNING: {problem}")
     ja, en = diagnosis("campaign_machine", "ja"), diagnosis("campaign_machine", "en")
-    kw = dict(company="株式会社ベンチマーク", respondent="山田 太郎")
+    kw: Named = {"company": "株式会社ベンチマーク", "respondent": "山田 太郎"}
     from pypdf import PdfReader  # dev dependency; the bench is a dev tool
 
     def target_series(label: str, d) -> None:

@@ -78,7 +78,9 @@ class Client:
         return self.request("POST", path, body, {"Content-Type": "application/x-www-form-urlencoded"})
 
     def csrf(self, html: bytes) -> str:
-        return re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1).decode()
+        found = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', html)
+        assert found, "the page has no CSRF token"
+        return found.group(1).decode()
 
     def start(self):
         _, _, html = self.request("GET", "/?utm_source=bench")
@@ -119,7 +121,9 @@ def walk_to_lead(port: int) -> str:
     )
     assert status == 303, status
     _, _, html = c.request("GET", urlsplit(headers["Location"]).path)
-    return re.search(rb'href="(/pdf/[^"]+)"', html).group(1).decode()
+    found = re.search(rb'href="(/pdf/[^"]+)"', html)
+    assert found, "the report page has no PDF link"
+    return found.group(1).decode()
 
 
 # wrk's Lua side: the request, a count of unexpected statuses per thread, and one JSON line at the end.
@@ -197,6 +201,7 @@ def wrk(
         f"http://127.0.0.1:{port}{path}",
     ]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None  # stdout=PIPE
     out = proc.stdout.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -348,7 +353,8 @@ def measured(kind, port, args, server, workdir):
     before, db_before = server_cpu(server.pid), database_cpu(args.url)
     result = run()
     used = server_cpu(server.pid) - before
-    db_used = None if db_before is None else database_cpu(args.url) - db_before
+    db_after = None if db_before is None else database_cpu(args.url)
+    db_used = None if db_before is None or db_after is None else db_after - db_before
     client = result.pop("client_cpu_s")
     if result["n"]:
         result["server_cpu_ms_per_req"] = round(used / result["n"] * 1000, 2)

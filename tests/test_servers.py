@@ -38,8 +38,8 @@ def test_postgresql_is_the_throw_away_server(pg_url):
     engine = create_engine(pg_url)
     try:
         with engine.connect() as conn:
-            port = int(conn.execute(text("SHOW port")).scalar())
-            data_directory = conn.execute(text("SHOW data_directory")).scalar()
+            port = int(conn.execute(text("SHOW port")).scalar_one())
+            data_directory = conn.execute(text("SHOW data_directory")).scalar_one()
     finally:
         engine.dispose()
     assert port == urlsplit(pg_url).port != 5432

@@ -86,7 +86,7 @@ def _mutate(tree, rng: random.Random):
     nodes = list(_nodes(tree))
     path, node = rng.choices(nodes, weights=[_weight(p) for p, _ in nodes])[0]
     if not path:  # the whole document
-        value = copy.deepcopy(rng.choice([None, [], [tree], "text", 3, {}]))
+        value: object = copy.deepcopy(rng.choice([None, [], [tree], "text", 3, {}]))
         return value, f"document = {value!r:.60}"
     *up, last = path
     parent = tree

@@ -22,9 +22,9 @@ def test_profiles_present():
 def test_campaign_machine_is_short_termist_first():
     d = evaluate(load_profile("campaign_machine"))
     assert headline(d)[0] == "short_termism"
-    assert d.scores["short_termism"] == min(d.scores.values())
+    assert d.scores["short_termism"] == min(s for s in d.scores.values() if s is not None)
     assert "vanity_metrics" not in headline(d)  # it does report leads and deals
-    assert d.level.number == 2
+    assert d.level is not None and d.level.number == 2
     assert "design_value" in [a.id for a in d.actions[:2]]
 
 
@@ -40,13 +40,13 @@ def test_vanity_shop_chases_reach_numbers():
 
 def test_mature_company_is_integrated_with_nothing_to_fix():
     d = evaluate(load_profile("mature"))
-    assert d.level.number == 5 and d.overall == 100
+    assert d.level is not None and d.level.number == 5 and d.overall == 100
     assert d.pitfalls == () and d.flags == () and d.actions == ()
 
 
 def test_company_that_knows_nothing_of_its_numbers():
     d = evaluate(load_profile("knows_nothing"))
-    assert d.level.number == 1
+    assert d.level is not None and d.level.number == 1
     (dk,) = [f for f in d.flags if f.kind == "dont_know"]
     assert {e.question for e in dk.evidence} == {
         "gl_contribution_known",
@@ -94,6 +94,6 @@ def test_json_contract_fields(make_answers):
 def test_diagnosis_is_immutable():
     d = evaluate(load_profile("mature"))
     with pytest.raises(dataclasses.FrozenInstanceError):
-        d.overall = 3
+        d.overall = 3  # type: ignore[misc]  # the point: a frozen dataclass refuses it at run time too
     with pytest.raises(TypeError):
-        d.scores["alignment"] = 0
+        d.scores["alignment"] = 0  # type: ignore[index]  # the point: a read-only mapping refuses it at run time too

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from assessment import Diagnosis, Verdict, evaluate, localize, verdict_from_diagnosis_dict
+from assessment.diagnose.diagnosis import FlagFinding, PitfallFinding
 from assessment.diagnose.pipeline import diagnose
-from assessment.diagnose.verdict import EvidenceRef, as_value
+from assessment.diagnose.verdict import EvidenceRef, FoundFlag, FoundPitfall, as_value
 
 STORED = Path(__file__).parent / "fixtures" / "stored"
 FIXTURES = sorted(p.name for p in STORED.glob("*.json"))
@@ -90,12 +91,13 @@ def test_every_stored_shape_converts_to_a_verdict(name, rulebook):
         (a["id"], a["priority"], a["because"]) for a in data["actions"]
     ]
     assert (v.scores, v.overall, v.level) == (data["scores"], data["overall"], data["level"]["number"])
-    assert v.level <= v.uncapped_level
+    assert v.level is not None and v.uncapped_level is not None and v.level <= v.uncapped_level
     assert Verdict.from_dict(json.loads(json.dumps(v.to_dict()))) == v
     # Without a rule reference, localize still finds a reason: one of that finding's rules'.
     for loc in ("ja", "en"):
         d = localize(v, loc)
-        for finding in [*d.pitfalls, *d.flags]:
+        found: list[PitfallFinding | FlagFinding] = [*d.pitfalls, *d.flags]
+        for finding in found:
             reasons = {r.why[loc] for r in rulebook.rules if r.target == finding.id}
             for e in finding.evidence:
                 assert e.why
@@ -118,8 +120,10 @@ def test_a_row_made_under_this_bank_reads_back_as_stored(name, questionnaire, ru
     v = verdict_from_diagnosis_dict(data)
     # the Verdict of the same answers today, but for the rule references no stored row has
     fresh = diagnose({a["question"]: a["value"] for a in data["answers"]})
-    unref = [[EvidenceRef(e.question, e.value) for e in f.evidence] for f in (*fresh.pitfalls, *fresh.flags)]
-    assert [list(f.evidence) for f in (*v.pitfalls, *v.flags)] == unref
+    fresh_found: list[FoundPitfall | FoundFlag] = [*fresh.pitfalls, *fresh.flags]
+    stored_found: list[FoundPitfall | FoundFlag] = [*v.pitfalls, *v.flags]
+    unref = [[EvidenceRef(e.question, e.value) for e in f.evidence] for f in fresh_found]
+    assert [list(f.evidence) for f in stored_found] == unref
     assert v.to_dict()["answers"] == fresh.to_dict()["answers"]
     assert (v.uncapped_level, v.profile, v.small_company) == (fresh.uncapped_level, fresh.profile, fresh.small_company)
     # and every reason found again is the one the row holds

@@ -57,7 +57,7 @@ def test_a_verdict_holds_ids_numbers_and_references_only(make_answers):
         ("rc_joint_meeting", "none", "silo_seen_as_cost", 0),
     ]
     assert v.actions[0].id == "connect_strategy" and v.actions[0].because == ("silo",)
-    assert v.level is not None and v.uncapped_level >= v.level
+    assert v.level is not None and v.uncapped_level is not None and v.uncapped_level >= v.level
     texts = json.dumps(v.to_dict(), ensure_ascii=False)
     assert "経営" not in texts and "management" not in texts.lower()
 

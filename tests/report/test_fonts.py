@@ -7,6 +7,7 @@ import subprocess
 
 import pytest
 from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
 
 from assessment.report import Branding, fonts, render_pdf
 from tests.report.conftest import DATE, diagnosis, pdf
@@ -15,7 +16,9 @@ from tests.report.conftest import DATE, diagnosis, pdf
 def embedded_fonts(data: bytes) -> set[str]:
     names = set()
     for page in PdfReader(io.BytesIO(data)).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
+        resources = page["/Resources"]
+        assert isinstance(resources, DictionaryObject), f"page resources are a {type(resources).__name__}"
+        for font in resources.get("/Font", {}).values():
             names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
     return names
 

@@ -20,7 +20,9 @@ def words(data: bytes):
     for line in out.decode().splitlines():
         if "<page " in line:
             page += 1
-            width = float(re.search(r'width="([\d.]+)"', line).group(1))
+            found = re.search(r'width="([\d.]+)"', line)
+            assert found, f"pdftotext gave a page without its width: {line}"
+            width = float(found.group(1))
         elif "<word " in line:
             x_min, x_max = (float(v) for v in re.findall(r'x(?:Min|Max)="([\d.]+)"', line)[:2])
             yield page, re.sub(r"<[^>]+>", "", line), x_min, x_max, width

@@ -27,6 +27,7 @@ def test_a_blank_answer_removes_it_but_keeps_a_note_about_it(session):
 def test_submit_keeps_a_verdict_once_and_a_second_submit_changes_nothing(session):
     a = make_assessment(session, make_answers(0))
     first = verdicts.verdict(a)
+    assert first is not None
     assessments.submit(session, a)
     assert (a.status, a.revision, len(a.revisions)) == ("submitted", 1, 1)
     assert verdicts.verdict(a) == first and first.overall == a.overall == 0
@@ -50,11 +51,12 @@ def test_a_submitted_assessment_is_not_edited_until_reopened(session):
 
 def test_reports_are_kept_per_revision_and_locale(session, monkeypatch):
     rendered = []
-    monkeypatch.setattr(
-        reports,
-        "render",
-        lambda a, locale: rendered.append((a.revision, locale)) or f"%PDF {a.revision} {locale}".encode(),
-    )
+
+    def render(a, locale):
+        rendered.append((a.revision, locale))
+        return f"%PDF {a.revision} {locale}".encode()
+
+    monkeypatch.setattr(reports, "render", render)
     a = make_assessment(session, make_answers(1))
     assert reports.pdf_bytes(session, a, "ja") == b"%PDF 1 ja"
     assert reports.pdf_bytes(session, a, "ja") == b"%PDF 1 ja" and rendered == [(1, "ja")]  # kept
@@ -79,6 +81,7 @@ def test_the_api_path_writes_what_the_pages_write(session):
         session, make_answers(2), locale="en", utm={"utm_source": "x"}, referrer=None, link_days=7
     )
     a = assessments.find(session, done.token)
+    assert a is not None
     assert a.values == make_answers(2) and a.revision == 1 and a.utm_source == "x"
     assert done.diagnosis.locale == "en" and done.diagnosis.overall == a.overall
     assert done.link_expires_at is not None and a.report_links[0].token == done.link_token

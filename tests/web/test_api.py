@@ -30,7 +30,7 @@ def test_post_assessment_returns_the_diagnosis_and_an_unguessable_report_url(app
     token = body["report_url"].rsplit("/", 1)[1]
     assert len(token) >= 22 and body["report_url"].startswith("http://localhost/pdf/")
     with app.app_context():
-        a = db.session.scalar(select(Assessment))
+        a = db.session.scalars(select(Assessment)).one()
         stored = verdicts.diagnosis(a, "en").to_dict()
         assert stored == {k: v for k, v in body.items() if k not in ("report_url", "results_url", "report_expires_at")}
         assert a.utm_source == "partner" and len(a.revisions) == 1
@@ -48,7 +48,7 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
     )
     body = resp.get_json()
     with app.app_context():
-        a = db.session.scalar(select(Assessment))
+        a = db.session.scalars(select(Assessment)).one()
         assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.token}"
         assert a.values == {k: v for k, v in answers.items() if v != ""}
         assert (a.kind, a.locale, a.referrer, a.overall, a.level) == (
@@ -61,7 +61,7 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
         assert a.submitted and a.submitted_at is not None
         assert (a.questionnaire_version, a.ruleset_version) == (body["questionnaire_version"], body["ruleset_version"])
         assert sorted(e.type for e in db.session.scalars(select(FunnelEvent))) == ["started", "submitted"]
-        link = db.session.scalar(select(ReportLink))
+        link = db.session.scalars(select(ReportLink)).one()
         assert link.assessment_id == a.id and body["report_url"].endswith(f"/pdf/{link.token}")
         assert not link.expired() and body["report_expires_at"]
 
@@ -71,7 +71,7 @@ def test_japanese_is_sent_as_utf8_and_the_stored_verdict_holds_no_text(app, clie
     level = resp.get_json()["level"]["name"]
     assert level.encode() in resp.data and b"\\u" not in resp.data
     with app.app_context():
-        stored = db.session.execute(text("SELECT CAST(verdict AS TEXT) FROM revision")).scalar()
+        stored = db.session.execute(text("SELECT CAST(verdict AS TEXT) FROM revision")).scalar_one()
     assert level not in stored and '"overall"' in stored  # ids and numbers, read in any locale
 
 

@@ -92,5 +92,6 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
-    settings = dict(map(str.strip, line.split("=", 1)) for line in out.stdout.splitlines() if "=" in line)
+    pairs = (line.partition("=") for line in out.stdout.splitlines() if "=" in line)
+    settings = {name.strip(): value.strip() for name, _, value in pairs}
     assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "2", "True")

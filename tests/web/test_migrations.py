@@ -101,9 +101,9 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
                 assert (a.status, a.revision) == ("submitted", 1)
                 for locale, stored in before["diagnoses"].items():  # each stored locale reads the same
                     assert _contract(verdicts.diagnosis(a, locale).to_dict()) == _contract(stored)
-            sample = s.scalar(select(Company).where(Company.name == "株式会社サンプル"))
+            sample = s.scalars(select(Company).where(Company.name == "株式会社サンプル")).one()
             assert (sample.name_key, sample.email_domain) == ("サンプル", "sample.co.jp")
-            kept = s.scalar(select(ReportFile))
+            kept = s.scalars(select(ReportFile)).one()
             assert (kept.revision, kept.locale, kept.content) == (1, "ja", b"%PDF-1.7 fake")
     finally:
         database.dispose()

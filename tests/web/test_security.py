@@ -34,7 +34,7 @@ def test_post_without_csrf_token_is_400_and_keeps_saved_answers(csrf_app):
     assert resp.status_code == 400
     assert "フォームの有効期限が切れました" in resp.data.decode()
     with csrf_app.app_context():
-        a = db.session.scalar(select(Assessment))
+        a = db.session.scalars(select(Assessment)).one()
         assert a.values[page.questions[0].id] == make_answers(1)[page.questions[0].id]
 
 
@@ -121,7 +121,7 @@ def test_five_megabyte_form_post_is_413_and_keeps_the_draft(app, client):
     resp = client.post("/q/2", data={"page_marker": "goal_linkage", "junk": "x" * (5 * 1024 * 1024)})
     assert resp.status_code == 413
     with app.app_context():
-        assert db.session.scalar(select(Assessment)).values
+        assert db.session.scalars(select(Assessment)).one().values
 
 
 def test_healthz_checks_the_database(client):

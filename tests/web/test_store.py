@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import timedelta
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import func, insert, inspect, select, text
+from sqlalchemy import Table, func, insert, inspect, select, text
 
 from assessment.store import Assessment, FunnelEvent, ReportFile, ReportLink
 from assessment.store.migrate import current
@@ -50,7 +51,7 @@ def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
 def test_an_api_submission_stores_its_events_and_link_with_it(app, client):
     client.post("/api/v1/assessments", json={"answers": make_answers(1), "locale": "ja", "utm": {"utm_source": "news"}})
     with app.app_context():
-        a = db.session.scalar(select(Assessment))
+        a = db.session.scalars(select(Assessment)).one()
         events = db.session.execute(select(FunnelEvent.type, FunnelEvent.assessment_id, FunnelEvent.utm_source)).all()
         assert sorted(events) == [("started", a.id, "news"), ("submitted", a.id, "news")]
         assert db.session.scalar(select(ReportLink.assessment_id)) == a.id
@@ -67,12 +68,16 @@ def _to_report(client) -> str:
     return client.post(results + "/lead", data=LEAD).location
 
 
-def test_pdf_download_is_a_pdf_with_the_company_and_records_the_event(app, client):
-    import re
+def _pdf_token(html: str) -> str:
+    """The token in the page's PDF download link."""
+    found = re.search(r'href="/pdf/([^"]+)"', html)
+    assert found, "the page has no PDF link"
+    return found.group(1)
 
+
+def test_pdf_download_is_a_pdf_with_the_company_and_records_the_event(app, client):
     report = client.get(_to_report(client)).data.decode()
-    pdf_url = re.search(r'href="(/pdf/[^"]+)"', report).group(1)
-    resp = client.get(pdf_url)
+    resp = client.get(f"/pdf/{_pdf_token(report)}")
     assert resp.status_code == 200 and resp.mimetype == "application/pdf"
     assert resp.headers["Content-Disposition"].startswith("attachment;")
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(resp.data)).pages)
@@ -82,17 +87,15 @@ def test_pdf_download_is_a_pdf_with_the_company_and_records_the_event(app, clien
 
 
 def test_expired_report_link_is_410_and_the_report_page_issues_a_new_one(app, client):
-    import re
-
     report_url = _to_report(client)
-    first = re.search(r'href="/pdf/([^"]+)"', client.get(report_url).data.decode()).group(1)
+    first = _pdf_token(client.get(report_url).data.decode())
     with app.app_context():
-        link = db.session.scalar(select(ReportLink).where(ReportLink.token == first))
+        link = db.session.scalars(select(ReportLink).where(ReportLink.token == first)).one()
         link.expires_at = utcnow() - timedelta(minutes=1)
         db.session.commit()
     resp = client.get(f"/pdf/{first}")
     assert resp.status_code == 410 and "有効期限" in resp.data.decode()
-    second = re.search(r'href="/pdf/([^"]+)"', client.get(report_url).data.decode()).group(1)
+    second = _pdf_token(client.get(report_url).data.decode())
     assert second != first
 
 
@@ -103,13 +106,11 @@ def test_api_report_url_downloads_the_pdf(client):
 
 
 def test_prerendered_pdf_is_served_without_rendering_again(app, client, monkeypatch):
-    import re
-
     from assessment.services import reports as pdf
 
     report_url = _to_report(client)
     with app.app_context():
-        a = db.session.scalar(select(Assessment))
+        a = db.session.scalars(select(Assessment)).one()
         pdf.prerender(app.extensions["database"], a.id, "ja")
         assert db.session.scalar(select(ReportFile.locale).where(ReportFile.assessment_id == a.id)) == "ja"
 
@@ -117,8 +118,7 @@ def test_prerendered_pdf_is_served_without_rendering_again(app, client, monkeypa
         raise AssertionError("rendered again")
 
     monkeypatch.setattr(pdf, "render", no_render)
-    link = re.search(r'href="(/pdf/[^"]+)"', client.get(report_url).data.decode()).group(1)
-    resp = client.get(link)
+    resp = client.get(f"/pdf/{_pdf_token(client.get(report_url).data.decode())}")
     assert resp.status_code == 200 and resp.data.startswith(b"%PDF")
 
 
@@ -152,7 +152,9 @@ def test_sqlite_writers_queue_on_the_write_lock_and_always_release_it(app):
         s.flush()
         s.close()
         assert free()
-        s.execute(insert(Assessment.__table__), {"token": "x" * 32, "kind": "self", "locale": "ja"})
+        table = Assessment.__table__
+        assert isinstance(table, Table)  # a declarative model's table; typed as any FROM clause
+        s.execute(insert(table), {"token": "x" * 32, "kind": "self", "locale": "ja"})
         assert not free()  # a write statement through the session, without a flush, takes it too
         s.rollback()
         assert free()

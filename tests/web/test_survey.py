@@ -37,11 +37,11 @@ def answer_all(client, answers=None) -> str:
 def assessment(app, token) -> Assessment:
     """The assessment with its answers and revisions, readable after its session has closed."""
     with app.app_context():
-        return db.session.scalar(
+        return db.session.scalars(
             select(Assessment)
             .where(Assessment.token == token)
             .options(selectinload(Assessment.answers), selectinload(Assessment.revisions))
-        )
+        ).one()
 
 
 def test_profile_is_the_last_page_after_one_page_per_area():
@@ -88,6 +88,7 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
     html = client.get(results_url).data.decode()
     assert "総合スコア" in html and "<svg" in html and "最も大きな落とし穴" in html
     a = assessment(app, token)
+    assert a.latest is not None
     assert (a.status, a.revision) == ("submitted", 1) and a.latest.verdict["overall"] == a.overall
     assert a.questionnaire_version and a.ruleset_version
     resp = client.post(
@@ -106,8 +107,8 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
     assert "PDFレポートをダウンロード" in report
     assert re.search(r'href="/pdf/[A-Za-z0-9_-]{22,}"', report)
     with app.app_context():
-        lead = db.session.scalar(select(Lead))
-        assert lead.consent and lead.consent_at is not None
+        lead = db.session.scalars(select(Lead)).one()
+        assert lead.consent and lead.consent_at is not None and lead.consent_text is not None
         assert "メールで連絡を受けることに同意します" in lead.consent_text
         events = [(e.type, e.utm_source) for e in db.session.scalars(select(FunnelEvent).order_by(FunnelEvent.id))]
     types = [t for t, _ in events]
@@ -249,7 +250,9 @@ def test_lead_consent_is_unticked_and_profile_answers_prefill(client):
     start(client)
     results = answer_all(client, make_answers(1, pf_role="sales_lead", pf_company_size="s100_299"))
     html = client.get(results).data.decode()
-    consent = re.search(r'<input id="consent"[^>]*>', html).group(0)
+    found = re.search(r'<input id="consent"[^>]*>', html)
+    assert found, "the results page has no consent box"
+    consent = found.group(0)
     assert 'type="checkbox"' in consent and "checked" not in consent
     assert re.search(r'<option selected value="sales_lead">', html)
     assert re.search(r'<option selected value="s100_299">', html)
@@ -271,7 +274,7 @@ def test_html_in_every_text_field_is_stored_as_text_and_escaped(app, client):
     resp = client.post(results + "/lead", data=dict(LEAD, name=evil, company=evil))
     assert resp.status_code == 303
     with app.app_context():
-        assert db.session.scalar(select(Lead)).name == evil
+        assert db.session.scalars(select(Lead)).one().name == evil
     assert evil not in client.get(resp.location).data.decode()
 
 
@@ -331,10 +334,13 @@ def test_one_verdict_is_kept_and_read_in_either_language(app, client):
     english = client.get(results).data.decode()
     assert "Overall score" in english
     a = assessment(app, token)
+    assert a.latest is not None
     assert len(a.revisions) == 1 and "locale" not in a.latest.verdict  # stored once, locale-neutral
     with app.app_context():
         found = flow.find(db.session, token)
+        assert found is not None
         ja, en = verdicts.diagnosis(found, "ja"), verdicts.diagnosis(found, "en")
+    assert ja.level is not None and en.level is not None
     assert (ja.overall, ja.level.number, [p.id for p in ja.pitfalls]) == (
         en.overall,
         en.level.number,
@@ -358,7 +364,7 @@ def test_draft_answer_from_an_older_question_bank_is_asked_again(app, client):
 
     def set_draft(**changes):
         with app.app_context():
-            a = db.session.scalar(select(Assessment).where(Assessment.token == token))
+            a = db.session.scalars(select(Assessment).where(Assessment.token == token)).one()
             for row in list(a.answers):
                 if row.question in changes and changes[row.question] is None:
                     a.answers.remove(row)
