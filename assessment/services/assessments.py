@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
 from assessment.bank.text import check_locale
+from assessment.diagnose.answers import validate_answers
 from assessment.diagnose.diagnosis import Diagnosis
 from assessment.diagnose.pipeline import diagnose
 from assessment.services import funnel, links
@@ -77,6 +78,21 @@ def save_answers(
     Values are stored as given (the pipeline validates them on submit); a page's form has
     already checked them against the bank.
     """
+    _merge(a, answers)
+    if page is not None:
+        funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
+    if not commit:
+        return
+    try:
+        session.commit()
+    except IntegrityError:  # a simultaneous save (a double click) stored the same first answer: merge into it
+        session.rollback()
+        session.refresh(a)
+        _merge(a, answers)
+        session.commit()
+
+
+def _merge(a: Assessment, answers: dict) -> None:
     if a.submitted:
         raise NotEditable(a.token)
     rows = {row.question: row for row in a.answers}
@@ -91,10 +107,6 @@ def save_answers(
             a.answers.append(Answer(question=qid, value=value))
         elif row.value != value:
             row.value = value
-    if page is not None:
-        funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
-    if commit:
-        session.commit()
 
 
 class Submission(NamedTuple):
@@ -117,7 +129,12 @@ def submit_answers(
     kind: str = "self",
     qn: Questionnaire | None = None,
 ) -> Submission:
-    """start + save_answers + submit + a report link in one transaction, for answers that arrive at once (the API)."""
+    """start + save_answers + submit + a report link in one transaction, for answers that arrive at once (the API).
+
+    Raises AnswerError, before anything is written, for answers that do not fit the bank: unlike a
+    draft saved page by page, these arrive whole, so an unknown question id is the caller's error.
+    """
+    validate_answers(answers, qn or default_questionnaire())
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
     save_answers(session, a, answers, commit=False)
     submit(session, a, qn, commit=False)
@@ -147,7 +164,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     answers = {qid: v for qid, v in a.values.items() if v is not None and qid in qn.by_id}
     verdict = diagnose(answers, questionnaire=qn)
     number = a.revision + 1
-    a.revisions.append(Revision(number=number, answers=answers, verdict=verdict.to_dict()))
+    session.add(Revision(assessment=a, number=number, verdict=verdict.to_dict()))
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level

@@ -10,7 +10,7 @@ Company row. The keys (assessment.store.identity), strongest first:
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from assessment.store.identity import corporate_domain, name_key, valid_corporate_number
@@ -33,9 +33,13 @@ def find(
         if found is not None:
             return found
     key = name_key(name)
-    if key:
-        return session.scalar(select(Company).where(Company.name_key == key).order_by(Company.id).limit(1))
-    return None
+    if not key:
+        return None
+    # The same name under another corporate domain is another company (two 山田商事 exist).
+    same_name = select(Company).where(Company.name_key == key)
+    if domain is not None:
+        same_name = same_name.where(or_(Company.email_domain.is_(None), Company.email_domain == domain))
+    return session.scalar(same_name.order_by(Company.id).limit(1))
 
 
 def find_or_create(
@@ -47,7 +51,10 @@ def find_or_create(
     size: str | None = None,
     industry: str | None = None,
 ) -> Company:
-    """The company found again, its missing keys filled in; or a new one. Flushes, does not commit."""
+    """The company found again, its missing keys and facts filled in; or a new one. Flushes, does not commit.
+
+    What is already known is kept: a public lead's answer does not overwrite a consultant's record.
+    """
     company = find(session, name=name, email=email, corporate_number=corporate_number)
     if company is None:
         company = Company(name=name.strip()[:200], name_key=name_key(name))
@@ -55,7 +62,7 @@ def find_or_create(
     company.email_domain = company.email_domain or corporate_domain(email)
     if valid_corporate_number(corporate_number) and not company.corporate_number:
         company.corporate_number = corporate_number
-    company.size = size or company.size
-    company.industry = industry or company.industry
+    company.size = company.size or size
+    company.industry = company.industry or industry
     session.flush()
     return company

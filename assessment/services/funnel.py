@@ -9,11 +9,15 @@ from assessment.store.models import FUNNEL_EVENTS, UTM_KEYS, Assessment, FunnelE
 
 
 def clean_utm(args) -> dict[str, str]:
-    """UTM values from a query string, trimmed to the column size; anything else is dropped."""
+    """UTM values from a query string or a JSON body, trimmed to the column size; anything else is dropped.
+
+    A value that is not a string (a number or a list sent to the API) is dropped, not an error:
+    attribution is best-effort and never costs a submission.
+    """
     out = {}
     for key in UTM_KEYS:
-        value = (args.get(key) or "").strip()
-        if value:
+        value = args.get(key)
+        if isinstance(value, str) and (value := value.strip()):
             out[key] = value[:100]
     return out
 

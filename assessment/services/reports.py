@@ -9,19 +9,20 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from assessment.bank.text import LOCALES
 from assessment.services.verdicts import diagnosis
 from assessment.store import Database
 from assessment.store.models import Assessment, ReportFile
 
 
-def render(a: Assessment, locale: str) -> bytes:
-    """The latest revision's report in `locale` (the assessment's own when `locale` is unknown)."""
+def render(a: Assessment, locale: str, number: int) -> bytes:
+    """Revision `number`'s report in `locale`."""
     from assessment.report import render_pdf  # the report package pulls in WeasyPrint
 
     lead = a.lead
     # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
     return render_pdf(
-        diagnosis(a, locale),
+        diagnosis(a, locale, number=number),
         company=lead.company_name if lead else None,
         respondent=lead.name if lead else None,
         date=a.submitted_at.date() if a.submitted_at else None,
@@ -29,16 +30,20 @@ def render(a: Assessment, locale: str) -> bytes:
 
 
 def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
-    """The kept PDF of the latest revision, or render and keep it now (a concurrent render may win the race)."""
+    """The kept PDF of the latest revision, or render and keep it now (a concurrent render may win the race).
+
+    The revision is read once: a resubmission committed meanwhile must not file its report under this one.
+    """
+    number, locale = a.revision, locale if locale in LOCALES else a.locale
     stored = session.scalar(
         select(ReportFile.content).where(
-            ReportFile.assessment_id == a.id, ReportFile.revision == a.revision, ReportFile.locale == locale
+            ReportFile.assessment_id == a.id, ReportFile.revision == number, ReportFile.locale == locale
         )
     )
     if stored is not None:
         return stored
-    content = render(a, locale)
-    session.add(ReportFile(assessment_id=a.id, revision=a.revision, locale=locale, content=content))
+    content = render(a, locale, number)
+    session.add(ReportFile(assessment_id=a.id, revision=number, locale=locale, content=content))
     try:
         session.commit()
     except IntegrityError:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from assessment.store.database import Database, default_url, make_engine
-from assessment.store.models import Assessment, Base, Company, FunnelEvent, Lead, ReportFile, ReportLink
+from assessment.store.models import (
+    Answer,
+    Assessment,
+    Base,
+    Company,
+    FunnelEvent,
+    Lead,
+    ReportFile,
+    ReportLink,
+    Revision,
+)
 
 __all__ = [
+    "Answer",
     "Assessment",
     "Base",
     "Company",
@@ -14,6 +25,7 @@ __all__ = [
     "Lead",
     "ReportFile",
     "ReportLink",
+    "Revision",
     "default_url",
     "make_engine",
 ]

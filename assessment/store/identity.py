@@ -44,6 +44,10 @@ _JAPANESE_FREE_MAIL = frozenset(
         "eonet.ne.jp",
         "icloud.com",
         "gmail.com",
+        "ybb.ne.jp",
+        "odn.ne.jp",
+        "mopera.net",
+        "mineo.jp",
     }
 )
 
@@ -69,9 +73,16 @@ def corporate_domain(email: str | None) -> str | None:
     if not email or "@" not in email:
         return None
     domain = email.rsplit("@", 1)[1].strip().lower().rstrip(".")
-    if not domain or domain in _FREE_MAIL or domain in _JAPANESE_FREE_MAIL:
+    if not domain or "." not in domain or _is_free_mail(domain):
         return None
     return domain[:253]
+
+
+def _is_free_mail(domain: str) -> bool:
+    """The domain or a parent of it is a free-mail, carrier or ISP domain (ab.ocn.ne.jp is ocn.ne.jp's)."""
+    labels = domain.split(".")
+    parents = {".".join(labels[i:]) for i in range(len(labels) - 1)}
+    return not parents.isdisjoint(_FREE_MAIL) or not parents.isdisjoint(_JAPANESE_FREE_MAIL)
 
 
 def valid_corporate_number(number: str | None) -> bool:

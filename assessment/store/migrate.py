@@ -36,7 +36,8 @@ def _sqlite_lock(url: str):
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -> None:
+def _run(url: str, step, revision: str, engine: Engine | None = None) -> None:
+    """Run an Alembic command (upgrade or downgrade) in one transaction, serialised per SQLite file."""
     own = engine is None
     with _sqlite_lock(url):
         engine = engine or create_engine(url)
@@ -44,22 +45,18 @@ def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -
             with engine.begin() as conn:
                 cfg = alembic_config(url)
                 cfg.attributes["connection"] = conn
-                command.upgrade(cfg, revision)
+                step(cfg, revision)
         finally:
             if own:
                 engine.dispose()
 
 
+def upgrade(url: str, revision: str = "head", *, engine: Engine | None = None) -> None:
+    _run(url, command.upgrade, revision, engine)
+
+
 def downgrade(url: str, revision: str) -> None:
-    with _sqlite_lock(url):
-        engine = create_engine(url)
-        try:
-            with engine.begin() as conn:
-                cfg = alembic_config(url)
-                cfg.attributes["connection"] = conn
-                command.downgrade(cfg, revision)
-        finally:
-            engine.dispose()
+    _run(url, command.downgrade, revision)
 
 
 def current(url: str) -> str | None:

@@ -50,7 +50,7 @@ class Company(Base):
     __tablename__ = "company"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
-    name_key: Mapped[str] = mapped_column(String(200), index=True, default="")  # services.companies.name_key
+    name_key: Mapped[str] = mapped_column(String(200), index=True, default="")  # store.identity.name_key
     email_domain: Mapped[str | None] = mapped_column(String(253), index=True)  # never a free-mail domain
     corporate_number: Mapped[str | None] = mapped_column(String(13), unique=True)  # 法人番号, 13 digits
     industry: Mapped[str | None] = mapped_column(String(40))
@@ -93,16 +93,18 @@ class Assessment(Utm, Base):
 
     @property
     def submitted(self) -> bool:
+        """Locked: answers change only after reopen()."""
         return self.status == "submitted"
+
+    @property
+    def has_verdict(self) -> bool:
+        """Submitted at least once: there are results to show, even while reopened."""
+        return self.revision > 0
 
     @property
     def values(self) -> dict:
         """Question id -> raw answer, as the pipeline takes them."""
         return {a.question: a.value for a in self.answers}
-
-    @property
-    def latest(self) -> Revision | None:
-        return self.revisions[-1] if self.revisions else None
 
 
 class Answer(Base):
@@ -121,14 +123,13 @@ class Answer(Base):
 
 
 class Revision(Base):
-    """A submission of an assessment: its answers then and the locale-neutral verdict on them."""
+    """A submission of an assessment: the locale-neutral verdict on its answers then (they are in it)."""
 
     __tablename__ = "revision"
     __table_args__ = (UniqueConstraint("assessment_id", "number"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, ...
-    answers: Mapped[dict] = mapped_column(JSON)  # question id -> raw answer, as submitted
     verdict: Mapped[dict] = mapped_column(JSON)  # assessment.diagnose Verdict.to_dict()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")

@@ -25,7 +25,7 @@ def from_env(env=os.environ) -> dict:
     return {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
-        "DATABASE_URL": env.get("DATABASE_URL") or default_url(),
+        "DATABASE_URL": default_url(env),
         # Space-separated CSP sources allowed to frame the site, e.g. "https://www.example.co.jp".
         "FRAME_ANCESTORS": env.get("FRAME_ANCESTORS", "'self'"),
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+import json
+
+from flask import Response
 from werkzeug.http import HTTP_STATUS_CODES
 
 MEDIA_TYPE = "application/problem+json"
@@ -16,7 +18,7 @@ def problem(status: int, detail: str, *, title: str | None = None, type_: str = 
         "detail": detail,
         **extra,
     }
-    resp = jsonify(body)
-    resp.status_code = status
-    resp.mimetype = MEDIA_TYPE
-    return resp
+    # A problem may quote what the client sent, lone surrogates included: those go out as \u escapes,
+    # which JSON allows, instead of failing to encode as UTF-8.
+    text = json.dumps(body, ensure_ascii=False).encode("utf-8", errors="backslashreplace")
+    return Response(text, status=status, mimetype=MEDIA_TYPE)

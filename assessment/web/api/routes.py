@@ -7,7 +7,7 @@ from flask import Blueprint, current_app, request, url_for
 from assessment.bank.listing import questions_as_dict
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
-from assessment.diagnose.answers import AnswerError, validate_answers
+from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments as flow
 from assessment.services import funnel
 from assessment.web.database import db
@@ -30,7 +30,10 @@ def questionnaire():
 @bp.post("/assessments")
 @limiter.limit(lambda: current_app.config["SUBMIT_RATE_LIMIT"])
 def create_assessment():
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # JSON nested thousands deep: not a body this API takes
+        body = None
     if not isinstance(body, dict):
         return problem(
             400, 'send a JSON object: {"answers": {question id: answer}, "locale": "ja"|"en"}', title="Invalid body"
@@ -53,8 +56,16 @@ def create_assessment():
     locale = _locale(locale)
     utm = funnel.clean_utm(body.get("utm") if isinstance(body.get("utm"), dict) else {})
     try:
-        validate_answers(answers, default_questionnaire())  # refuse before anything is stored
-    except AnswerError as exc:
+        done = flow.submit_answers(
+            db.session,
+            answers,
+            locale=locale,
+            utm=utm,
+            referrer=request.referrer,
+            link_days=current_app.config["REPORT_LINK_DAYS"],
+        )
+    except AnswerError as exc:  # raised before anything is committed
+        db.session.rollback()
         return problem(
             422,
             "; ".join(f"{qid}: {msg}" for qid, msg in exc.problems.items()),
@@ -63,14 +74,6 @@ def create_assessment():
                 {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
             ],
         )
-    done = flow.submit_answers(
-        db.session,
-        answers,
-        locale=locale,
-        utm=utm,
-        referrer=request.referrer,
-        link_days=current_app.config["REPORT_LINK_DAYS"],
-    )
     body = done.diagnosis.to_dict()
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
     body["results_url"] = url_for("survey.results", token=done.token, _external=True)

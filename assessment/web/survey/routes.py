@@ -201,10 +201,11 @@ def continue_():
 
 
 def _submitted(token) -> tuple:
+    """The assessment with results to show (submitted at least once), or where to go instead."""
     a = flow.find(db.session, token)
     if a is None:
         abort(404)
-    if not a.submitted:
+    if not a.has_verdict:
         return a, redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
     return a, None
 
@@ -325,8 +326,11 @@ def switch_language(code):
         abort(404)
     target = request.args.get("next", "")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        target = url_for(".landing")  # never an open redirect
+    # A path on this site only: never an open redirect, and no control character (CR/LF would split
+    # the Location header; urlsplit drops them, so the raw string is checked).
+    unsafe = any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target
+    if unsafe or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = url_for(".landing")
     resp = make_response(redirect(target, 303))
     resp.set_cookie(
         LANG_COOKIE,

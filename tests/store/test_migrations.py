@@ -105,6 +105,10 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
             assert (sample.name_key, sample.email_domain) == ("サンプル", "sample.co.jp")
             kept = s.scalars(select(ReportFile)).one()
             assert (kept.revision, kept.locale, kept.content) == (1, "ja", b"%PDF-1.7 fake")
+            # New rows after the copied ones: the id sequence was moved past them (PostgreSQL)
+            s.add(ReportFile(assessment_id=kept.assessment_id, revision=1, locale="en", content=b"%PDF en"))
+            s.add(Company(name="新しい会社", name_key="新しい会社"))
+            s.commit()
     finally:
         database.dispose()
 
@@ -115,7 +119,8 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
     metadata.reflect(engine)
     with engine.connect() as conn:
         back = {r.token: r for r in conn.execute(select(metadata.tables["assessment"]))}
-        assert conn.execute(select(metadata.tables["report_file"].c.locale)).scalars().all() == ["ja"]
+        files = metadata.tables["report_file"]
+        assert sorted(conn.execute(select(files.c.locale)).scalars()) == ["en", "ja"]
     engine.dispose()
     for token, before in old.items():
         assert back[token].draft == before["draft"]
