@@ -36,6 +36,7 @@ from assessment.diagnose.diagnosis import (
     Task,
 )
 from assessment.diagnose.verdict import EvidenceRef, Value, Verdict
+from assessment.diagnose.view_cache import shared_views
 
 _COMPARE = {
     "lt": operator.lt,
@@ -59,6 +60,7 @@ def localize(
     book = rulebook or default_rulebook()
     cat, loc = book.catalog, locale
     rules = {r.id: r for r in book.rules}
+    shared = shared_views(qn, book, loc, _answer, _tasks)
 
     def evidence(refs: tuple[EvidenceRef, ...], effect: str, target: str, severity: str) -> tuple[Evidence, ...]:
         out = []
@@ -110,7 +112,7 @@ def localize(
                 priority=a.priority,
                 because=a.because,
                 summary=_text(step.summary, loc),
-                tasks=tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks),
+                tasks=shared.tasks.get(a.id, ()),
             )
         )
     flags = []
@@ -138,11 +140,19 @@ def localize(
         unanswered=verdict.unanswered,
         flags=tuple(flags),
         areas=tuple(_area(qn, aid, s, loc) for aid, s in verdict.scores.items()),
-        answers=tuple(_answer(qn, qid, value, loc) for qid, value in verdict.answers.items()),
+        answers=tuple(
+            (shared.answers.get((qid, value)) if isinstance(value, str) else None) or _answer(qn, qid, value, loc)
+            for qid, value in verdict.answers.items()
+        ),
         profile=verdict.profile,
         small_company=verdict.small_company,
         advice=tuple(_text(t, loc) for t in cat.small_company_advice) if verdict.small_company else (),
     )
+
+
+def _tasks(book: RuleBook, step_id: str, loc: str) -> tuple[Task, ...]:
+    step = book.catalog.steps[step_id]
+    return tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks)
 
 
 def _text(text: Text | None, loc: str) -> str:
