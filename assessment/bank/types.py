@@ -170,9 +170,9 @@ class ChecklistType:
         return ticked if len(set(ticked)) == len(ticked) else None
 
     def check(self, q, raw):
-        if not isinstance(raw, (list, tuple)) or not all(isinstance(v, str) for v in raw):
+        if not isinstance(raw, (list, tuple)):
             return f"expected a list of option values, got {type(raw).__name__}"
-        bad = [v for v in raw if q.option(v) is None]
+        bad = [v for v in raw if not isinstance(v, str) or q.option(v) is None]
         if bad:
             return f"{', '.join(repr(v) for v in bad)} not offered (offered: {', '.join(o.value for o in q.options)})"
         if len(set(raw)) != len(raw):

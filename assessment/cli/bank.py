@@ -80,8 +80,12 @@ def evaluate_cmd(file, fmt, locale, pdf_out, company, respondent):
 
         for problem in check_fonts():
             click.echo(f"warning: {problem}", err=True)
-        with open(pdf_out, "wb") as fh:
-            fh.write(render_pdf(diagnosis, locale=locale, company=company, respondent=respondent))
+        content = render_pdf(diagnosis, locale=locale, company=company, respondent=respondent)
+        try:
+            with open(pdf_out, "wb") as fh:
+                fh.write(content)
+        except OSError as exc:
+            _fail([f"{pdf_out}: cannot write the PDF: {exc.strerror}"])
         click.echo(f"PDF written: {pdf_out}", err=True)
 
 

@@ -19,6 +19,7 @@ from assessment.diagnose.scoring import score
         ({"al_goal_agreement": 3}, "al_goal_agreement", "expected one option value, got int"),
         ({"kd_roadmap_fields": "owner"}, "kd_roadmap_fields", "expected a list of option values, got str"),
         ({"kd_roadmap_fields": ["owner", "mascot"]}, "kd_roadmap_fields", "'mascot' not offered"),
+        ({"kd_roadmap_fields": ["owner", "mascot", 1]}, "kd_roadmap_fields", "'mascot', 1 not offered"),
         ({"kd_roadmap_fields": ["owner", "owner"]}, "kd_roadmap_fields", "ticked twice"),
         ({"pf_company_size": "huge"}, "pf_company_size", "'huge' is not an option"),
     ],

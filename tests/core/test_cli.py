@@ -118,3 +118,14 @@ def test_rules_check_fails_on_a_broken_rule(runner, tmp_path, monkeypatch):
     result = runner.invoke(main, ["rules", "check"])
     assert result.exit_code == 1
     assert "broken.yaml:3: rule 'broken': unknown question 'nope'" in result.output
+
+
+def test_a_pdf_path_that_cannot_be_written_is_one_error_line(tmp_path):
+    from click.testing import CliRunner
+
+    from assessment.cli import main
+
+    result = CliRunner().invoke(
+        main, ["evaluate", "tests/profiles/mature.yaml", "--pdf", str(tmp_path / "missing" / "x.pdf")]
+    )
+    assert result.exit_code == 2 and "cannot write the PDF" in result.output and "Traceback" not in result.output
