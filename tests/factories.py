@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from assessment.samples import uniform_answers
-from assessment.services import assessments, leads
-from assessment.store.models import Assessment, Company, Lead
+from assessment.services import assessments
+from assessment.store.models import Assessment, Company
 
 # A mid-sized company aiming at revenue: no small-company advice, the standard KPI tree.
 PROFILE = {"pf_company_size": "s100_299", "pf_primary_goal": "revenue"}
@@ -48,18 +48,3 @@ def make_assessment(
         assessments.submit(session, a, commit=False)
     session.commit()
     return a
-
-
-def make_lead(session: Session, a: Assessment, **fields) -> Lead:
-    values = {
-        "name": "山田 太郎",
-        "company": "株式会社テスト",
-        "email": "taro@example.co.jp",
-        "role": "executive",
-        "company_size": "s100_299",
-        "consent": True,
-        "consent_text": "(test)",
-        "locale": a.locale,
-        **fields,
-    }
-    return leads.capture_lead(session, a, **values)

@@ -94,11 +94,6 @@ def read_yaml(path: Path) -> tuple[Any, bytes]:
         raise DataError([f"{path}: invalid YAML: nested too deeply"]) from None
 
 
-def load_yaml(path: Path) -> Any:
-    """Parse one YAML file; syntax errors become a DataError naming file and line."""
-    return read_yaml(path)[0]
-
-
 def where(path: Path | str, *nodes: Any) -> str:
     """'file:line' for the first node that knows its line, 'file' when none does."""
     for node in nodes:
