@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
 from assessment.bank.text import check_locale
@@ -47,10 +47,14 @@ def pages(qn: Questionnaire | None = None) -> list[Page]:
     return [Page(i + 1, s, tuple(qn.in_section(s))) for i, s in enumerate(sections)]
 
 
-def find(session: Session, token: str | None) -> Assessment | None:
+def find(session: Session, token: str | None, *, with_answers: bool = False) -> Assessment | None:
+    """The assessment behind a token; with_answers loads its answers in the same query."""
     if not looks_like_token(token):
         return None
-    return session.scalar(select(Assessment).where(Assessment.token == token))
+    query = select(Assessment).where(Assessment.token == token)
+    if with_answers:
+        query = query.options(joinedload(Assessment.answers))
+    return session.scalars(query).unique().one_or_none()
 
 
 def start(
