@@ -20,7 +20,7 @@ from assessment.bank.text import check_locale
 from assessment.diagnose.answers import validate_answers
 from assessment.diagnose.diagnosis import Diagnosis
 from assessment.diagnose.pipeline import diagnose
-from assessment.services import funnel, links
+from assessment.services import funnel, links, webhooks
 from assessment.services.verdicts import diagnosis
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
@@ -169,6 +169,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
     funnel.record(session, "submitted", a)
+    webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))
     if commit:
         try:
             session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessment.store.background import Job, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from assessment.store.database import Database, default_url, make_engine
 from assessment.store.models import (
     Answer,
@@ -22,10 +23,14 @@ __all__ = [
     "Company",
     "Database",
     "FunnelEvent",
+    "Job",
     "Lead",
     "ReportFile",
     "ReportLink",
     "Revision",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "default_url",
     "make_engine",
 ]

@@ -18,7 +18,7 @@ from assessment import paths
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import config, errors, health, security
+    from assessment.web import config, errors, health, queue, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, limiter, select_babel_locale
@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
+    queue.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(

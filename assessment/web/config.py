@@ -39,6 +39,13 @@ def from_env(env=os.environ) -> dict:
         "BRAND_NAME": env.get("BRAND_NAME", ""),
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         "PRIVACY_URL": env.get("PRIVACY_URL", ""),
+        # Jobs (assessment.jobs): RQ on this Redis, or a thread in each web process without it.
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "JOB_QUEUE_PREFIX": env.get("JOB_QUEUE_PREFIX", "cmo:"),
+        "PDF_WAIT_SECONDS": float(env.get("PDF_WAIT_SECONDS", "3")),  # then a page that refreshes
+        "SPECULATIVE_LIMIT": int(env.get("SPECULATIVE_LIMIT", "20")),  # queued jobs past which look-ahead renders drop
+        "WEBHOOK_ALLOW_PRIVATE": _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False),  # loopback receivers, for tests
+        "SMTP": {k: v for k, v in env.items() if k.startswith("SMTP_")},
     }
 
 

@@ -14,13 +14,15 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, create_engine, insert, make_url, select, text
 
 from assessment.services import verdicts
 from assessment.store import Assessment, Company, Database, ReportFile
-from assessment.store.migrate import current, downgrade, upgrade
+from assessment.store.migrate import alembic_config, current, downgrade, upgrade
 
 ROWS = Path(__file__).parents[1] / "store" / "fixtures" / "rows_0003.json"
+HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
 CONTRACT = ("questionnaire_version", "ruleset_version", "locale", "scores", "overall", "level", "unanswered")
 
 
@@ -87,7 +89,7 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
     upgrade(url, "0003")
     _load_old_rows(url, rows)
     upgrade(url)
-    assert current(url) == "0004"
+    assert current(url) == HEAD
     old = {a["token"]: a for a in rows["assessment"]}
     database = Database(url)
     try:
@@ -130,4 +132,41 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
         ((locale, restored),) = back[token].diagnoses.items()
         assert locale == before["locale"] and _contract(restored) == _contract(before["diagnoses"][locale])
     upgrade(url)  # and up again: the downgraded rows are a valid 0003 database
-    assert current(url) == "0004"
+    assert current(url) == HEAD
+
+
+def test_jobs_and_webhook_tables_come_and_go_with_0006(empty_database_url):
+    """0006 adds the job and webhook tables and nothing else; its downgrade leaves 0004's schema."""
+    url = empty_database_url
+    upgrade(url, "0004")
+    before = _tables(url)
+    upgrade(url, "0006_jobs")
+    added = _tables(url) - before
+    assert added == {"job", "webhook_endpoint", "webhook_delivery", "webhook_attempt"}
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as conn:  # the tables take the rows the code writes
+        conn.execute(
+            insert(metadata.tables["webhook_endpoint"]),
+            {
+                "url": "https://crm.example.com/hook",
+                "events": ["lead.created"],
+                "secret": "whsec_x",
+                "enabled": True,
+                "created_at": datetime(2026, 12, 1),
+            },
+        )
+    engine.dispose()
+    downgrade(url, "0004")
+    assert current(url) == "0004" and _tables(url) == before
+    upgrade(url)
+    assert current(url) == HEAD
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    engine.dispose()
+    return set(metadata.tables) - {"alembic_version"}

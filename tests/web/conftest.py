@@ -28,6 +28,7 @@ def make_config(tmp_path, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REPORT_LINK_DAYS": 30,
         "PDF_PRERENDER": False,
+        "PDF_WAIT_SECONDS": 60,  # a render on a loaded test machine can take seconds; the tests want the PDF
         **overrides,
     }
 
