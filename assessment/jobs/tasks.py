@@ -23,6 +23,7 @@ class Settings:
 
     webhook_allow_private: bool = False
     webhook_schedule: tuple[int, ...] = webhooks.SCHEDULE
+    webhook_timeout: float = webhooks.TIMEOUT
     speculative_limit: int = 20
     smtp: Mapping[str, str] = field(default_factory=dict)
 
@@ -43,7 +44,11 @@ def render(session: Session, settings: Settings, *, assessment_id: int, revision
 
 def deliver(session: Session, settings: Settings, *, delivery_id: int) -> None:
     webhooks.deliver(
-        session, delivery_id, allow_private=settings.webhook_allow_private, schedule=settings.webhook_schedule
+        session,
+        delivery_id,
+        allow_private=settings.webhook_allow_private,
+        schedule=settings.webhook_schedule,
+        timeout=settings.webhook_timeout,
     )
 
 

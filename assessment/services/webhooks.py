@@ -156,7 +156,14 @@ class Outcome:
     next_try_at: datetime | None
 
 
-def deliver(session: Session, delivery_id: int, *, allow_private: bool = False, schedule=SCHEDULE) -> Outcome | None:
+def deliver(
+    session: Session,
+    delivery_id: int,
+    *,
+    allow_private: bool = False,
+    schedule: tuple[int, ...] = SCHEDULE,
+    timeout: float = TIMEOUT,
+) -> Outcome | None:
     """One try of a delivery (a job). None when there is nothing to send (delivered, gone, disabled)."""
     delivery = session.get(WebhookDelivery, delivery_id)
     if delivery is None or delivery.status in ("delivered", "gone", "gave_up"):
@@ -175,7 +182,7 @@ def deliver(session: Session, delivery_id: int, *, allow_private: bool = False, 
     }
     code, error, duration = None, None, 0
     try:
-        answer = egress.post(target.url, delivery.body.encode(), headers, timeout=TIMEOUT, allow_private=allow_private)
+        answer = egress.post(target.url, delivery.body.encode(), headers, timeout=timeout, allow_private=allow_private)
         code, duration = answer.status, answer.duration_ms
     except egress.Refused as exc:
         error = f"refused: {exc}"
