@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import datetime
 
 import redis
 from rq.command import send_kill_horse_command
@@ -69,7 +70,8 @@ def test_requested_renders_go_first_and_speculative_ones_drop_when_the_queue_is_
     burst()
     done = {k: _job(database, k) for k in [*keys, wanted]}
     assert all(j.status == "done" and j.attempts == 1 for j in done.values())
-    finished = sorted(done, key=lambda k: aware(done[k].finished_at))
+    assert all(j.finished_at is not None for j in done.values())
+    finished = sorted(done, key=lambda k: aware(done[k].finished_at or datetime.min))
     assert set(finished[:2]) == {wanted, keys[3]}  # both requested ones before any speculative one
     assert len(_reports(database)) == 5
 

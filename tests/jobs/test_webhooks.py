@@ -212,7 +212,7 @@ def test_an_endpoint_that_later_resolves_private_is_refused_at_delivery(session,
     d = session.scalars(select(WebhookDelivery)).one()
     outcome = webhooks.deliver(session, d.id, allow_private=False, schedule=FAST)
     session.commit()
-    assert outcome.status == "failed" and receiver.received == []
+    assert outcome is not None and outcome.status == "failed" and receiver.received == []
     assert "refused" in (d.tries[0].error or "")
 
 
