@@ -20,7 +20,11 @@ def queued_app(tmp_path, redis_url, monkeypatch):
     config = make_config(tmp_path, REDIS_URL=redis_url, JOB_QUEUE_PREFIX=prefix, PDF_WAIT_SECONDS=0.2)
     app = make_app(config)
     # what `assessment worker` reads: the same database and queues
-    for key, value in {"DATABASE_URL": config["DATABASE_URL"], "REDIS_URL": redis_url, "JOB_QUEUE_PREFIX": prefix}.items():
+    for key, value in {
+        "DATABASE_URL": config["DATABASE_URL"],
+        "REDIS_URL": redis_url,
+        "JOB_QUEUE_PREFIX": prefix,
+    }.items():
         monkeypatch.setenv(key, value)
     worker._dispatchers.clear()
     yield app
@@ -61,7 +65,9 @@ def test_the_report_page_says_the_pdf_is_being_prepared_then_offers_the_download
     assert 'data-pdf-state="preparing"' in page.data.decode() and "PDFを作成しています" in page.data.decode()
     worker.run_worker(burst=True, simple=True)
     page = client.get(report)
-    assert "Refresh" not in page.headers and "preparing" not in page.data.decode() and " download>" in page.data.decode()
+    assert (
+        "Refresh" not in page.headers and "preparing" not in page.data.decode() and " download>" in page.data.decode()
+    )
 
 
 def test_with_redis_down_submissions_go_on_and_healthz_says_the_queue_is_down(tmp_path):
