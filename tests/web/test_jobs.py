@@ -36,7 +36,7 @@ def queued_app(tmp_path, redis_url, monkeypatch):
 
 def _kept(app) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(ReportFile))
+        return db.session.scalar(select(func.count()).select_from(ReportFile)) or 0
 
 
 def test_a_pdf_not_ready_answers_a_page_that_reloads_until_a_worker_made_it(queued_app):
