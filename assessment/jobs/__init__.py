@@ -132,12 +132,12 @@ class Dispatcher:
         self.kick()  # what the job recorded for later (a webhook's next try)
 
     def wait(self, key: str, seconds: float, poll: float = 0.1) -> str | None:
-        """Wait up to `seconds` for job `key` to finish; its last status."""
+        """Wait up to `seconds` for job `key` to finish (or fail a try); its last status."""
         deadline = time.monotonic() + seconds
         while True:
             with self.database.session() as session:
                 status = records.state(session, key)
-            if status in ("done", "failed", "dropped", None) or time.monotonic() >= deadline:
+            if status in ("done", "retrying", "failed", "dropped", None) or time.monotonic() >= deadline:
                 return status
             time.sleep(poll)
 
