@@ -45,7 +45,8 @@ def test_an_email_job_is_sent_once_through_smtp(database, smtp):
     message = message_from_bytes(raw)
     assert message["To"] == "taro@sample.co.jp" and message["From"] == "report@example.jp"
     assert str(make_header(decode_header(message["Subject"]))) == "診断レポートのご案内"
-    assert "レポートはこちらです。" in message.get_payload(decode=True).decode()
+    payload = message.get_payload(decode=True)
+    assert isinstance(payload, bytes) and "レポートはこちらです。" in payload.decode()
 
 
 def test_without_smtp_settings_the_email_job_fails_with_a_reason(database):
