@@ -98,6 +98,7 @@ def main() -> None:
             delivered = len(s.scalars(select(WebhookDelivery.id).where(WebhookDelivery.status == "delivered")).all())
         print(f"webhook deliveries: {delivered}/{args.deliveries} delivered, one worker: {delivered / wall:.0f}/s")
         server.shutdown()
+        dispatcher.close()
         database.dispose()
 
 

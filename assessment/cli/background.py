@@ -29,8 +29,8 @@ def _allow_private() -> bool:
     return os.environ.get("WEBHOOK_ALLOW_PRIVATE", "") in ("1", "true", "yes", "on")
 
 
-def _kick() -> None:
-    """Queue what a command recorded, so a worker (or, without Redis, this process) sends it."""
+def _send(key: str) -> None:
+    """Queue what a command recorded: to the workers, or without Redis, run it here before exiting."""
     from assessment.jobs import DEFAULT_PREFIX, make_dispatcher
     from assessment.jobs.tasks import Settings
     from assessment.store import Database, default_url
@@ -45,13 +45,9 @@ def _kick() -> None:
             settings=Settings.from_env(),
         )
         dispatcher.kick()
-        if not redis_url:  # no worker to hand it to: run it here, before the command ends
-            dispatcher.sweep()
-            import time
-
-            while dispatcher.backend.backlog():
-                time.sleep(0.1)
-            time.sleep(0.5)
+        if not redis_url:
+            dispatcher.wait(key, 60)
+        dispatcher.close()
     finally:
         database.dispose()
 
@@ -196,5 +192,6 @@ def webhooks_replay(delivery_id):
             d = hooks.replay(session, delivery_id)
         except hooks.WebhookError as exc:
             _fail(exc)
-    _kick()
+        key = hooks.next_job_key(d)
+    _send(key)
     click.echo(f"delivery {d.id}: queued again")

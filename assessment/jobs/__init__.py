@@ -35,6 +35,7 @@ class Backend(Protocol):
     def remove(self, queue_id: str) -> bool: ...
     def exists(self, queue_id: str) -> bool: ...
     def health(self) -> str: ...
+    def close(self, timeout: float = 60) -> None: ...
 
 
 class Dispatcher:
@@ -54,6 +55,8 @@ class Dispatcher:
             job = records.record(session, kind, key, args, priority=priority)
             if job is not None:
                 self._push(session, job)
+            elif priority == "requested":
+                self._revive(session, key)
 
     def render(self, assessment_id: int, revision: int, locale: str, *, priority: str = "requested") -> str:
         """Queue the PDF of a revision in a locale; its job key (records.state(key) tells how far it is)."""
@@ -79,6 +82,16 @@ class Dispatcher:
                 if job.queue_id is None or not self.backend.exists(job.queue_id):
                     pushed += self._push(session, job, replace=True)
         return pushed
+
+    def _revive(self, session, key: str) -> None:
+        """Someone is waiting for job `key`: if its queue entry is gone (a restarted process's thread,
+        a Redis that lost it), queue it again now rather than at the next sweep."""
+        job = records.find(session, key)
+        if job is None or job.status not in ("queued", "retrying") or job.queue_id is None:
+            return
+        queue_id = job.queue_id
+        if not self._safely(lambda: self.backend.exists(queue_id)):
+            self._push(session, job, replace=True)
 
     def _backlog(self) -> int:
         try:
@@ -143,6 +156,10 @@ class Dispatcher:
 
     def health(self) -> str:
         return self.backend.health()
+
+    def close(self) -> None:
+        """Before the database closes: wait for the job running on this process's thread, if any."""
+        self.backend.close()
 
 
 def queue_timeouts(kind: str) -> tuple[int, tuple[int, ...]]:

@@ -31,6 +31,7 @@ class ThreadBackend:
         self._order = itertools.count()
         self._wake = threading.Condition()
         self._thread: threading.Thread | None = None
+        self._busy = False
 
     def push(self, queue_id: str, job_id: int, kind: str, priority: str, run_after: datetime | None) -> None:
         self._put(queue_id, job_id, kind, priority, run_after.timestamp() if run_after else 0.0, 0)
@@ -50,6 +51,7 @@ class ThreadBackend:
                 while not self._heap or self._heap[0][0] > time.time():
                     self._wake.wait(None if not self._heap else max(0.0, self._heap[0][0] - time.time()))
                 _due, rank, _n, queue_id, job_id, kind, tries = heapq.heappop(self._heap)
+                self._busy = True
             retries = self._retries(kind)
             try:
                 self._runner(job_id, queue_id, len(retries) - tries)
@@ -57,6 +59,19 @@ class ThreadBackend:
                 log.exception("job %s (%s) failed, try %d", job_id, kind, tries + 1)
                 if tries < len(retries):
                     self._put(queue_id, job_id, kind, PRIORITIES[rank], time.time() + retries[tries], tries + 1)
+            finally:
+                with self._wake:
+                    self._busy = False
+                    self._wake.notify_all()
+
+    def close(self, timeout: float = 60) -> None:
+        """Forget the jobs not started (their rows stay queued: a later process revives them) and
+        wait for the one running, so the database can be closed under it."""
+        deadline = time.monotonic() + timeout
+        with self._wake:
+            self._heap.clear()
+            while self._busy and time.monotonic() < deadline:
+                self._wake.wait(0.1)
 
     def backlog(self) -> int:
         with self._wake:
@@ -124,6 +139,9 @@ class RQBackend:
         except Exception:  # NoSuchJobError, or a job hash expired: not on the queue any more
             return False
         return status not in (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.CANCELED, JobStatus.STOPPED)
+
+    def close(self, timeout: float = 60) -> None:
+        self.connection.close()
 
     def health(self) -> str:
         from redis.exceptions import RedisError

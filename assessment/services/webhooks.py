@@ -110,14 +110,15 @@ def remove_endpoint(session: Session, endpoint_id: int) -> None:
     session.commit()
 
 
-def _job_key(delivery: WebhookDelivery, attempt: int) -> str:
-    return f"webhook:{delivery.id}:{attempt}"
+def next_job_key(delivery: WebhookDelivery) -> str:
+    """The key of the job making the delivery's next try."""
+    return f"webhook:{delivery.id}:{delivery.attempts + 1}"
 
 
 def _queue(session: Session, delivery: WebhookDelivery, at: datetime | None) -> None:
     """Record the job for the delivery's next try (committed by the caller)."""
     session.flush()  # the delivery's id names the job
-    job_records.add(session, "webhook", _job_key(delivery, delivery.attempts + 1), {"delivery_id": delivery.id}, at)
+    job_records.add(session, "webhook", next_job_key(delivery), {"delivery_id": delivery.id}, at)
 
 
 def emit(session: Session, event: str, data: Callable[[], dict]) -> list[WebhookDelivery]:

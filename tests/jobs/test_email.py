@@ -41,6 +41,7 @@ def test_an_email_job_is_sent_once_through_smtp(database, smtp):
     assert dispatcher.wait("email:lead:1", 30) == "done"
     dispatcher.email("email:lead:1", "taro@sample.co.jp", "診断レポートのご案内", "レポートはこちらです。")
     assert dispatcher.wait("email:lead:1", 2) == "done"
+    dispatcher.close()
     (raw,) = inbox.messages  # the second submission of the same key sent nothing
     message = message_from_bytes(raw)
     assert message["To"] == "taro@sample.co.jp" and message["From"] == "report@example.jp"
@@ -53,6 +54,7 @@ def test_without_smtp_settings_the_email_job_fails_with_a_reason(database):
     dispatcher = make_dispatcher(database, None)
     dispatcher.email("email:x", "a@example.jp", "s", "b")
     dispatcher.wait("email:x", 10)
+    dispatcher.close()  # drops the retry the thread holds for later
     with database.session() as s:
         job = records.find(s, "email:x")
         assert job is not None and "SMTP_HOST" in (job.error or "")

@@ -14,6 +14,7 @@ from rq.command import send_kill_horse_command
 from sqlalchemy import func, select
 
 from assessment.jobs import make_dispatcher
+from assessment.jobs.backends import RQBackend
 from assessment.jobs.tasks import Settings
 from assessment.services import jobs as records
 from assessment.store.background import Job
@@ -149,5 +150,21 @@ def test_without_redis_the_same_jobs_run_on_a_thread(database, session):
     assert dispatcher.wait(key, 60) == "done"
     assert _reports(database) == [(a.id, 1, "en", b"%PDF-")]
     assert dispatcher.health() == "in-process"
+    dispatcher.close()
     with database.session() as s:
         assert s.scalar(select(func.count()).select_from(Job)) == 1 and records.state(s, key) == "done"
+
+
+def test_a_job_whose_queue_entry_was_lost_is_queued_again_when_someone_asks(database, session, queue_env):
+    """A web process restarted with jobs on its thread, or a Redis that lost its list: the next ask revives it."""
+    a = make_assessment(session, make_answers(2))
+    gone = make_dispatcher(database, queue_env["REDIS_URL"], prefix=queue_env["JOB_QUEUE_PREFIX"])
+    key = gone.render(a.id, 1, "ja")
+    assert isinstance(gone.backend, RQBackend)
+    gone.backend.queues["requested"].empty()  # the entry is lost; the row still says queued
+    assert _job(database, key).status == "queued" and gone.backend.backlog() == 0
+    again = make_dispatcher(database, queue_env["REDIS_URL"], prefix=queue_env["JOB_QUEUE_PREFIX"])
+    again.render(a.id, 1, "ja")
+    assert again.backend.backlog() == 1
+    burst()
+    assert _job(database, key).attempts == 1 and _reports(database) == [(a.id, 1, "ja", b"%PDF-")]

@@ -42,6 +42,7 @@ def app(request, tmp_path):
         overrides = {"DATABASE_URL": url, **overrides}
     app = make_app(make_config(tmp_path, **overrides))
     yield app
+    app.extensions["jobs"].close()  # a job still running on the app's thread finishes first
     engine = app.extensions["database"].engine
     if request.param == "postgres":  # one schema per run: empty the tables between tests
         with engine.begin() as conn:

@@ -31,6 +31,7 @@ def queued_app(tmp_path, redis_url, monkeypatch):
     for d in worker._dispatchers.values():
         d.database.dispose()
     worker._dispatchers.clear()
+    app.extensions["jobs"].close()
     app.extensions["database"].dispose()
 
 
@@ -80,4 +81,5 @@ def test_with_redis_down_submissions_go_on_and_healthz_says_the_queue_is_down(tm
     assert health.get_json()["status"] == "degraded" and health.get_json()["queue"].startswith("down")
     pdf = client.get(created.get_json()["report_url"].replace("http://localhost", ""))
     assert pdf.status_code == 202  # queued in the database, sent to a worker when Redis is back
+    app.extensions["jobs"].close()
     app.extensions["database"].dispose()

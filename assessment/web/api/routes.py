@@ -75,10 +75,10 @@ def create_assessment():
                 {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
             ],
         )
-    a = flow.find(db.session, done.token)
-    if a is not None:  # the report_url's PDF, ready before it is asked for; the assessment.submitted webhooks
+    jobs().kick()  # the assessment.submitted webhooks
+    a = flow.find(db.session, done.token) if current_app.config.get("PDF_PRERENDER", True) else None
+    if a is not None:  # the report_url's PDF, ready before it is asked for
         jobs().render(a.id, a.revision, locale)
-    jobs().kick()
     body = done.diagnosis.to_dict()
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
     body["results_url"] = url_for("survey.results", token=done.token, _external=True)
