@@ -22,6 +22,7 @@ from assessment.jobs.tasks import TASKS, Settings
 from assessment.services import jobs as records
 from assessment.store import Database
 from assessment.store.background import Job
+from assessment.store.models import aware
 
 log = logging.getLogger(__name__)
 DEFAULT_PREFIX = "cmo:"
@@ -117,7 +118,8 @@ class Dispatcher:
         return False
 
     def _put(self, queue_id: str, job: Job) -> bool:
-        self.backend.push(queue_id, job.id, job.kind, job.priority, job.run_after)
+        run_after = aware(job.run_after) if job.run_after else None  # SQLite hands it back naive
+        self.backend.push(queue_id, job.id, job.kind, job.priority, run_after)
         return True
 
     def _safely(self, call) -> bool:

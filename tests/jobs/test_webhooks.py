@@ -247,3 +247,25 @@ def test_cli_adds_lists_logs_and_replays(db_url, receiver, monkeypatch, session)
     assert log.exit_code == 0 and "delivered" in log.output and "\t200\t" in log.output
     missing = runner.invoke(main, ["webhooks", "log", "999"])
     assert missing.exit_code == 1 and "no webhook endpoint 999" in missing.output
+
+
+def test_a_failed_delivery_is_tried_again_by_the_worker_when_due(session, receiver, rq_dispatcher):
+    """Through the real queue: the first try gets a 500, the next try waits on RQ's schedule, then lands."""
+    from tests.jobs.conftest import burst
+
+    receiver.answers = [500]
+    _endpoint(session, receiver, ["assessment.submitted"])
+    make_assessment(session, make_answers(2))
+    assert rq_dispatcher.kick() == 1
+    burst()
+    d = session.scalars(select(WebhookDelivery)).one()
+    session.refresh(d)
+    assert (d.status, d.attempts, d.response_code) == ("failed", 1, 500)
+    later = session.scalars(select(Job).where(Job.key == webhooks.next_job_key(d))).one()
+    assert later.queue_id is not None and later.run_after is not None  # on RQ's schedule, not yet due
+    time.sleep(max(0.0, (aware(later.run_after) - utcnow()).total_seconds()) + 0.5)
+    burst()
+    session.refresh(d)
+    assert (d.status, d.attempts, d.response_code) == ("delivered", 2, 200)
+    assert [r.headers["webhook-id"] for r in receiver.received] == [d.message_id] * 2
+    assert all(r.error is None for r in receiver.received)
