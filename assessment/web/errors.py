@@ -30,7 +30,9 @@ def _messages(code: int) -> tuple[str, str]:
         ),
         503: (
             _("Briefly unavailable"),
-            _("The site could not save or read data just now. Please try again in a moment; your saved answers are kept."),
+            _(
+                "The site could not save or read data just now. Please try again in a moment; your saved answers are kept."
+            ),
         ),
         429: (
             _("Too many requests"),
