@@ -59,6 +59,10 @@ BASE = {
     "WTF_CSRF_TIME_LIMIT": None,  # a respondent may pause for hours; the token lives with the session
     "BABEL_DEFAULT_LOCALE": "ja",
     "DRAFT_COOKIE": "cmo_draft",
+    # Rendered fragments of the question pages (templates/survey/page.html): in-process, bounded.
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 0,
+    "CACHE_THRESHOLD": 1000,
 }
 
 

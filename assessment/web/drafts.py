@@ -16,7 +16,8 @@ def cookie_token() -> str | None:
 
 
 def current() -> Assessment | None:
-    return flow.find(db.session, cookie_token())
+    """This browser's draft, with its answers: every page that reads the draft shows or saves them."""
+    return flow.find(db.session, cookie_token(), with_answers=True)
 
 
 def remember(response, a: Assessment):

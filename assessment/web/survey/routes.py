@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import (
@@ -31,7 +32,7 @@ from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.queue import jobs
-from assessment.web.survey.forms import LeadForm, page_form_class
+from assessment.web.survey.forms import LeadForm, page_form_class, problems
 
 bp = Blueprint("survey", __name__)
 
@@ -131,7 +132,8 @@ def save_page(number: int):
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
         flow.save_answers(db.session, a, good)
-        return _render_page(pg, a, len(all_pages), form), 422
+        shown = {q.id: form[q.id].data for q in pg.questions}
+        return _render_page(pg, a, len(all_pages), shown, form.first_errors()), 422
     flow.save_answers(db.session, a, form.answers(), None if back else pg)
     if back:
         return redirect(url_for(".page", number=max(1, number - 1)), 303)
@@ -158,12 +160,15 @@ def _finish(a):
     return redirect(url_for(".results", token=a.token), 303)
 
 
-def _render_page(pg, a, total, form=None) -> str:
+def _render_page(pg, a, total, values: dict | None = None, errors: dict | None = None) -> str:
+    """The page from the bank itself; WTForms only checks what comes back (page_form_class).
+
+    values: what to show as chosen (the draft's answers, or on a 422 what was just posted);
+    errors: question id -> the message to show beside it.
+    """
     locale = _locale()
-    if form is None:
-        form = page_form_class(pg.number, locale)(
-            formdata=None, page_marker=pg.section, data={q.id: a.values.get(q.id) for q in pg.questions}
-        )
+    values = a.values if values is None else values
+    errors = errors or {}
     qn = default_questionnaire()
     if pg.section == flow.PROFILE:
         title = _("About your company")
@@ -172,12 +177,15 @@ def _render_page(pg, a, total, form=None) -> str:
         title, intro = qn.area(pg.section).name[locale], qn.area(pg.section).description[locale]
     return render_template(
         "survey/page.html",
-        form=form,
         page=pg,
         total=total,
         title=title,
         intro=intro,
-        questions={q.id: q for q in pg.questions},
+        values=values,
+        # What the rendered questions depend on, and so their cache key (templates/survey/page.html).
+        questions_key=json.dumps([qn.version, pg.number, locale, [values.get(q.id) for q in pg.questions]]),
+        errors=errors,
+        problems=[(q.id, q.text[locale], errors[q.id]) for q in pg.questions if q.id in errors],
         resume_url=url_for(".resume", token=a.token, _external=True),
     )
 
@@ -248,7 +256,13 @@ def results(token):
     if current_app.config.get("PDF_PRERENDER", True):  # the respondent may fill the lead gate: render ahead
         jobs().render(a.id, a.revision, _locale(), priority="speculative")
     return render_template(
-        "survey/results.html", a=a, d=d, chart=charts.radar(d), form=_lead_form(a), consent_text=consent_text()
+        "survey/results.html",
+        a=a,
+        d=d,
+        chart=charts.radar(d),
+        form=_lead_form(a),
+        problems=[],
+        consent_text=consent_text(),
     )
 
 
@@ -268,7 +282,13 @@ def lead(token):
         ), 400
     if not form.validate():
         return render_template(
-            "survey/results.html", a=a, d=d, chart=charts.radar(d), form=form, consent_text=consent_text()
+            "survey/results.html",
+            a=a,
+            d=d,
+            chart=charts.radar(d),
+            form=form,
+            problems=problems(form),
+            consent_text=consent_text(),
         ), 422
     leads.capture_lead(
         db.session,
