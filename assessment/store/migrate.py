@@ -59,6 +59,13 @@ def downgrade(url: str, revision: str) -> None:
     _run(url, command.downgrade, revision)
 
 
+def head() -> str | None:
+    """The newest migration's revision id: what `upgrade` brings a database to."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+
+
 def current(url: str) -> str | None:
     from alembic.runtime.migration import MigrationContext
 

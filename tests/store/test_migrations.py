@@ -14,15 +14,14 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, create_engine, insert, make_url, select, text
 
 from assessment.services import verdicts
 from assessment.store import Assessment, Company, Database, ReportFile
-from assessment.store.migrate import alembic_config, current, downgrade, upgrade
+from assessment.store.migrate import current, downgrade, head, upgrade
 
 ROWS = Path(__file__).parents[1] / "store" / "fixtures" / "rows_0003.json"
-HEAD = ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head()
+HEAD = head()
 CONTRACT = ("questionnaire_version", "ruleset_version", "locale", "scores", "overall", "level", "unanswered")
 
 
