@@ -269,3 +269,26 @@ def test_a_failed_delivery_is_tried_again_by_the_worker_when_due(session, receiv
     assert (d.status, d.attempts, d.response_code) == ("delivered", 2, 200)
     assert [r.headers["webhook-id"] for r in receiver.received] == [d.message_id] * 2
     assert all(r.error is None for r in receiver.received)
+
+
+def test_a_receiver_answering_an_endless_body_costs_nothing(session, receiver):
+    """Only the status is read: a 200 followed by a gigabyte neither waits for nor holds the body."""
+
+    def endless(handler):
+        handler.send_response(200)
+        handler.send_header("content-length", str(1 << 30))
+        handler.end_headers()
+        chunk = b"x" * (1 << 20)
+        try:
+            for _ in range(1 << 10):
+                handler.wfile.write(chunk)
+        except OSError:  # the sender hung up after the status line: what it should do
+            pass
+
+    receiver.answers = [endless]
+    _endpoint(session, receiver, ["assessment.submitted"])
+    make_assessment(session, make_answers(2))
+    d = session.scalars(select(WebhookDelivery)).one()
+    started = time.monotonic()
+    outcome = _deliver(session, d.id)
+    assert outcome.status == "delivered" and time.monotonic() - started < 5
