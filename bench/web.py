@@ -10,6 +10,10 @@ DATABASE_URL), then measures from the same machine:
   2. submission (POST /api/v1/assessments: validate, evaluate, save): req/s, p50/p99, by wrk
   3. --pdfs concurrent PDF downloads: (a) leads' links, pre-rendered after the lead form as in
      the real funnel; (b) fresh API report_urls, rendered on demand.
+  With --queue-workers N (issue #12): a redis-server of its own (or --redis-url), REDIS_URL for
+  gunicorn and N `assessment worker` processes; the web renders nothing, the API and the lead
+  form queue renders, the results page queues look-ahead ones; adds (c) the funnel's PDFs
+  downloaded right after the lead form (share already rendered).
 Targets (issue #4): page >= 800 req/s; submission p99 <= 150 ms at 32 clients;
 PDFs all succeed with p99 <= 3 s. The load generator (wrk, a C program: `bash scripts/setup --dev`
 installs it) shares the 2 cores with the server, so each phase also prints the server's CPU per
@@ -27,6 +31,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -382,7 +387,10 @@ def main():
     ap.add_argument("--gunicorn-arg", action="append", default=[], help="pass on to gunicorn (repeatable)")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--no-pdfs", action="store_true", help="measure the page and the submission only")
+    ap.add_argument("--queue-workers", type=int, default=0, help="run jobs on RQ with this many workers")
+    ap.add_argument("--redis-url", default=None, help="with --queue-workers: this Redis, not one started here")
     args = ap.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # stop the servers and workers on the way out
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-web-"))
     url = args.url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
@@ -395,6 +403,9 @@ def main():
         "ASSESSMENT_ENV": "production",
     }
     subprocess.run([str(VENV_BIN / "assessment"), "db", "upgrade"], env=env, check=True, capture_output=True)
+    side: list[subprocess.Popen] = []  # redis-server and the workers
+    if args.queue_workers:
+        env.update(queue_env(args, tmp, side))
     port = free_port()
     # The production settings (assessment/web/gunicorn_conf.py), unless overridden here.
     conf = importlib.import_module(GUNICORN_CONF)
@@ -435,12 +446,20 @@ def main():
             flush=True,
         )
 
+        for _ in range(args.queue_workers):
+            # niced: on a machine shared with the web processes, requests win the CPU over renders
+            worker = ["nice", "-n", "10", str(VENV_BIN / "assessment"), "worker"]
+            side.append(subprocess.Popen(worker, env=env, cwd=tmp))
         page = measured("page", port, args, server, tmp)
         print(f"question page GET /q/1, {args.clients} clients: {page}")
         sub = measured("submit", port, args, server, tmp)
         print(f"submission POST /api/v1/assessments, {args.clients} clients: {sub}")
         if args.no_pdfs:
             return
+        if args.queue_workers:  # each submission queued a render: let the workers catch up first
+            t = time.perf_counter()
+            drained = wait_drained(env)
+            print(f"queue drained of the submissions' renders in {time.perf_counter() - t:.0f} s: {drained}")
 
         # Warm each worker's WeasyPrint (fonts, stylesheet) as a running site would be.
         warm = [
@@ -474,6 +493,18 @@ def main():
         engine.dispose()
         pre = concurrent_get(port, links)
         print(f"{args.pdfs} concurrent PDF downloads after the lead form (pre-rendered): {pre}")
+        if args.queue_workers:
+            at_once = []
+            for _ in range(args.pdfs):  # a respondent who clicks "download" as soon as the report page shows
+                link = walk_to_lead(port)
+                t = time.perf_counter()
+                status, _headers, data = Client(port).request("GET", link)
+                at_once.append((time.perf_counter() - t, status == 200 and data.startswith(b"%PDF")))
+            ready = sum(1 for took, ok in at_once if ok and took < 0.05)
+            print(
+                f"funnel PDFs downloaded right after the lead form: {ready}/{len(at_once)} already rendered (<50 ms); "
+                f"{summary([t for t, _ in at_once], None, sum(1 for _, ok in at_once if not ok))}"
+            )
 
         fresh = [
             json.loads(
@@ -503,6 +534,50 @@ def main():
     finally:
         server.terminate()
         server.wait(10)
+        for p in reversed(side):
+            p.terminate()
+            try:
+                p.wait(10)
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait()
+
+
+def wait_drained(env: dict, timeout: float = 900) -> bool:
+    """Wait until no job is queued or running on the bench's queues."""
+    from redis import Redis
+    from rq import Queue
+
+    connection = Redis.from_url(env["REDIS_URL"])
+    queues = [Queue(env["JOB_QUEUE_PREFIX"] + p, connection=connection) for p in ("requested", "speculative")]
+    deadline = time.time() + timeout
+    try:
+        while time.time() < deadline:
+            if not any(q.count or q.started_job_registry.count for q in queues):
+                return True
+            time.sleep(0.5)
+        return False
+    finally:
+        connection.close()
+
+
+def queue_env(args, tmp: Path, side: list) -> dict:
+    """REDIS_URL (a redis-server started here unless --redis-url) and a download wait long enough to
+    measure the time to the PDF rather than the reloading page."""
+    url = args.redis_url
+    if not url:
+        port = free_port()
+        side.append(
+            subprocess.Popen(
+                ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                cwd=tmp,
+                stdout=subprocess.DEVNULL,
+            )
+        )
+        url = f"redis://127.0.0.1:{port}/0"
+        time.sleep(0.5)
+    print(f"jobs on RQ at {url}, {args.queue_workers} workers", flush=True)
+    return {"REDIS_URL": url, "JOB_QUEUE_PREFIX": f"bench{os.getpid()}:", "PDF_WAIT_SECONDS": "60"}
 
 
 if __name__ == "__main__":

@@ -46,28 +46,36 @@ def pg_program(name: str) -> str:
     return found
 
 
-@pytest.fixture(scope="session")
-def pg_url():
-    """postgresql+psycopg URL of the `postgres` database in a cluster made for this run."""
-    if url := os.environ.get("TEST_DATABASE_URL"):
-        yield url
-        return
-    # initdb and postgres refuse to run as root (CI runs as root): run them as
-    # Debian's `postgres` user, in a directory that user owns.
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    initdb, pg_ctl = pg_program("initdb"), pg_program("pg_ctl")
-    tmp = Path(tempfile.mkdtemp(prefix="cmo-test-pg-"))
-    data, log, port = tmp / "data", tmp / "server.log", free_port()
-    ctl = [*as_postgres, pg_ctl, "-D", str(data)]
-    try:
-        if as_postgres:
-            shutil.chown(tmp, "postgres", "postgres")
+class Cluster:
+    """A PostgreSQL cluster of its own: initdb in a temporary directory, a free port, stopped on exit."""
+
+    def __init__(self):
+        # initdb and postgres refuse to run as root (CI runs as root): run them as
+        # Debian's `postgres` user, in a directory that user owns.
+        self.as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+        self.tmp = Path(tempfile.mkdtemp(prefix="cmo-test-pg-"))
+        self.data, self.log, self.port = self.tmp / "data", self.tmp / "server.log", free_port()
+        self.ctl = [*self.as_postgres, pg_program("pg_ctl"), "-D", str(self.data)]
+        self.url = f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/postgres"
+
+    def __enter__(self) -> Cluster:
+        try:
+            self._init()
+            run([*self.ctl, "-l", str(self.log), "-w", "start"], self.tmp, self.log)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def _init(self) -> None:
+        if self.as_postgres:
+            shutil.chown(self.tmp, "postgres", "postgres")
         run(
             [
-                *as_postgres,
-                initdb,
+                *self.as_postgres,
+                pg_program("initdb"),
                 "-D",
-                str(data),
+                str(self.data),
                 "-U",
                 "postgres",
                 "--auth=trust",
@@ -77,22 +85,35 @@ def pg_url():
                 "--no-sync",
                 "--no-instructions",
             ],
-            tmp,
+            self.tmp,
         )
-        with open(data / "postgresql.conf", "a") as conf:  # later lines win over initdb's
+        with open(self.data / "postgresql.conf", "a") as conf:  # later lines win over initdb's
             conf.write(
-                f"port = {port}\nlisten_addresses = '127.0.0.1'\n"
+                f"port = {self.port}\nlisten_addresses = '127.0.0.1'\n"
                 # the default, /var/run/postgresql, is the machine server's and may not be writable
-                f"unix_socket_directories = '{tmp}'\n"
+                f"unix_socket_directories = '{self.tmp}'\n"
                 # a cluster thrown away after the run need not survive a crash
                 "fsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
             )
-        run([*ctl, "-l", str(log), "-w", "start"], tmp, log)
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        if (data / "postmaster.pid").exists():
-            run([*ctl, "-m", "fast", "-w", "stop"], tmp, log)
-        shutil.rmtree(tmp, ignore_errors=True)
+
+    def restart(self) -> None:
+        """Stop (fast: open connections are cut) and start again, as a server restart does."""
+        run([*self.ctl, "-m", "fast", "-l", str(self.log), "-w", "restart"], self.tmp, self.log)
+
+    def __exit__(self, *_exc) -> None:
+        if (self.data / "postmaster.pid").exists():
+            run([*self.ctl, "-m", "fast", "-w", "stop"], self.tmp, self.log)
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    """postgresql+psycopg URL of the `postgres` database in a cluster made for this run."""
+    if url := os.environ.get("TEST_DATABASE_URL"):
+        yield url
+        return
+    with Cluster() as cluster:
+        yield cluster.url
 
 
 @pytest.fixture(scope="session")

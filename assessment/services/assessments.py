@@ -22,7 +22,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
-from assessment.services import funnel, links
+from assessment.services import funnel, links, webhooks
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
 
@@ -192,6 +192,7 @@ def _keep(session: Session, a: Assessment, verdict: Verdict) -> None:
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
     funnel.record(session, "submitted", a)
+    webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))
 
 
 def reopen(session: Session, a: Assessment) -> Assessment:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from assessment.services import companies, funnel
+from assessment.services import companies, funnel, webhooks
 from assessment.store.models import Assessment, Lead, utcnow
 
 
@@ -47,6 +47,8 @@ def capture_lead(
     session.add(lead)
     funnel.record(session, "lead_captured", a)
     try:
+        session.flush()  # the lead's id goes into the webhook
+        webhooks.emit(session, "lead.created", lambda: webhooks.lead_data(lead))
         session.commit()
     except IntegrityError:  # a simultaneous post stored its lead first (lead.assessment_id is unique)
         session.rollback()

@@ -51,8 +51,37 @@ def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
     return content
 
 
+def stored(session: Session, a: Assessment, locale: str) -> bytes | None:
+    """The kept PDF of the latest revision in `locale`, or None if not rendered yet."""
+    return session.scalar(
+        select(ReportFile.content).where(
+            ReportFile.assessment_id == a.id, ReportFile.revision == a.revision, ReportFile.locale == locale
+        )
+    )
+
+
+def render_and_keep(session: Session, assessment_id: int, revision: int, locale: str) -> bool:
+    """Render revision `revision` in `locale` and add it to the session (a job; the caller commits).
+
+    False when there is nothing to do: kept already, or no such revision. The row is added only
+    once the PDF is whole, so a render stopped half way leaves nothing behind.
+    """
+    a = session.get(Assessment, assessment_id)
+    if a is None or not 1 <= revision <= a.revision or locale not in LOCALES:
+        return False
+    kept = session.scalar(
+        select(ReportFile.id).where(
+            ReportFile.assessment_id == a.id, ReportFile.revision == revision, ReportFile.locale == locale
+        )
+    )
+    if kept is not None:
+        return False
+    session.add(ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(a, locale, revision)))
+    return True
+
+
 def prerender(database: Database, assessment_id: int, locale: str) -> None:
-    """Render and keep a submitted assessment's PDF ahead of its download (a job)."""
+    """Render and keep a submitted assessment's PDF ahead of its download, in the calling thread."""
     with database.session() as session:
         a = session.get(Assessment, assessment_id)
         if a is not None and a.revision:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from assessment.store.background import Job, WebhookAttempt, WebhookDelivery, WebhookEndpoint
 from assessment.store.database import Database, default_url, make_engine
 from assessment.store.models import (
     Answer,
@@ -25,11 +26,15 @@ __all__ = [
     "Database",
     "FunnelEvent",
     "Invitation",
+    "Job",
     "Lead",
     "ReportFile",
     "ReportLink",
     "Revision",
     "Round",
+    "WebhookAttempt",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "default_url",
     "make_engine",
 ]

@@ -18,7 +18,7 @@ from assessment import paths
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import config, errors, health, security
+    from assessment.web import config, errors, health, queue, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, fragments, limiter, select_babel_locale
@@ -28,6 +28,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.BASE)
     app.config.update(config.from_env() if test_config is None else {**config.from_env({}), **test_config})
     config.check(app.config)
+    if app.config["PDF_RENDER_AHEAD"] is None:  # ahead of demand only where a queue's workers render
+        app.config["PDF_RENDER_AHEAD"] = bool(app.config["REDIS_URL"])
     # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII.
     # app.json is typed as the JSONProvider base, which lacks the DefaultJSONProvider settings.
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
@@ -38,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     db.init_app(app)
+    queue.init_app(app)
     csrf.init_app(app)
     fragments.init_app(app)
     limiter.init_app(app)

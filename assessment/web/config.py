@@ -39,6 +39,22 @@ def from_env(env=os.environ) -> dict:
         "BRAND_NAME": env.get("BRAND_NAME", ""),
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         "PRIVACY_URL": env.get("PRIVACY_URL", ""),
+        # Jobs (assessment.jobs): RQ on this Redis, or a thread in each web process without it.
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "JOB_QUEUE_PREFIX": env.get("JOB_QUEUE_PREFIX", "cmo:"),
+        "PDF_WAIT_SECONDS": float(env.get("PDF_WAIT_SECONDS", "3")),  # then a page that refreshes
+        # Render the PDF once a lead asks for it (the lead form), before the download is clicked.
+        "PDF_PRERENDER": _bool(env.get("PDF_PRERENDER"), True),
+        # Render ahead of any request too: for every API report_url and every results page shown.
+        # By default only with a queue, whose workers do it: without one the renders would run on
+        # the web process's own cores (0.5 CPU-s each) and slow every request beside them.
+        # None: decided in create_app from REDIS_URL.
+        "PDF_RENDER_AHEAD": None
+        if env.get("PDF_RENDER_AHEAD") in (None, "")
+        else _bool(env["PDF_RENDER_AHEAD"], False),
+        "SPECULATIVE_LIMIT": int(env.get("SPECULATIVE_LIMIT", "20")),  # queued jobs past which look-ahead renders drop
+        "WEBHOOK_ALLOW_PRIVATE": _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False),  # loopback receivers, for tests
+        "SMTP": {k: v for k, v in env.items() if k.startswith("SMTP_")},
     }
 
 

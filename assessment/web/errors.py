@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from assessment.web.problems import problem
@@ -26,6 +27,12 @@ def _messages(code: int) -> tuple[str, str]:
         413: (
             _("Too much data"),
             _("The form sent far more data than a questionnaire needs and was refused. Your saved answers are kept."),
+        ),
+        503: (
+            _("Briefly unavailable"),
+            _(
+                "The site could not save or read data just now. Please try again in a moment; your saved answers are kept."
+            ),
         ),
         429: (
             _("Too many requests"),
@@ -60,6 +67,18 @@ def init_app(app: Flask) -> None:
             return problem(code, exc.description or "")
         title, message = _messages(code)
         return render_template("errors/message.html", title=title, message=message, back=code in (400, 413, 429)), code
+
+    @app.errorhandler(OperationalError)
+    def _database_away(exc: OperationalError):
+        # The database restarting or out of reach: the client may retry, nothing it saw succeed is lost.
+        app.logger.warning("database unavailable on %s %s: %s", request.method, request.path, exc.orig)
+        headers = {"Retry-After": "5"}
+        if _is_api():
+            response = problem(503, "the database is unavailable: retry shortly")
+            response.headers.update(headers)
+            return response
+        title, message = _messages(503)
+        return render_template("errors/message.html", title=title, message=message, back=True), 503, headers
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):

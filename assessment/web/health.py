@@ -16,10 +16,19 @@ def _database() -> str:
     return "ok"
 
 
+def _queue() -> str:
+    """ok, in-process (no Redis configured), or down: submissions go on, their jobs wait in the database."""
+    from assessment.web.queue import jobs
+
+    return jobs().health()
+
+
 @bp.get("/healthz")
 def healthz():
-    database = _database()
-    return jsonify(status="ok" if database == "ok" else "error", database=database), 200 if database == "ok" else 503
+    database, queue = _database(), _queue()
+    status = "error" if database != "ok" else "degraded" if queue.startswith("down") else "ok"
+    # 503 only for the database: with the queue down this process still takes submissions.
+    return jsonify(status=status, database=database, queue=queue), 200 if database == "ok" else 503
 
 
 @bp.get("/readyz")

@@ -44,6 +44,7 @@ def server(tmp_path_factory):
     yield f"http://127.0.0.1:{srv.server_port}", app
     srv.shutdown()
     thread.join(5)
+    app.extensions["jobs"].close()  # the look-ahead renders on the app's thread
     app.extensions["database"].engine.dispose()
 
 

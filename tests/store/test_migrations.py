@@ -21,6 +21,7 @@ from assessment.store import Assessment, Company, Database, ReportFile
 from assessment.store.migrate import current, downgrade, head, upgrade
 
 ROWS = Path(__file__).parents[1] / "store" / "fixtures" / "rows_0003.json"
+HEAD = head()
 CONTRACT = ("questionnaire_version", "ruleset_version", "locale", "scores", "overall", "level", "unanswered")
 
 
@@ -131,3 +132,40 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
         assert locale == before["locale"] and _contract(restored) == _contract(before["diagnoses"][locale])
     upgrade(url)  # and up again: the downgraded rows are a valid 0003 database
     assert current(url) == head()
+
+
+def test_jobs_and_webhook_tables_come_and_go_with_0006(empty_database_url):
+    """0006 adds the job and webhook tables and nothing else; its downgrade leaves the schema as it was."""
+    url = empty_database_url
+    upgrade(url, "0006_jobs-1")
+    before, below = _tables(url), current(url)
+    upgrade(url, "0006_jobs")
+    added = _tables(url) - before
+    assert added == {"job", "webhook_endpoint", "webhook_delivery", "webhook_attempt"}
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as conn:  # the tables take the rows the code writes
+        conn.execute(
+            insert(metadata.tables["webhook_endpoint"]),
+            {
+                "url": "https://crm.example.com/hook",
+                "events": ["lead.created"],
+                "secret": "whsec_x",
+                "enabled": True,
+                "created_at": datetime(2026, 12, 1),
+            },
+        )
+    engine.dispose()
+    downgrade(url, "0006_jobs-1")
+    assert current(url) == below and _tables(url) == before
+    upgrade(url)
+    assert current(url) == head()
+
+
+def _tables(url: str) -> set[str]:
+    engine = create_engine(url)
+    metadata = MetaData()
+    metadata.reflect(engine)
+    engine.dispose()
+    return set(metadata.tables) - {"alembic_version"}

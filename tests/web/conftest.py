@@ -28,6 +28,7 @@ def make_config(tmp_path, **overrides) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REPORT_LINK_DAYS": 30,
         "PDF_PRERENDER": False,
+        "PDF_WAIT_SECONDS": 60,  # a render on a loaded test machine can take seconds; the tests want the PDF
         **overrides,
     }
 
@@ -41,6 +42,7 @@ def app(request, tmp_path):
         overrides = {"DATABASE_URL": url, **overrides}
     app = make_app(make_config(tmp_path, **overrides))
     yield app
+    app.extensions["jobs"].close()  # a job still running on the app's thread finishes first
     engine = app.extensions["database"].engine
     if request.param == "postgres":  # one schema per run: empty the tables between tests
         with engine.begin() as conn:

@@ -125,7 +125,7 @@ def test_five_megabyte_form_post_is_413_and_keeps_the_draft(app, client):
 
 
 def test_healthz_checks_the_database(client):
-    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok", "queue": "in-process"}
 
 
 def test_healthz_is_503_when_the_database_is_unreachable(tmp_path):

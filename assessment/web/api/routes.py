@@ -13,6 +13,7 @@ from assessment.services import funnel
 from assessment.web.database import db
 from assessment.web.extensions import limiter, select_locale
 from assessment.web.problems import problem
+from assessment.web.queue import jobs
 
 bp = Blueprint("api", __name__)
 
@@ -74,6 +75,10 @@ def create_assessment():
                 {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
             ],
         )
+    jobs().kick()  # the assessment.submitted webhooks
+    a = flow.find(db.session, done.token) if current_app.config["PDF_RENDER_AHEAD"] else None
+    if a is not None:  # the report_url's PDF, ready before it is asked for
+        jobs().render(a.id, a.revision, locale)
     body = done.diagnosis.to_dict()
     body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
     body["results_url"] = url_for("survey.results", token=done.token, _external=True)

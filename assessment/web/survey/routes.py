@@ -21,7 +21,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from assessment import jobs
 from assessment.bank import roles
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
@@ -32,6 +31,7 @@ from assessment.services import funnel, leads, links, reports, verdicts
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
+from assessment.web.queue import jobs
 from assessment.web.survey.forms import LeadForm, page_form_class, problems
 
 bp = Blueprint("survey", __name__)
@@ -156,6 +156,7 @@ def _finish(a):
         flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
         return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
+    jobs().kick()  # the assessment.submitted webhooks the submission recorded
     return redirect(url_for(".results", token=a.token), 303)
 
 
@@ -252,6 +253,8 @@ def results(token):
     if away:
         return away
     d = _diagnosis(a)
+    if current_app.config["PDF_RENDER_AHEAD"]:  # the respondent may fill the lead gate: render ahead
+        jobs().render(a.id, a.revision, _locale(), priority="speculative")
     return render_template(
         "survey/results.html",
         a=a,
@@ -299,8 +302,9 @@ def lead(token):
         consent_text=consent_text(),
         locale=_locale(),
     )
-    if current_app.config.get("PDF_PRERENDER", True):  # ready by the time the respondent clicks "download"
-        jobs.enqueue(reports.prerender, db.database, a.id, _locale())
+    jobs().kick()  # the lead.created webhooks
+    if current_app.config["PDF_PRERENDER"]:  # ready by the time the respondent clicks "download"
+        jobs().render(a.id, a.revision, _locale())
     return redirect(url_for(".report", token=a.token), 303)
 
 
@@ -313,7 +317,14 @@ def report(token):
         return redirect(url_for(".results", token=a.token), 303)
     link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
-    return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link, qn=default_questionnaire())
+    ready = reports.stored(db.session, a, _locale()) is not None
+    if not ready:
+        jobs().render(a.id, a.revision, _locale())
+    html = render_template(
+        "survey/report.html", a=a, d=d, chart=charts.radar(d), link=link, qn=default_questionnaire(), pdf_ready=ready
+    )
+    # Until the PDF is kept, the page says so and reloads itself (the Refresh header every browser follows).
+    return html if ready else (html, 200, {"Refresh": "3"})
 
 
 @bp.get("/pdf/<token>")
@@ -328,7 +339,19 @@ def pdf(token):
             message=_("Report links are valid for a limited time. Open your results again to get a new link."),
         ), 410
     a = link.assessment
-    data = reports.pdf_bytes(db.session, a, _locale())
+    data = _kept_pdf(a)
+    if data is None:
+        return (
+            render_template(
+                "errors/message.html",
+                title=_("PDF being prepared…"),
+                message=_(
+                    "Your PDF report is being prepared. This page reloads by itself and the download starts when it is ready."
+                ),
+            ),
+            202,
+            {"Refresh": "3", "Retry-After": "3", "Cache-Control": "no-store"},
+        )
     funnel.record(db.session, "pdf_downloaded", a)
     db.session.commit()
     filename = f"cmo-assessment-{a.submitted_at:%Y%m%d}.pdf" if a.submitted_at else "cmo-assessment.pdf"
@@ -338,6 +361,19 @@ def pdf(token):
     resp.headers["Cache-Control"] = "private, no-store"
     resp.headers["X-Robots-Tag"] = "noindex"
     return resp
+
+
+def _kept_pdf(a) -> bytes | None:
+    """The kept PDF, or None after waiting PDF_WAIT_SECONDS for its job: the web never renders one itself."""
+    locale = _locale() if _locale() in LOCALES else a.locale
+    data = reports.stored(db.session, a, locale)
+    if data is not None:
+        return data
+    key = jobs().render(a.id, a.revision, locale)
+    db.session.rollback()  # end this transaction: a SQLite reader would not see the job's commit
+    if jobs().wait(key, current_app.config["PDF_WAIT_SECONDS"]) != "done":
+        return None
+    return reports.stored(db.session, a, locale)
 
 
 @bp.get("/lang/<code>")
