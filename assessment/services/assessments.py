@@ -20,7 +20,7 @@ from assessment.bank.text import check_locale
 from assessment.diagnose.answers import validate_answers
 from assessment.diagnose.diagnosis import Diagnosis
 from assessment.diagnose.pipeline import diagnose
-from assessment.services import funnel, links
+from assessment.services import access, funnel, links
 from assessment.services.verdicts import diagnosis
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
@@ -60,8 +60,8 @@ def start(
         status="draft",
         revision=0,
         locale=check_locale(locale),
-        referrer=_referrer(referrer),
-        **{k: utm.get(k) for k in funnel.UTM_KEYS},
+        referrer=funnel.clean_referrer(referrer),
+        **funnel.clean_utm(utm),
     )
     session.add(a)
     funnel.record(session, "started", a)
@@ -79,6 +79,7 @@ def save_answers(
     already checked them against the bank.
     """
     _merge(a, answers)
+    a.updated_at = utcnow()  # a draft's lifetime counts from its last save (services/access.py)
     if page is not None:
         funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
     if not commit:
@@ -89,6 +90,7 @@ def save_answers(
         session.rollback()
         session.refresh(a)
         _merge(a, answers)
+        a.updated_at = utcnow()
         session.commit()
 
 
@@ -112,7 +114,7 @@ def _merge(a: Assessment, answers: dict) -> None:
 class Submission(NamedTuple):
     """A stored, evaluated assessment as submit_answers() leaves it: what the API answers with."""
 
-    token: str
+    results_token: str
     diagnosis: Diagnosis
     link_token: str
     link_expires_at: datetime | None
@@ -137,10 +139,11 @@ def submit_answers(
     validate_answers(answers, qn or default_questionnaire())
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
     save_answers(session, a, answers, commit=False)
-    submit(session, a, qn, commit=False)
+    submit(session, a, qn, commit=False, results_days=link_days)
     link = links.new_link(session, a, link_days)
     session.commit()
-    return Submission(a.token, diagnosis(a, locale, qn), link.token, link.expires_at)
+    assert a.results_token is not None  # submit() granted it
+    return Submission(a.results_token, diagnosis(a, locale, qn), link.token, link.expires_at)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -153,8 +156,12 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True) -> Assessment:
+def submit(
+    session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True, results_days: int = 30
+) -> Assessment:
     """Evaluate the answers and keep the verdict as the next revision. A second submit changes nothing.
+
+    The results token (valid `results_days`; 0: no end) is made here: only the submitter gets it.
 
     Raises AnswerError when a kept answer no longer fits the bank (it changed since).
     """
@@ -168,6 +175,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
+    access.grant_results(a, results_days)
     funnel.record(session, "submitted", a)
     if commit:
         try:
@@ -189,7 +197,3 @@ def reopen(session: Session, a: Assessment) -> Assessment:
 def _blank(value) -> bool:
     """An answer that removes an earlier one rather than being kept."""
     return value is None or value == ""
-
-
-def _referrer(referrer: str | None) -> str | None:
-    return (referrer or None) and referrer[:500]

@@ -13,7 +13,7 @@ def test_db_upgrade_creates_the_sqlite_file(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0004" in result.output and (tmp_path / "cli.db").exists()
+    assert "revision 0005_funnel" in result.output and (tmp_path / "cli.db").exists()
 
 
 def test_demo_seed_and_funnel_counts_by_source(app, monkeypatch):
@@ -74,7 +74,8 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     assert (gunicorn_conf.worker_class, gunicorn_conf.reuse_port) == ("gthread", True)
     env = {
         **os.environ,
-        "SECRET_KEY": "x" * 32,
+        "SECRET_KEY": "3f9a1c7e5b2d4086af1e9c3b7d5a2f60",
+        "PUBLIC_BASE_URL": "https://diagnosis.example.co.jp",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
         "WEB_CONCURRENCY": "3",
     }

@@ -26,14 +26,21 @@ from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.diagnose.answers import AnswerError
 from assessment.diagnose.diagnosis import Diagnosis
+from assessment.services import access, funnel, leads, links, reports, verdicts
 from assessment.services import assessments as flow
-from assessment.services import funnel, leads, links, reports, verdicts
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.survey.forms import LeadForm, page_form_class
+from assessment.web.urls import external_url
 
 bp = Blueprint("survey", __name__)
+
+# Pages whose URL or content carries a token (or a respondent's answers): never kept by a shared
+# cache or the browser's disk cache, never indexed.
+PRIVATE_ENDPOINTS = frozenset(
+    f"survey.{name}" for name in ("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf")
+)
 
 
 def _submit_limit() -> str:
@@ -51,7 +58,32 @@ def _same_site_referrer() -> bool:
 
 @bp.app_context_processor
 def _chrome():
-    return {"embed": session.get("embed", False), "locales": LOCALES, "locale": _locale()}
+    return {
+        "embed": session.get("embed", False),
+        "locales": LOCALES,
+        "locale": _locale(),
+        "noindex": request.endpoint in PRIVATE_ENDPOINTS,
+        "brand": _brand_settings(),
+    }
+
+
+def _brand_settings() -> dict:
+    cfg = current_app.config
+    return {
+        "name": cfg["BRAND_NAME"],
+        "contact_email": cfg["CONTACT_EMAIL"],
+        "privacy_url": cfg["PRIVACY_URL"],
+        "booking_url": cfg["BOOKING_URL"],
+        "phone": cfg["CONTACT_PHONE"],
+    }
+
+
+@bp.after_request
+def _private(response):
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @bp.get("/")
@@ -60,7 +92,7 @@ def landing():
     if utm:
         session["utm"] = utm
     if request.referrer and not _same_site_referrer():
-        session["referrer"] = request.referrer[:500]
+        session["referrer"] = funnel.clean_referrer(request.referrer)
     if request.args.get("embed") in ("1", "0"):
         session["embed"] = request.args["embed"] == "1"
     funnel.record(db.session, "landing", utm=utm or session.get("utm"))
@@ -104,7 +136,7 @@ def _open_page(number: int):
     if away:
         return None, None, away
     if a.submitted:
-        return None, None, redirect(url_for(".results", token=a.token), 303)
+        return None, None, redirect(url_for(".results", token=a.results_token), 303)
     return all_pages[number - 1], a, None
 
 
@@ -146,7 +178,7 @@ def _is_last_page() -> bool:
 
 def _finish(a):
     try:
-        flow.submit(db.session, a)
+        flow.submit(db.session, a, results_days=current_app.config["REPORT_LINK_DAYS"])
     except AnswerError as exc:
         # Only a draft saved under an older question bank gets here: drop the answers that no longer
         # fit and send the respondent to the first question to answer again.
@@ -154,7 +186,7 @@ def _finish(a):
         flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
         return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
-    return redirect(url_for(".results", token=a.token), 303)
+    return redirect(url_for(".results", token=a.results_token), 303)
 
 
 def _render_page(pg, a, total, form=None) -> str:
@@ -177,36 +209,38 @@ def _render_page(pg, a, total, form=None) -> str:
         title=title,
         intro=intro,
         questions={q.id: q for q in pg.questions},
-        resume_url=url_for(".resume", token=a.token, _external=True),
+        resume_url=external_url(".resume", token=a.resume_token, lang=locale),
     )
-
-
-@bp.get("/resume/<token>")
-def resume(token):
-    a = flow.find(db.session, token)
-    if a is None:
-        abort(404)
-    target = (
-        url_for(".results", token=a.token) if a.submitted else url_for(".page", number=flow.first_open_page(a).number)
-    )
-    return drafts.remember(redirect(target, 303), a)
 
 
 @bp.get("/continue")
 def continue_():
+    """Where this browser's own draft continues (or its results, once submitted)."""
     a, away = _draft_or_home()
     if away:
         return away
-    return redirect(url_for(".resume", token=a.token), 303)
+    if a.submitted:
+        return redirect(url_for(".results", token=a.results_token), 303)
+    return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
 
 
 def _submitted(token) -> tuple:
-    """The assessment with results to show (submitted at least once), or where to go instead."""
-    a = flow.find(db.session, token)
-    if a is None:
+    """The assessment whose results this token reads, or where to go instead (410 once expired)."""
+    a = access.by_results_token(db.session, token)
+    if a is None or not a.has_verdict:
         abort(404)
-    if not a.has_verdict:
-        return a, redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
+    if a.results_expired():
+        return a, (
+            render_template(
+                "errors/message.html",
+                title=_("This link has expired"),
+                message=_(
+                    "Links to results are valid for %(days)s days after the assessment. Please take the assessment again.",
+                    days=current_app.config["REPORT_LINK_DAYS"],
+                ),
+            ),
+            410,
+        )
     return a, None
 
 
@@ -214,7 +248,7 @@ def _awaiting_lead(token) -> tuple:
     """_submitted(), and once a lead is captured, on to the full report instead."""
     a, away = _submitted(token)
     if away is None and a.lead is not None:
-        away = redirect(url_for(".report", token=a.token), 303)
+        away = redirect(url_for(".report", token=a.results_token), 303)
     return a, away
 
 
@@ -231,10 +265,35 @@ def _lead_form(a, **kw) -> LeadForm:
     return form
 
 
+def brand_name() -> str:
+    return current_app.config["BRAND_NAME"] or _("the consultancy")
+
+
+def acknowledgement_text() -> str:
+    return _(
+        "I have read how %(brand)s uses my answers and contact details: to prepare and send my report, "
+        "and to answer me if I ask about it.",
+        brand=brand_name(),
+    )
+
+
 def consent_text() -> str:
     return _(
-        "I agree that the consultancy may contact me by email about this assessment and its services. "
-        "I can withdraw this consent at any time."
+        "%(brand)s may also send me e-mail about its services. Optional: the report does not depend on it, "
+        "and I can withdraw this consent at any time.",
+        brand=brand_name(),
+    )
+
+
+def _gate(a, d, form):
+    return render_template(
+        "survey/results.html",
+        a=a,
+        d=d,
+        chart=charts.radar(d),
+        form=form,
+        consent_text=consent_text(),
+        acknowledgement_text=acknowledgement_text(),
     )
 
 
@@ -243,10 +302,7 @@ def results(token):
     a, away = _awaiting_lead(token)
     if away:
         return away
-    d = _diagnosis(a)
-    return render_template(
-        "survey/results.html", a=a, d=d, chart=charts.radar(d), form=_lead_form(a), consent_text=consent_text()
-    )
+    return _gate(a, _diagnosis(a), _lead_form(a))
 
 
 @bp.post("/results/<token>/lead")
@@ -264,9 +320,7 @@ def lead(token):
             message=_("The form could not be accepted. Please try again."),
         ), 400
     if not form.validate():
-        return render_template(
-            "survey/results.html", a=a, d=d, chart=charts.radar(d), form=form, consent_text=consent_text()
-        ), 422
+        return _gate(a, d, form), 422
     leads.capture_lead(
         db.session,
         a,
@@ -277,11 +331,12 @@ def lead(token):
         company_size=form.company_size.data,
         consent=form.consent.data,
         consent_text=consent_text(),
+        acknowledgement_text=acknowledgement_text(),
         locale=_locale(),
     )
     if current_app.config.get("PDF_PRERENDER", True):  # ready by the time the respondent clicks "download"
         jobs.enqueue(reports.prerender, db.database, a.id, _locale())
-    return redirect(url_for(".report", token=a.token), 303)
+    return redirect(url_for(".report", token=a.results_token), 303)
 
 
 @bp.get("/report/<token>")
@@ -290,7 +345,7 @@ def report(token):
     if away:
         return away
     if a.lead is None:
-        return redirect(url_for(".results", token=a.token), 303)
+        return redirect(url_for(".results", token=a.results_token), 303)
     link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
     return render_template("survey/report.html", a=a, d=d, chart=charts.radar(d), link=link, qn=default_questionnaire())
@@ -331,7 +386,10 @@ def switch_language(code):
     unsafe = any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         target = url_for(".landing")
-    resp = make_response(redirect(target, 303))
+    return set_language(make_response(redirect(target, 303)), code)
+
+
+def set_language(resp, code: str):
     resp.set_cookie(
         LANG_COOKIE,
         code,
