@@ -22,9 +22,12 @@ def capture_lead(
     consent: bool,
     consent_text: str,
     locale: str,
+    acknowledgement_text: str | None = None,
 ) -> Lead:
     """Record who took the assessment and link it to their company, found again if known.
 
+    `acknowledgement_text` is the required statement of how the data is used, as shown; `consent`
+    the optional consent to marketing e-mail, kept with its wording and time only when given.
     A second post (a double click, the back button) keeps the first lead.
     """
     if a.lead is not None:
@@ -42,6 +45,8 @@ def capture_lead(
         consent=consent,
         consent_text=consent_text if consent else None,
         consent_at=utcnow() if consent else None,
+        acknowledgement_text=acknowledgement_text,
+        acknowledged_at=utcnow() if acknowledgement_text else None,
         locale=locale,
     )
     session.add(lead)
