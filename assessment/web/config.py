@@ -51,8 +51,10 @@ def from_env(env=os.environ) -> dict:
         "REPORT_LINK_DAYS": _int(env, "REPORT_LINK_DAYS", 30),  # results and PDF links; 0: never expire
         "DRAFT_DAYS": _int(env, "DRAFT_DAYS", 90, minimum=1),  # a draft unchanged this long is no longer resumable
         "SESSION_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), production),
-        # Lax keeps cross-site POSTs out; a cross-site iframe embed needs None (and TLS).
+        # Lax keeps cross-site POSTs out. A cross-site iframe embed needs None, TLS and Partitioned (CHIPS):
+        # browsers that block third-party cookies still keep a partitioned one, per embedding site.
         "SESSION_COOKIE_SAMESITE": env.get("COOKIE_SAMESITE", "Lax"),
+        "SESSION_COOKIE_PARTITIONED": _bool(env.get("COOKIE_PARTITIONED"), False),
         "TRUST_PROXY": _int(env, "TRUST_PROXY", 0),  # hops of X-Forwarded-* to trust
         # Absolute links (resume, results, report) are built on this, never on the request's Host.
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
@@ -95,6 +97,11 @@ def check(config) -> None:
         value = config.get(name) or ""
         if value and urlsplit(value).scheme not in ("http", "https"):
             raise ConfigError(f"{name} must be an http(s) URL such as https://www.example.co.jp/..., not {value!r}")
+    cookies_cross_site = str(config.get("SESSION_COOKIE_SAMESITE")).lower() == "none"
+    if (cookies_cross_site or config.get("SESSION_COOKIE_PARTITIONED")) and not config.get("SESSION_COOKIE_SECURE"):
+        raise ConfigError(
+            "COOKIE_SAMESITE=None and COOKIE_PARTITIONED need COOKIE_SECURE (browsers drop them otherwise)"
+        )
     if config["ENV_NAME"] != "production":
         return
     if _weak(config["SECRET_KEY"]):

@@ -26,6 +26,7 @@ def remember(response, a: Assessment):
         httponly=True,
         secure=cfg["SESSION_COOKIE_SECURE"],
         samesite=cfg["SESSION_COOKIE_SAMESITE"],
+        partitioned=cfg["SESSION_COOKIE_PARTITIONED"],
     )
     return response
 
@@ -33,6 +34,10 @@ def remember(response, a: Assessment):
 def forget(response):
     cfg = current_app.config
     response.delete_cookie(
-        cfg["DRAFT_COOKIE"], httponly=True, secure=cfg["SESSION_COOKIE_SECURE"], samesite=cfg["SESSION_COOKIE_SAMESITE"]
+        cfg["DRAFT_COOKIE"],
+        httponly=True,
+        secure=cfg["SESSION_COOKIE_SECURE"],
+        samesite=cfg["SESSION_COOKIE_SAMESITE"],
+        partitioned=cfg["SESSION_COOKIE_PARTITIONED"],
     )
     return response

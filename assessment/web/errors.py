@@ -9,6 +9,7 @@ from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
+from assessment.web import drafts
 from assessment.web.problems import problem
 
 
@@ -39,13 +40,13 @@ def _messages(code: int) -> tuple[str, str]:
     }.get(code, (_("Something went wrong"), _("Please try again in a moment. Your saved answers are kept.")))
 
 
-def page(title: str, message: str, code: int, *, back: bool = False):
+def page(title: str, message: str, code: int, *, back: bool = False, new_tab: bool = False):
     """The HTML error page, or a bare one when the request has no URL adapter (an unusable Host
     header), where the site's templates, which build links, cannot render."""
     if request_ctx.url_adapter is None:
         html = f'<!doctype html><html lang="ja"><meta charset="utf-8"><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>'
         return html, code, {"Content-Type": "text/html; charset=utf-8"}
-    return render_template("errors/message.html", title=title, message=message, back=back), code
+    return render_template("errors/message.html", title=title, message=message, back=back, new_tab=new_tab), code
 
 
 def init_app(app: Flask) -> None:
@@ -53,6 +54,26 @@ def init_app(app: Flask) -> None:
     def _csrf(exc):
         if _is_api():
             return problem(400, exc.description)
+        if request.headers.get("Sec-Fetch-Dest") == "iframe" and not request.cookies:
+            # Embedded on another site in a browser that keeps no cookie for the frame: it never will.
+            return page(
+                _("This form cannot be sent here"),
+                _(
+                    "Your browser does not let this embedded form keep the cookie it needs. "
+                    "Please take the assessment in a new tab."
+                ),
+                400,
+                new_tab=True,
+            )
+        if drafts.current() is None:
+            return page(
+                _("The form has expired"),
+                _(
+                    "For your security, the form must be sent from this site within your browser session. "
+                    "Please start again from the start page."
+                ),
+                400,
+            )
         return page(
             _("The form has expired"),
             _(

@@ -9,18 +9,23 @@
     if (link) link.addEventListener("focus", function () { link.select(); });
   });
 
-  // Embed mode: tell the host page our height so its iframe fits the content (see embed.js).
-  if (document.body && document.body.classList.contains("embed") || window.parent !== window) {
+  // Embed mode: tell the host page the content's height (not the document's, which is never below the
+  // frame's own height, so the frame could only grow) and that a new page is shown (see embed.js).
+  if (window.parent !== window) {
     var last = 0;
     var post = function () {
-      var h = document.documentElement.scrollHeight;
+      var body = document.body, style = window.getComputedStyle(body);
+      var h = Math.ceil(body.getBoundingClientRect().height + parseFloat(style.marginTop) + parseFloat(style.marginBottom));
       if (h !== last) {
         last = h;
         window.parent.postMessage({ type: "cmo-assessment:height", height: h }, "*");
       }
     };
-    window.addEventListener("load", post);
+    window.addEventListener("load", function () {
+      post();
+      window.parent.postMessage({ type: "cmo-assessment:page" }, "*");
+    });
     window.addEventListener("resize", post);
-    if (window.ResizeObserver) new ResizeObserver(post).observe(document.documentElement);
+    if (window.ResizeObserver) new ResizeObserver(post).observe(document.body);
   }
 })();

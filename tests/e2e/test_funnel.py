@@ -71,15 +71,15 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
     assert page.locator(".chart svg").count() == 1
     page.screenshot(path=str(shots / f"{tag}-4-results.png"), full_page=True)
 
-    consent = page.locator("#consent")
-    assert not consent.is_checked()
+    acknowledge, consent = page.locator("#acknowledge"), page.locator("#consent")
+    assert not acknowledge.is_checked() and not consent.is_checked()
     page.get_by_label("お名前").fill("山田 太郎")
     page.get_by_label("会社名").fill("E2E株式会社")
     page.get_by_label("勤務先のメールアドレス").fill("taro@example.co.jp")
     page.get_by_role("button", name="詳細な結果とPDFを見る").click()
-    page.locator("#consent-error").wait_for()  # consent not given yet: named, nothing lost
+    page.locator("#acknowledge-error").wait_for()  # the acknowledgement not given yet: named, nothing lost
     assert page.get_by_label("お名前").input_value() == "山田 太郎"
-    consent.check()
+    acknowledge.check()  # the marketing consent stays unticked: the report does not depend on it
     page.get_by_role("button", name="詳細な結果とPDFを見る").click()
     page.wait_for_url(re.compile(r"/report/"))
     page.screenshot(path=str(shots / f"{tag}-5-report.png"), full_page=True)

@@ -51,6 +51,13 @@ def _locale() -> str:
     return str(get_locale())
 
 
+def embedded() -> bool:
+    """Shown in an iframe: this request says so (Sec-Fetch-Dest, sent by current browsers on every
+    framed navigation, redirects and form posts included) or asks for it (?embed=1). Never kept in the
+    session: the same browser opening the site directly gets the whole site."""
+    return request.headers.get("Sec-Fetch-Dest") == "iframe" or request.args.get("embed") == "1"
+
+
 def _same_site_referrer() -> bool:
     ref = request.referrer
     return bool(ref) and urlsplit(ref).netloc == request.host
@@ -59,7 +66,7 @@ def _same_site_referrer() -> bool:
 @bp.app_context_processor
 def _chrome():
     return {
-        "embed": session.get("embed", False),
+        "embed": embedded(),
         "locales": LOCALES,
         "locale": _locale(),
         "noindex": request.endpoint in PRIVATE_ENDPOINTS,
@@ -93,10 +100,10 @@ def landing():
         session["utm"] = utm
     if request.referrer and not _same_site_referrer():
         session["referrer"] = funnel.clean_referrer(request.referrer)
-    if request.args.get("embed") in ("1", "0"):
-        session["embed"] = request.args["embed"] == "1"
-    funnel.record(db.session, "landing", utm=utm or session.get("utm"))
-    db.session.commit()
+    if not session.get("landed"):  # a visit, not every reload: one row per browser session
+        funnel.record(db.session, "landing", utm=utm or session.get("utm"))
+        db.session.commit()
+        session["landed"] = True
     draft = drafts.current()
     return render_template(
         "survey/landing.html",
@@ -397,5 +404,6 @@ def set_language(resp, code: str):
         httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         samesite=current_app.config["SESSION_COOKIE_SAMESITE"],
+        partitioned=current_app.config["SESSION_COOKIE_PARTITIONED"],
     )
     return resp
