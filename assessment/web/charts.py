@@ -24,5 +24,8 @@ def radar(d: Diagnosis) -> Markup:
         + ": "
         + ", ".join(f"{a.name} {'–' if a.score is None else a.score}" for a in d.areas)
     )
-    svg = report_radar([(a.name, a.score) for a in d.areas], _color(), label=label, cjk=d.locale == "ja")
-    return Markup(svg)  # built from escaped text by report.charts
+    axes = [(a.name, a.score) for a in d.areas]
+    # Two pictures, one shown (site.css): the report's on wide screens, a compact one on phones.
+    wide = report_radar(axes, _color(), label=label, cjk=d.locale == "ja")
+    compact = report_radar(axes, _color(), label=label, cjk=d.locale == "ja", compact=True)
+    return Markup(f'<div class="radar-wide">{wide}</div><div class="radar-compact">{compact}</div>')

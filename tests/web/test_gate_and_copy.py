@@ -75,3 +75,54 @@ def test_brand_privacy_and_call_to_action_are_shown_where_configured(client):
 def test_without_settings_there_is_no_empty_call_to_action(client):
     start(client)
     assert 'class="cta"' not in client.get(answer_all(client)).data.decode()
+
+
+def _report(client, level: int = 1) -> str:
+    start(client)
+    results = answer_all(client, make_answers(level))
+    return client.get(client.post(results + "/lead", data=LEAD).location).data.decode()
+
+
+def test_the_level_reads_as_a_level_out_of_five(client):
+    assert re.search(r"レベル\d / 5 — ", _report(client))
+
+
+def test_a_reason_shared_by_two_answers_is_said_once(client):
+    from assessment import evaluate
+
+    d = evaluate(make_answers(1), "ja")
+    pitfall = next(p for p in d.pitfalls if len({e.why for e in p.evidence}) < len(p.evidence))
+    html = _report(client)
+    for why in {e.why for e in pitfall.evidence}:
+        assert html.count(why) == 1, why
+
+
+def test_scores_by_area_show_the_respondents_own_answers(client):
+    from assessment import evaluate
+
+    html = _report(client)
+    d = evaluate(make_answers(1), "ja")
+    section = html.split("my-answers", 1)[1]
+    mine = [a for a in d.answers if a.section == d.areas[0].id]
+    assert mine and all(a.answer in html for a in mine) and mine[0].text in section
+
+
+def test_the_phone_radar_draws_its_labels_large_and_the_report_radar_is_unchanged():
+    from assessment.report.charts import radar
+
+    axes: list[tuple[str, int | None]] = [
+        ("経営とマーケティングの目線合わせ", 33),
+        ("b", 27),
+        ("c", 33),
+        ("d", 33),
+        ("e", None),
+    ]
+    compact = radar(axes, "#1f4e79", label="x", cjk=True, compact=True)
+    box = re.search(r'viewBox="0 0 ([\d.]+)', compact)
+    assert box
+    width = float(box.group(1))
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', compact)]
+    assert min(sizes) / width * 326 >= 11  # 326 px: the chart's width on a 390 px phone
+    assert radar(axes, "#1f4e79", label="x", cjk=True).startswith(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 345"'
+    )

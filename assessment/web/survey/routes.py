@@ -85,6 +85,15 @@ def _brand_settings() -> dict:
     }
 
 
+@bp.app_template_filter("by_reason")
+def _by_reason(evidence) -> list[tuple[str, list]]:
+    """Evidence grouped by its "why", in the order first seen: a reason is said once."""
+    groups: dict[str, list] = {}
+    for e in evidence:
+        groups.setdefault(e.why, []).append(e)
+    return list(groups.items())
+
+
 @bp.after_request
 def _private(response):
     if request.endpoint in PRIVATE_ENDPOINTS:
