@@ -16,6 +16,18 @@ def _color() -> str:
     return Branding.from_env().color
 
 
+# An illustration for the landing page, not anyone's result: a company strong on alignment, weak on review.
+SAMPLE_SCORES = (62, 48, 40, 55, 30)
+
+
+def sample_radar(area_names: list[str], locale: str) -> Markup:
+    from assessment.report.charts import radar as report_radar
+
+    label = "回答例のレーダーチャート" if locale == "ja" else "Radar chart of a sample result"
+    axes: list[tuple[str, int | None]] = list(zip(area_names, SAMPLE_SCORES, strict=True))
+    return Markup(report_radar(axes, _color(), label=label, cjk=locale == "ja", compact=True))
+
+
 def radar(d: Diagnosis) -> Markup:
     from assessment.report.charts import radar as report_radar
 

@@ -126,3 +126,17 @@ def test_the_phone_radar_draws_its_labels_large_and_the_report_radar_is_unchange
     assert radar(axes, "#1f4e79", label="x", cjk=True).startswith(
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 345"'
     )
+
+
+def test_the_landing_page_says_how_many_questions_and_previews_the_report(client):
+    html = client.get("/").data.decode()
+    total = sum(len(p.questions) for p in PAGES)
+    assert f"全{total}問" in html and 'class="preview"' in html and "<svg" in html
+    assert html.count('type="submit"') == 1  # one clear start button
+    assert len(html.encode()) < 12_000  # still light
+
+
+@pytest.mark.app_config(BRAND_NAME="株式会社サンプルコンサルティング")
+def test_the_landing_page_says_who_is_behind_it(client):
+    html = client.get("/").data.decode()
+    assert "提供者について" in html and "この診断は株式会社サンプルコンサルティングが提供しています" in html

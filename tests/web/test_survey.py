@@ -378,7 +378,7 @@ def test_one_verdict_is_kept_and_read_in_either_language(app, client):
 
 def test_embed_mode_drops_the_site_chrome(client):
     html = client.get("/?embed=1").data.decode()
-    assert 'class="embed"' in html and "site-header" not in html
+    assert '<body class="embed' in html and "site-header" not in html
     assert "site-header" in client.get("/?embed=0").data.decode()
 
 

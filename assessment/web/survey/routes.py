@@ -114,13 +114,18 @@ def landing():
         db.session.commit()
         session["landed"] = True
     draft = drafts.current()
+    area_names = [a.name[_locale()] for a in default_questionnaire().areas]
+    all_pages = flow.pages()
     return render_template(
         "survey/landing.html",
         form=FlaskForm(),
         draft=draft,
-        pages=flow.pages(),
+        pages=all_pages,
+        questions=sum(len(p.questions) for p in all_pages),
         minutes=7,
-        area_names=[a.name[_locale()] for a in default_questionnaire().areas],
+        area_names=area_names,
+        sample_chart=charts.sample_radar(area_names, _locale()),
+        sample_overall=round(sum(charts.SAMPLE_SCORES) / len(charts.SAMPLE_SCORES)),
     )
 
 
