@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -60,3 +60,15 @@ def capture_lead(
             raise
         return kept
     return lead
+
+
+def claim_report_email(session: Session, lead: Lead) -> bool:
+    """True for exactly one caller per lead: the one that is to e-mail the report link.
+
+    A conditional UPDATE, so simultaneous posts of the gate (a double click) send one e-mail.
+    """
+    claimed = session.execute(
+        update(Lead).where(Lead.id == lead.id, Lead.report_emailed_at.is_(None)).values(report_emailed_at=utcnow())
+    )
+    session.commit()
+    return claimed.rowcount == 1  # type: ignore[attr-defined]

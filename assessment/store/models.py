@@ -163,6 +163,7 @@ class Lead(Base):
     # The required acknowledgement of how the data is used, apart from the optional marketing consent.
     acknowledgement_text: Mapped[str | None] = mapped_column(Text)
     acknowledged_at: Mapped[datetime | None] = mapped_column()
+    report_emailed_at: Mapped[datetime | None] = mapped_column()  # the report link sent to `email`
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="lead")

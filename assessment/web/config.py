@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from assessment.services.mail import MailConfigError, SmtpSettings
 from assessment.store.database import default_url
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
@@ -66,6 +67,9 @@ def from_env(env=os.environ) -> dict:
         # The results pages' call to action: a booking page, a phone number (and CONTACT_EMAIL).
         "BOOKING_URL": env.get("BOOKING_URL", ""),
         "CONTACT_PHONE": env.get("CONTACT_PHONE", ""),
+        # The report link goes to the respondent by e-mail when SMTP_HOST is set (services/mail.py).
+        **{key: env.get(key, "") for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM")},
+        "SMTP_TLS": env.get("SMTP_TLS", "starttls"),
     }
 
 
@@ -97,6 +101,10 @@ def check(config) -> None:
         value = config.get(name) or ""
         if value and urlsplit(value).scheme not in ("http", "https"):
             raise ConfigError(f"{name} must be an http(s) URL such as https://www.example.co.jp/..., not {value!r}")
+    try:
+        SmtpSettings.from_config(config)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
     cookies_cross_site = str(config.get("SESSION_COOKIE_SAMESITE")).lower() == "none"
     if (cookies_cross_site or config.get("SESSION_COOKIE_PARTITIONED")) and not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigError(

@@ -26,7 +26,7 @@ from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.diagnose.answers import AnswerError
 from assessment.diagnose.diagnosis import Diagnosis
-from assessment.services import access, funnel, leads, links, reports, verdicts
+from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
 from assessment.web import charts, drafts
 from assessment.web.database import db
@@ -342,7 +342,7 @@ def lead(token):
         ), 400
     if not form.validate():
         return _gate(a, d, form), 422
-    leads.capture_lead(
+    lead = leads.capture_lead(
         db.session,
         a,
         name=form.name.data.strip(),
@@ -357,7 +357,33 @@ def lead(token):
     )
     if current_app.config.get("PDF_PRERENDER", True):  # ready by the time the respondent clicks "download"
         jobs.enqueue(reports.prerender, db.database, a.id, _locale())
+    _email_report_link(a, lead)
     return redirect(url_for(".report", token=a.results_token), 303)
+
+
+def _email_report_link(a, lead) -> None:
+    """Send the respondent the links to the full result and the PDF, once, when SMTP is configured."""
+    settings = mail.SmtpSettings.from_config(current_app.config)
+    if settings is None or not leads.claim_report_email(db.session, lead):
+        return
+    link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    body = render_template(
+        "survey/report_email.txt",
+        name=lead.name,
+        brand=brand_name(),
+        results_url=external_url(".report", token=a.results_token),
+        pdf_url=external_url(".pdf", token=link.token),
+        expires=link.expires_at,
+    )
+    msg = mail.message(
+        settings,
+        to=lead.email,
+        to_name=lead.name,
+        sender_name=current_app.config["BRAND_NAME"] or _("CMO Thinking Assessment"),
+        subject=_("Your CMO Thinking Assessment report"),
+        body=body,
+    )
+    jobs.enqueue(mail.send_job, db.database, settings, msg)
 
 
 @bp.get("/report/<token>")
@@ -373,6 +399,7 @@ def report(token):
 
 
 @bp.get("/pdf/<token>")
+@limiter.limit("20 per minute")  # a render costs a quarter second of CPU: not for the taking
 def pdf(token):
     link = links.find_link(db.session, token)
     if link is None:

@@ -12,7 +12,8 @@ Create Date: 2026-12-01 12:30:00
   assessments, the results token, valid 30 days from the upgrade, so old results links keep
   working for a while and then fail with "expired" rather than "not found".
 - lead.acknowledgement_text / acknowledged_at: the required acknowledgement of how the data is
-  used, recorded apart from the optional marketing consent (lead.consent*).
+  used, recorded apart from the optional marketing consent (lead.consent*);
+- lead.report_emailed_at: when the report link was e-mailed to the respondent (sent once).
 """
 
 from datetime import UTC, datetime, timedelta
@@ -38,6 +39,7 @@ def upgrade() -> None:
     with op.batch_alter_table("lead") as batch:
         batch.add_column(sa.Column("acknowledgement_text", sa.Text(), nullable=True))
         batch.add_column(sa.Column("acknowledged_at", sa.DateTime(timezone=True), nullable=True))
+        batch.add_column(sa.Column("report_emailed_at", sa.DateTime(timezone=True), nullable=True))
     assessment = sa.table(
         "assessment",
         sa.column("token", sa.String),
@@ -59,6 +61,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("lead") as batch:
+        batch.drop_column("report_emailed_at")
         batch.drop_column("acknowledged_at")
         batch.drop_column("acknowledgement_text")
     with op.batch_alter_table("assessment") as batch:
