@@ -159,3 +159,28 @@ def test_embed_mode_resizes_its_iframe(server, browser):
     assert frame.locator(".site-header").count() == 0
     page.wait_for_function("document.getElementById('f').getBoundingClientRect().height > 300")
     context.close()
+
+
+def test_reload_and_the_language_switch_lose_no_answer_given_on_the_page(server, browser):
+    base, _ = server
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("button", name="診断を始める").click()
+    page.wait_for_url(re.compile(r"/q/1$"))
+    first, second = page.locator("fieldset.question").nth(0), page.locator("fieldset.question").nth(1)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 204):
+        first.locator("input[type=radio]").nth(2).check()  # saved as it is given, no Next
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 204):
+        second.locator("input[type=radio]").nth(1).check()
+    page.reload()
+    assert first.locator("input[type=radio]").nth(2).is_checked()
+    assert second.locator("input[type=radio]").nth(1).is_checked()
+    third = page.locator("fieldset.question").nth(2)
+    third.locator("input[type=radio]").nth(0).check()
+    page.get_by_role("link", name="English").click()  # right after a change: the switch waits for its save
+    page.wait_for_url(re.compile(r"/q/1$"))
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert first.locator("input[type=radio]").nth(2).is_checked()
+    assert third.locator("input[type=radio]").nth(0).is_checked()
+    context.close()

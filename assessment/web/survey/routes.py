@@ -169,17 +169,19 @@ def page(number: int):
 
 @bp.post("/q/<int:number>")
 @limiter.limit("240 per minute")
-@limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page())
+@limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page() or request.form.get("nav") == "save")
 def save_page(number: int):
     pg, a, away = _open_page(number)
     if away:
         return away
     all_pages = flow.pages()
     locale = _locale()
-    back = request.form.get("nav") == "back"
-    form = page_form_class(number, locale, strict=not back)()
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post for another page (an old tab) would blank this page's checklists
+    if request.form.get("nav") == "save":
+        return _autosave(a, number, locale)
+    back = request.form.get("nav") == "back"
+    form = page_form_class(number, locale, strict=not back)()
     if not form.validate():
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
@@ -191,6 +193,17 @@ def save_page(number: int):
     if number < len(all_pages):
         return redirect(url_for(".page", number=number + 1), 303)
     return _finish(a)
+
+
+def _autosave(a, number: int, locale: str):
+    """An answer saved as it is given (site.js): only the questions the respondent touched on this
+    page, so an untouched checklist is not taken for "none of these"; a tampered value is dropped."""
+    form = page_form_class(number, locale, strict=False)()
+    form.validate()
+    touched = set(request.form.getlist("touched"))
+    good = {qid: v for qid, v in form.answers().items() if qid in touched and not form[qid].errors}
+    flow.save_answers(db.session, a, good)
+    return "", 204
 
 
 def _is_last_page() -> bool:
