@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask.globals import request_ctx
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -44,7 +45,10 @@ def page(title: str, message: str, code: int, *, back: bool = False, new_tab: bo
     """The HTML error page, or a bare one when the request has no URL adapter (an unusable Host
     header), where the site's templates, which build links, cannot render."""
     if request_ctx.url_adapter is None:
-        html = f'<!doctype html><html lang="ja"><meta charset="utf-8"><title>{escape(title)}</title><h1>{escape(title)}</h1><p>{escape(message)}</p></html>'
+        html = (
+            f'<!doctype html><html lang="{get_locale()}"><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
+        )
         return html, code, {"Content-Type": "text/html; charset=utf-8"}
     return render_template("errors/message.html", title=title, message=message, back=back, new_tab=new_tab), code
 

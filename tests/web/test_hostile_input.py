@@ -29,6 +29,8 @@ def test_a_host_label_over_63_characters_is_a_400_page_not_a_500(client):
         resp = client.get(path, headers={"Host": LONG_LABEL_HOST})
         assert resp.status_code == 400 and resp.mimetype == "text/html"
         assert "<h1>" in resp.data.decode()
+    english = client.get("/", headers={"Host": LONG_LABEL_HOST, "Accept-Language": "en"}).data.decode()
+    assert '<html lang="en">' in english and "Bad request" in english
 
 
 def test_a_host_label_over_63_characters_on_the_api_is_a_problem(client):
