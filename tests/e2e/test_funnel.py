@@ -184,3 +184,21 @@ def test_reload_and_the_language_switch_lose_no_answer_given_on_the_page(server,
     assert first.locator("input[type=radio]").nth(2).is_checked()
     assert third.locator("input[type=radio]").nth(0).is_checked()
     context.close()
+
+
+def test_the_padding_of_an_option_card_selects_it_and_radio_groups_are_required(server, browser):
+    base, _ = server
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("button", name="診断を始める").click()
+    page.wait_for_url(re.compile(r"/q/1$"))
+    card = page.locator("fieldset.question").first.locator(".option").nth(1)
+    box = card.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 3, box["y"] + box["height"] / 2)  # the card's left padding, not the radio
+    assert card.locator("input").is_checked()
+    assert (
+        page.locator("fieldset.question").first.locator("input[type=radio]").first.get_attribute("required") is not None
+    )
+    context.close()
