@@ -99,3 +99,89 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
         body.append(_text_lines(lx, top, lines, size, anchor))
         body.append(_text_lines(lx, top + len(lines) * step, [shown], score_size, anchor, "bold", color))
     return _svg(w, h, "".join(body), label)
+
+
+# Line colours for up to five areas: distinguishable in grey print too (lightness differs).
+SERIES = ("#1f5f99", "#c0392b", "#2e8b57", "#b7791f", "#6b4fa0")
+
+
+def trend(series: list[tuple[str, list[int | None]]], periods: list[str], *, label: str) -> str:
+    """Area scores over rounds: one line per area, a point per round (a gap where unanswered)."""
+    w, left, right, top, plot_h = 520, 34, 150, 14, 170
+    plot_w = w - left - right
+    h = top + plot_h + 40
+    n = max(len(periods), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return top + plot_h * (1 - v / 100)
+
+    body = []
+    for tick in (0, 50, 100):
+        body.append(
+            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
+            f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + 3:.1f}" font-size="8" text-anchor="end" '
+            f'fill="{MUTED}">{tick}</text>'
+        )
+    for i, period in enumerate(periods):
+        body.append(_text_lines(x(i), top + plot_h + 16, [period], 9, fill=MUTED))
+    for k, (name, values) in enumerate(series):
+        color = SERIES[k % len(SERIES)]
+        runs: list[list[str]] = [[]]
+        for i, v in enumerate(values):
+            if v is None:
+                runs.append([])
+                continue
+            runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
+            body.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.8" fill="{color}"/>')
+        for run in runs:
+            if len(run) > 1:
+                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>')
+        ly = top + 8 + k * 30
+        last = next((v for v in reversed(values) if v is not None), None)
+        body.append(f'<rect x="{left + plot_w + 12}" y="{ly - 7}" width="10" height="3" fill="{color}"/>')
+        lines = wrap(name, 10) if " " not in name else wrap(name, 18)
+        body.append(_text_lines(left + plot_w + 26, ly - 2, [*lines[:2]], 9, "start"))
+        if last is not None:
+            body.append(_text_lines(w - 4, ly - 2, [str(last)], 9, "end", "bold", color))
+    return _svg(w, h, "".join(body), label)
+
+
+def gap(rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], *, label: str) -> str:
+    """Two respondents' area scores side by side: a dot each on a 0-100 scale, joined by the gap."""
+    w, left, right, row_h, top = 520, 150, 20, 30, 30
+    plot_w = w - left - right
+    h = top + row_h * len(rows) + 22
+    colors = (SERIES[0], SERIES[1])
+
+    def x(v: int) -> float:
+        return left + plot_w * v / 100
+
+    body = []
+    for k, side in enumerate(sides):  # the legend, top left of the plot
+        lx = left + k * 150
+        body.append(f'<circle cx="{lx + 4}" cy="12" r="4" fill="{colors[k]}"/>')
+        body.append(_text_lines(lx + 13, 15.5, [side], 9, "start"))
+    for tick in (0, 50, 100):
+        body.append(
+            f'<line x1="{x(tick):.1f}" y1="{top - 6}" x2="{x(tick):.1f}" y2="{h - 20}" stroke="{GRID}" stroke-width="0.7"/>'
+        )
+        body.append(_text_lines(x(tick), h - 8, [str(tick)], 8, fill=MUTED))
+    for i, (name, a, b) in enumerate(rows):
+        cy = top + row_h * i + row_h / 2
+        body.append(_text_lines(left - 8, cy + 3.5, wrap(name, 12 if " " not in name else 22)[:1], 9, "end"))
+        if a is not None and b is not None and a != b:
+            body.append(
+                f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{MUTED}" stroke-width="3"/>'
+            )
+        if a is not None and a == b:  # the same score: a ring around the other dot, so both show
+            body.append(
+                f'<circle cx="{x(a):.1f}" cy="{cy:.1f}" r="8" fill="none" stroke="{colors[0]}" stroke-width="2.5"/>'
+            )
+            a = None
+        for k, v in enumerate((a, b)):
+            if v is not None:
+                body.append(f'<circle cx="{x(v):.1f}" cy="{cy:.1f}" r="5" fill="{colors[k]}"/>')
+    return _svg(w, h, "".join(body), label)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from assessment.services.links import link_expiry
 from assessment.store.models import Assessment, aware, utcnow
@@ -30,10 +30,16 @@ def _live(a: Assessment | None, draft_days: int, now: datetime | None = None) ->
     return a
 
 
-def by_draft_token(session: Session, token: str | None, draft_days: int) -> Assessment | None:
+def by_draft_token(
+    session: Session, token: str | None, draft_days: int, *, with_answers: bool = False
+) -> Assessment | None:
+    """with_answers loads the answers in the same query (every page that reads a draft shows them)."""
     if not looks_like_token(token):
         return None
-    return _live(session.scalar(select(Assessment).where(Assessment.token == token)), draft_days)
+    query = select(Assessment).where(Assessment.token == token)
+    if with_answers:
+        query = query.options(joinedload(Assessment.answers))
+    return _live(session.scalars(query).unique().one_or_none(), draft_days)
 
 
 def by_resume_token(session: Session, token: str | None, draft_days: int) -> Assessment | None:

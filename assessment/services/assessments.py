@@ -11,17 +11,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from assessment.bank.questionnaire import Question, Questionnaire, default_questionnaire
 from assessment.bank.text import check_locale
 from assessment.diagnose.answers import validate_answers
 from assessment.diagnose.diagnosis import Diagnosis
+from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
+from assessment.diagnose.verdict import Verdict
 from assessment.services import access, funnel, links
-from assessment.services.verdicts import diagnosis
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
 
@@ -46,10 +47,14 @@ def pages(qn: Questionnaire | None = None) -> list[Page]:
     return [Page(i + 1, s, tuple(qn.in_section(s))) for i, s in enumerate(sections)]
 
 
-def find(session: Session, token: str | None) -> Assessment | None:
+def find(session: Session, token: str | None, *, with_answers: bool = False) -> Assessment | None:
+    """The assessment behind a token; with_answers loads its answers in the same query."""
     if not looks_like_token(token):
         return None
-    return session.scalar(select(Assessment).where(Assessment.token == token))
+    query = select(Assessment).where(Assessment.token == token)
+    if with_answers:
+        query = query.options(joinedload(Assessment.answers))
+    return session.scalars(query).unique().one_or_none()
 
 
 def start(
@@ -136,14 +141,21 @@ def submit_answers(
     Raises AnswerError, before anything is written, for answers that do not fit the bank: unlike a
     draft saved page by page, these arrive whole, so an unknown question id is the caller's error.
     """
-    validate_answers(answers, qn or default_questionnaire())
+    qn = qn or default_questionnaire()
+    validate_answers(answers, qn)
+    kept = {qid: v for qid, v in answers.items() if not _blank(v)}
+    verdict = diagnose(kept, questionnaire=qn)
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
-    save_answers(session, a, answers, commit=False)
-    submit(session, a, qn, commit=False, results_days=link_days)
+    _keep(session, a, verdict, link_days)
     link = links.new_link(session, a, link_days)
+    session.flush()  # every row but the answers, in one go; the answers need a.id
+    # A new assessment has no rows to merge into: one multi-row INSERT, not an ORM object per answer
+    # (the ORM objects were a third of this call's cost; bench/web.py, submission).
+    if kept:
+        session.execute(insert(Answer), [{"assessment_id": a.id, "question": q, "value": v} for q, v in kept.items()])
     session.commit()
-    assert a.results_token is not None  # submit() granted it
-    return Submission(a.results_token, diagnosis(a, locale, qn), link.token, link.expires_at)
+    assert a.results_token is not None  # _keep() granted it
+    return Submission(a.results_token, localize(verdict, locale, questionnaire=qn), link.token, link.expires_at)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -169,14 +181,7 @@ def submit(
         return a
     qn = qn or default_questionnaire()
     answers = {qid: v for qid, v in a.values.items() if v is not None and qid in qn.by_id}
-    verdict = diagnose(answers, questionnaire=qn)
-    number = a.revision + 1
-    session.add(Revision(assessment=a, number=number, verdict=verdict.to_dict()))
-    a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
-    a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
-    a.overall, a.level = verdict.overall, verdict.level
-    access.grant_results(a, results_days)
-    funnel.record(session, "submitted", a)
+    _keep(session, a, diagnose(answers, questionnaire=qn), results_days)
     if commit:
         try:
             session.commit()
@@ -184,6 +189,17 @@ def submit(
             session.rollback()
             session.refresh(a)
     return a
+
+
+def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) -> None:
+    """Keep the verdict on a's answers as a's next revision; only the submitter gets the results token."""
+    number = a.revision + 1
+    session.add(Revision(assessment=a, number=number, verdict=verdict.to_dict()))
+    a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
+    a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
+    a.overall, a.level = verdict.overall, verdict.level
+    access.grant_results(a, results_days)
+    funnel.record(session, "submitted", a)
 
 
 def reopen(session: Session, a: Assessment) -> Assessment:

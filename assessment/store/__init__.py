@@ -9,10 +9,12 @@ from assessment.store.models import (
     Base,
     Company,
     FunnelEvent,
+    Invitation,
     Lead,
     ReportFile,
     ReportLink,
     Revision,
+    Round,
 )
 
 __all__ = [
@@ -22,10 +24,12 @@ __all__ = [
     "Company",
     "Database",
     "FunnelEvent",
+    "Invitation",
     "Lead",
     "ReportFile",
     "ReportLink",
     "Revision",
+    "Round",
     "default_url",
     "make_engine",
 ]

@@ -18,7 +18,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from assessment.store.tokens import new_token
 
 FUNNEL_EVENTS = ("landing", "started", "page_completed", "submitted", "lead_captured", "pdf_downloaded")
-KINDS = ("self", "consultant")
+KINDS = ("self", "consultant", "invited")
+RESPONDENT_ROLES = ("management", "marketing", "sales", "other")  # a round's respondents (issue 14)
+ROUND_RULES = ("reference", "median")  # how a round's Diagnosis is made from its respondents
 STATUSES = ("draft", "submitted", "reopened")
 UTM_KEYS = ("utm_source", "utm_medium", "utm_campaign")  # the Utm columns
 
@@ -81,6 +83,9 @@ class Assessment(Utm, Base):
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     referrer: Mapped[str | None] = mapped_column(String(500))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    # A respondent of a round: which round, answering as whom (RESPONDENT_ROLES).
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"), index=True)
+    respondent_role: Mapped[str | None] = mapped_column(String(12))
     # Copied from the latest revision for listing and sorting.
     questionnaire_version: Mapped[str | None] = mapped_column(String(40))
     ruleset_version: Mapped[str | None] = mapped_column(String(40))
@@ -99,6 +104,7 @@ class Assessment(Utm, Base):
     )
     lead: Mapped[Lead | None] = relationship(back_populates="assessment", uselist=False)
     report_links: Mapped[list[ReportLink]] = relationship(back_populates="assessment")
+    round: Mapped[Round | None] = relationship(back_populates="respondents", foreign_keys=[round_id])
 
     @property
     def submitted(self) -> bool:
@@ -205,3 +211,53 @@ class FunnelEvent(Utm, Base):
     detail: Mapped[str | None] = mapped_column(String(100))  # e.g. the page completed
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment | None] = relationship()
+
+
+class Round(Base):
+    """One assessment of one company at one time (a period such as 2026-Q4), by one or more respondents.
+
+    Closing it keeps the round's verdict, made from the respondents by `rule` (ROUND_RULES;
+    services/rounds.py says what each means), and the targets and step statuses set with it.
+    """
+
+    __tablename__ = "round"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)  # the round's URL id
+    company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(16))  # e.g. 2026-Q4
+    status: Mapped[str] = mapped_column(String(8), default="open")  # open | closed
+    due_at: Mapped[datetime | None] = mapped_column()  # when the next round is due, set at close
+    opened_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closed_at: Mapped[datetime | None] = mapped_column()
+    rule: Mapped[str | None] = mapped_column(String(12))  # ROUND_RULES, chosen at close
+    # use_alter: assessment and round point at each other, so the schema is made in two steps.
+    reference_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL", use_alter=True))
+    verdict: Mapped[dict | None] = mapped_column(JSON)  # the round's Verdict.to_dict(), at close
+    targets: Mapped[dict | None] = mapped_column(JSON)  # area id -> target level for the next round
+    step_status: Mapped[dict | None] = mapped_column(JSON)  # step id -> done | in_progress | dropped
+
+    company: Mapped[Company] = relationship()
+    respondents: Mapped[list[Assessment]] = relationship(
+        back_populates="round", foreign_keys="Assessment.round_id", order_by="Assessment.id"
+    )
+    invitations: Mapped[list[Invitation]] = relationship(back_populates="round", order_by="Invitation.id")
+
+
+class Invitation(Base):
+    """One person's link into a round: unguessable, expiring, used up once their answers are in."""
+
+    __tablename__ = "invitation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(12))  # RESPONDENT_ROLES
+    name: Mapped[str | None] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
+    round: Mapped[Round] = relationship(back_populates="invitations")
+    assessment: Mapped[Assessment | None] = relationship()
+
+    def expired(self, now: datetime | None = None) -> bool:
+        return (now or utcnow()) >= aware(self.expires_at)

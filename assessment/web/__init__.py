@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from assessment.web import config, errors, health, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
-    from assessment.web.extensions import babel, csrf, limiter, select_babel_locale
+    from assessment.web.extensions import babel, csrf, fragments, limiter, select_babel_locale
     from assessment.web.survey import bp as survey_bp
 
     app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR))
@@ -39,6 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     db.init_app(app)
     csrf.init_app(app)
+    fragments.init_app(app)
     limiter.init_app(app)
     babel.init_app(
         app,

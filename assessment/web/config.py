@@ -87,6 +87,10 @@ BASE = {
     "RATELIMIT_SWALLOW_ERRORS": True,
     "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
     "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
+    # Rendered fragments of the question pages (templates/survey/page.html): in-process, bounded.
+    "CACHE_TYPE": "SimpleCache",
+    "CACHE_DEFAULT_TIMEOUT": 0,
+    "CACHE_THRESHOLD": 1000,
 }
 
 

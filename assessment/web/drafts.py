@@ -14,7 +14,8 @@ def cookie_token() -> str | None:
 
 
 def current() -> Assessment | None:
-    return access.by_draft_token(db.session, cookie_token(), current_app.config["DRAFT_DAYS"])
+    """This browser's draft, with its answers: every page that reads the draft shows or saves them."""
+    return access.by_draft_token(db.session, cookie_token(), current_app.config["DRAFT_DAYS"], with_answers=True)
 
 
 def remember(response, a: Assessment):

@@ -3,6 +3,7 @@
 from babel import Locale
 from flask import request
 from flask_babel import Babel
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf import CSRFProtect
@@ -29,5 +30,7 @@ def select_babel_locale() -> Locale:
 
 
 csrf = CSRFProtect()
+# Only for template fragments ({% cache %} in templates/survey/page.html, where it says why).
+fragments = Cache()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -46,7 +46,7 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
             summary = page.locator("#error-summary")
             summary.wait_for()
             assert summary.evaluate("el => el === document.activeElement")
-            assert PAGES[1].questions[0].text["ja"] in summary.inner_text()
+            assert PAGES[1].questions[0].text["ja"].rstrip("。") in summary.inner_text()
             assert page.locator("fieldset.question").nth(1).locator("input:checked").count() >= 1
             page.screenshot(path=str(shots / f"{tag}-2-error.png"), full_page=True)
         if number == refresh_at:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -426,3 +427,28 @@ def test_each_respondent_sees_their_own_answers_checked(app):
     fresh = app.test_client()
     start(fresh)
     assert re.findall(r'value="[^"]+" checked', fresh.get("/q/1").data.decode()) == []
+
+
+def test_a_page_shows_errors_only_on_the_failed_post_and_answers_in_the_reader_language(app):
+    """The questions of a page are rendered once per (page, locale, answers shown): what they show
+    must still be exactly this request's, never a neighbour's errors, answers or language."""
+    page = PAGES[0]
+    first, missing = page.questions[0], page.questions[1]
+    answers = make_answers(2)
+    partial = {k: v for k, v in answers.items() if k != missing.id}
+    failing, calm = app.test_client(), app.test_client()
+    start(failing)
+    start(calm)
+    assert failing.post("/q/1", data=page_form_data(page, partial)).status_code == 422
+    calm.post("/q/1", data=page_form_data(page, partial))  # the same answers saved, the same 422
+    for client in (failing, calm):
+        html = client.get("/q/1").data.decode()
+        assert 'id="error-summary"' not in html and "field-error" not in html
+        assert re.findall(rf'name="{first.id}" value="([^"]+)" checked', html) == [answers[first.id]]
+        assert re.findall(rf'name="{missing.id}" value="[^"]+" checked', html) == []
+    calm.get("/lang/en?next=/q/1")
+    english = calm.get("/q/1").data.decode()
+    assert str(escape(first.text["en"])) in english and first.text["ja"] not in english
+    assert re.findall(rf'name="{first.id}" value="([^"]+)" checked', english) == [answers[first.id]]
+    hinted = next(q for q in page.questions if q.hint)
+    assert hinted.hint is not None and str(escape(hinted.hint["en"])) in english  # hints, too, in the reader's language

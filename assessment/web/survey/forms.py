@@ -63,8 +63,9 @@ class PageForm(FlaskForm):
     # Present on every real page post: proves the page was submitted, so an empty checklist means [].
     page_marker = HiddenField()
 
-    def question_fields(self):
-        return [self[q.id] for q in self.page.questions]
+    def first_errors(self) -> dict:
+        """question id -> the first message for each question that failed."""
+        return {q.id: self[q.id].errors[0] for q in self.page.questions if self[q.id].errors}
 
     def answers(self) -> dict:
         """question id -> raw answer for the pipeline; unanswered choices are left out."""
@@ -96,6 +97,11 @@ def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageF
         else:
             attrs[q.id] = OptionField(q.text[locale], choices=choices, validators=required)
     return type(f"PageForm_{page.section}_{locale}", (PageForm,), attrs)
+
+
+def problems(form) -> list[tuple[str, str, str]]:
+    """(field id, label, first message) of each field that failed: what the error summary lists."""
+    return [(f.id, f.label.text, f.errors[0]) for f in form if f.errors]
 
 
 def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 from flask import (
@@ -31,7 +32,7 @@ from assessment.services import assessments as flow
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
-from assessment.web.survey.forms import LeadForm, page_form_class
+from assessment.web.survey.forms import LeadForm, page_form_class, problems
 from assessment.web.urls import external_url
 
 bp = Blueprint("survey", __name__)
@@ -186,7 +187,8 @@ def save_page(number: int):
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
         flow.save_answers(db.session, a, good)
-        return _render_page(pg, a, len(all_pages), form), 422
+        shown = {q.id: form[q.id].data for q in pg.questions}
+        return _render_page(pg, a, len(all_pages), shown, form.first_errors()), 422
     flow.save_answers(db.session, a, form.answers(), None if back else pg)
     if back:
         return redirect(url_for(".page", number=max(1, number - 1)), 303)
@@ -223,12 +225,15 @@ def _finish(a):
     return redirect(url_for(".results", token=a.results_token), 303)
 
 
-def _render_page(pg, a, total, form=None) -> str:
+def _render_page(pg, a, total, values: dict | None = None, errors: dict | None = None) -> str:
+    """The page from the bank itself; WTForms only checks what comes back (page_form_class).
+
+    values: what to show as chosen (the draft's answers, or on a 422 what was just posted);
+    errors: question id -> the message to show beside it.
+    """
     locale = _locale()
-    if form is None:
-        form = page_form_class(pg.number, locale)(
-            formdata=None, page_marker=pg.section, data={q.id: a.values.get(q.id) for q in pg.questions}
-        )
+    values = a.values if values is None else values
+    errors = errors or {}
     qn = default_questionnaire()
     if pg.section == flow.PROFILE:
         title = _("About your company")
@@ -237,12 +242,15 @@ def _render_page(pg, a, total, form=None) -> str:
         title, intro = qn.area(pg.section).name[locale], qn.area(pg.section).description[locale]
     return render_template(
         "survey/page.html",
-        form=form,
         page=pg,
         total=total,
         title=title,
         intro=intro,
-        questions={q.id: q for q in pg.questions},
+        values=values,
+        # What the rendered questions depend on, and so their cache key (templates/survey/page.html).
+        questions_key=json.dumps([qn.version, pg.number, locale, [values.get(q.id) for q in pg.questions]]),
+        errors=errors,
+        problems=[(q.id, q.text[locale], errors[q.id]) for q in pg.questions if q.id in errors],
         resume_url=external_url(".resume", token=a.resume_token, lang=locale),
     )
 
@@ -326,6 +334,7 @@ def _gate(a, d, form):
         d=d,
         chart=charts.radar(d),
         form=form,
+        problems=problems(form),
         consent_text=consent_text(),
         acknowledgement_text=acknowledgement_text(),
     )

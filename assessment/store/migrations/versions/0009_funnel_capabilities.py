@@ -1,7 +1,7 @@
 """separate capabilities: draft, resume and results tokens; the gate's acknowledgement
 
-Revision ID: 0005_funnel
-Revises: 0004
+Revision ID: 0009_funnel
+Revises: 0008_rounds
 Create Date: 2026-12-01 12:30:00
 
 - assessment.token stays the draft cookie; the "continue later" link gets a token of its own,
@@ -21,8 +21,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0005_funnel"
-down_revision = "0004"
+revision = "0009_funnel"
+down_revision = "0008_rounds"
 branch_labels = None
 depends_on = None
 

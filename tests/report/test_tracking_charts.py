@@ -1,0 +1,49 @@
+"""The trend and gap charts: what they draw, and that data never becomes markup."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from assessment.report import charts
+
+NS = {"s": "http://www.w3.org/2000/svg"}
+
+
+def parse(svg: str) -> ET.Element:
+    root = ET.fromstring(svg)  # well-formed XML, or this raises
+    assert root.get("role") == "img" and root.get("aria-label")
+    return root
+
+
+def test_the_trend_draws_a_point_per_answered_round_and_breaks_the_line_where_one_is_missing():
+    root = parse(
+        charts.trend(
+            [("目線合わせ", [20, 45, 70]), ("KPI設計", [30, None, 60])], ["2026-Q2", "2026-Q3", "2026-Q4"], label="推移"
+        )
+    )
+    assert len(root.findall("s:circle", NS)) == 5
+    lines = root.findall("s:polyline", NS)
+    assert len(lines) == 1 and len(lines[0].get("points", "").split()) == 3  # the second area has no run of two
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    assert {"2026-Q2", "2026-Q4", "70", "60"} <= set(texts)
+    ys = [float(c.get("cy", 0)) for c in root.findall("s:circle", NS)[:3]]
+    assert ys == sorted(ys, reverse=True)  # a rising score is drawn higher
+
+
+def test_the_gap_joins_two_different_scores_and_rings_an_agreement():
+    root = parse(charts.gap([("A", 90, 20), ("B", 50, 50), ("C", None, 30)], ("経営", "マーケ"), label="ギャップ"))
+    joins = [line for line in root.findall("s:line", NS) if line.get("stroke-width") == "3"]
+    assert len(joins) == 1 and float(joins[0].get("x1", 0)) > float(joins[0].get("x2", 0))  # 90 is right of 20
+    rings = [c for c in root.findall("s:circle", NS) if c.get("fill") == "none"]
+    assert len(rings) == 1
+
+
+def test_names_and_periods_are_escaped():
+    hostile = '<script>alert(1)</script>&"'
+    for svg in (
+        charts.trend([(hostile, [10])], [hostile], label=hostile),
+        charts.gap([(hostile, 10, 20)], (hostile, hostile), label=hostile),
+    ):
+        parse(svg)
+        assert "<script>" not in svg and not re.search(r"<(?!/?(svg|text|line|circle|polyline|rect)\b)", svg)
