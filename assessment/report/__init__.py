@@ -24,6 +24,7 @@ from assessment.report import view
 from assessment.report.branding import Branding
 from assessment.report.fonts import check_fonts, face_css, face_files, font_config
 from assessment.report.i18n import environment, translations
+from assessment.report.tracking import GapView, TrendView
 
 __all__ = ["STYLESHEET", "Branding", "check_fonts", "render_html", "render_pdf"]
 
@@ -59,7 +60,20 @@ def _logo_data_uri(branding: Branding) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(branding.logo.read_bytes()).decode()}"
 
 
-def _html(diagnosis, *, locale, branding, company, respondent, date, standalone, extra_css="", fetcher=None) -> str:
+def _html(
+    diagnosis,
+    *,
+    locale,
+    branding,
+    company,
+    respondent,
+    date,
+    standalone,
+    extra_css="",
+    fetcher=None,
+    tracking: TrendView | None = None,
+    gap: GapView | None = None,
+) -> str:
     locale = _locale_of(diagnosis, locale)
     branding = branding or Branding.from_env()
     if standalone:  # a browser gets everything inline: no file URLs on a web page
@@ -85,6 +99,10 @@ def _html(diagnosis, *, locale, branding, company, respondent, date, standalone,
             **context,
             inline_css=css + extra_css,
             lang=locale,
+            tracking=tracking,
+            tracking_chart=tracking and place_svg(tracking.chart),
+            gap=gap,
+            gap_chart=gap and place_svg(gap.chart),
         )
     )
 
@@ -108,10 +126,20 @@ def render_html(
     company: str | None = None,
     respondent: str | None = None,
     date: dt.date | None = None,
+    tracking: TrendView | None = None,
+    gap: GapView | None = None,
 ) -> str:
     """The report as one self-contained HTML document (stylesheet and logo inline)."""
     return _html(
-        diagnosis, locale=locale, branding=branding, company=company, respondent=respondent, date=date, standalone=True
+        diagnosis,
+        locale=locale,
+        branding=branding,
+        company=company,
+        respondent=respondent,
+        date=date,
+        standalone=True,
+        tracking=tracking,
+        gap=gap,
     )
 
 
@@ -164,8 +192,13 @@ def render_pdf(
     date: dt.date | None = None,
     fetcher=None,
     extra_css: str = "",
+    tracking: TrendView | None = None,
+    gap: GapView | None = None,
 ) -> bytes:
-    """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests)."""
+    """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests).
+
+    tracking, gap: a round's sections (report/tracking.py), shown after the summary when given.
+    """
     from weasyprint import HTML
 
     from assessment.report.fetcher import ProjectFetcher
@@ -182,6 +215,8 @@ def render_pdf(
         standalone=False,
         extra_css=extra_css,
         fetcher=fetcher,
+        tracking=tracking,
+        gap=gap,
     )
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)

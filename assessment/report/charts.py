@@ -171,7 +171,8 @@ def gap(rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], 
         body.append(_text_lines(x(tick), h - 8, [str(tick)], 8, fill=MUTED))
     for i, (name, a, b) in enumerate(rows):
         cy = top + row_h * i + row_h / 2
-        body.append(_text_lines(left - 8, cy + 3.5, wrap(name, 12 if " " not in name else 22)[:1], 9, "end"))
+        lines = wrap(name, 13 if " " not in name else 24)[:2]
+        body.append(_text_lines(left - 8, cy + 3.5 - (len(lines) - 1) * 5.6, lines, 9, "end"))
         if a is not None and b is not None and a != b:
             body.append(
                 f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{MUTED}" stroke-width="3"/>'

@@ -260,3 +260,51 @@ def latest_trend(session: Session, company: Company, qn: Questionnaire | None = 
     before, after = round_verdict(rounds[-2]), round_verdict(rounds[-1])
     assert before is not None and after is not None  # closed rounds keep a verdict
     return trend(before, after, qn or default_questionnaire())
+
+
+def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | None = None):
+    """The round's Diagnosis in `locale` with its report sections: (diagnosis, TrendView | None, GapView | None).
+
+    The trend runs from the company's closed round before this one; the gap needs both sides.
+    """
+    from assessment.diagnose.localization import localize
+    from assessment.report.tracking import gap_view, trend_view
+
+    qn = qn or default_questionnaire()
+    kept = round_verdict(r)
+    if kept is None:
+        raise RoundError("the round is not closed yet: it has no diagnosis")
+    diagnosis = localize(kept, locale, questionnaire=qn)
+    history = [
+        x for x in closed_rounds(session, r.company) if x.closed_at and r.closed_at and x.closed_at <= r.closed_at
+    ]
+    tracking = None
+    if len(history) >= 2:
+        previous = round_verdict(history[-2])
+        assert previous is not None
+        tracking = trend_view(
+            [(x.period, dict(v.scores)) for x in history if (v := round_verdict(x)) is not None],
+            trend(previous, kept, qn),
+            qn,
+            locale,
+            before=localize(previous, locale, questionnaire=qn),
+            after=diagnosis,
+            step_status=history[-2].step_status,
+            targets=history[-2].targets,
+        )
+    found = gap(r, qn)
+    return diagnosis, tracking, None if found is None else gap_view(found, qn, locale)
+
+
+def report_pdf(session: Session, r: Round, locale: str) -> bytes:
+    """The closed round's PDF: its diagnosis, what changed since the last round, and the gap."""
+    from assessment.report import render_pdf
+
+    diagnosis, tracking, gap_section = report_views(session, r, locale)
+    return render_pdf(
+        diagnosis,
+        company=r.company.name,
+        date=r.closed_at.date() if r.closed_at else None,
+        tracking=tracking,
+        gap=gap_section,
+    )

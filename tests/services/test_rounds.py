@@ -124,3 +124,33 @@ def test_a_second_round_a_quarter_later_shows_the_trend_and_targets_and_step_mar
     assert v1.overall is not None and v2.overall is not None
     assert t is not None and t.overall.delta == v2.overall - v1.overall > 0
     assert t.pitfalls_by_status("resolved")
+
+
+def test_the_second_rounds_pdf_shows_the_trend_and_the_gap(session, tmp_path):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    company = make_company(session, name="株式会社ラウンド")
+    first = rounds.open_round(session, company, period="2026-Q3")
+    rounds.add_respondent(session, first, make_assessment(session, make_answers(0)), "management")
+    v1 = rounds.close_round(session, first)
+    rounds.set_step_status(session, first, v1.actions[0].id, "done")
+    second = rounds.open_round(session, company, period="2026-Q4")
+    rounds.add_respondent(session, second, make_assessment(session, make_answers(3)), "management")
+    rounds.add_respondent(
+        session,
+        second,
+        make_assessment(session, make_answers(3, **{q: make_answers(0)[q] for q in ALIGNMENT})),
+        "marketing",
+    )
+    rounds.close_round(session, second)
+    pdf = rounds.report_pdf(session, second, "ja")
+    (tmp_path / "round.pdf").write_bytes(pdf)
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    compact = "".join(text.split())
+    assert "前回からの変化" in compact and "2026-Q3" in compact and "解消した落とし穴" in compact
+    assert "経営とマーケティングの比較" in compact and "差が大きい設問" in compact
+    assert "株式会社ラウンド" in compact
+    _, tracking, gap = rounds.report_views(session, first, "en")
+    assert tracking is None and gap is None  # one round, one side: neither section

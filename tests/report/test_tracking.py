@@ -1,0 +1,64 @@
+"""The trend and the gap in words and pictures, in both locales (report/tracking.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.diagnose.compare import perception_gap, trend
+from assessment.diagnose.pipeline import diagnose
+from assessment.report.tracking import gap_view, trend_summary, trend_view
+from tests.factories import make_answers
+
+QN = default_questionnaire()
+
+
+def verdict(answers):
+    return diagnose(answers, questionnaire=QN)
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_a_better_quarter_is_said_with_its_numbers_and_most_improved_area(locale):
+    before, after = (
+        verdict(make_answers(0)),
+        verdict(make_answers(2, **{q.id: make_answers(3)[q.id] for q in QN.in_section("kpi_design")})),
+    )
+    t = trend(before, after, QN)
+    text = trend_summary(t, "2026-Q3", QN, locale)
+    assert "2026-Q3" in text and f"+{t.overall.delta}" in text
+    assert t.most_improved is not None and QN.area(t.most_improved.area).name[locale] in text
+    assert str(len(t.pitfalls_by_status("resolved"))) in text
+    assert ("総合スコア" in text) == (locale == "ja")
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_an_unchanged_quarter_says_so_and_an_older_question_is_flagged(locale):
+    same = verdict(make_answers(2))
+    assert trend_summary(trend(same, same, QN), "2026-Q3", QN, locale) in (
+        "前回（2026-Q3）から変化はありません。",
+        "Nothing changed since 2026-Q3.",
+    )
+    q = QN.scored_questions[0]
+    older = dataclasses.replace(same, answers={**same.answers, q.id: "an_option_since_removed"})
+    text = trend_summary(trend(older, same, QN), "2026-Q3", QN, locale)
+    assert ("以前の版" in text) if locale == "ja" else ("earlier version" in text)
+
+
+def test_the_trend_view_holds_the_chart_and_its_numbers_as_a_table():
+    rounds = [("2026-Q2", dict(verdict(make_answers(0)).scores)), ("2026-Q3", dict(verdict(make_answers(3)).scores))]
+    t = trend(verdict(make_answers(0)), verdict(make_answers(3)), QN)
+    view = trend_view(rounds, t, QN, "ja")
+    assert view.periods == ("2026-Q2", "2026-Q3")
+    assert [name for name, _ in view.rows] == [a.name["ja"] for a in QN.areas]
+    assert all(scores == (0, 100) for _, scores in view.rows)
+    assert view.chart.startswith("<svg") and 'role="img"' in view.chart and "2026-Q3" in view.chart
+
+
+def test_the_gap_view_puts_both_sides_per_area_in_the_reader_language():
+    g = perception_gap(verdict(make_answers(3)), verdict(make_answers(1)), QN)
+    view = gap_view(g, QN, "en")
+    assert view.sides == ("Management", "Marketing")
+    assert all(m == 100 and k == 33 for _, m, k in view.rows)
+    assert gap_view(g, QN, "ja").sides == ("経営", "マーケティング")
