@@ -396,7 +396,8 @@ def main():
     url = args.url = args.database_url or f"sqlite:///{tmp / 'bench.db'}"
     env = {
         **os.environ,
-        "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "SECRET_KEY": os.urandom(32).hex(),
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "0",
         "COOKIE_SECURE": "0",

@@ -44,8 +44,24 @@ def serve(host, port, demo, debug):
         urls = seed(app)
         click.echo(f"demo: a finished sample assessment: {urls['results']}")
         click.echo(f"demo: its PDF report: {urls['pdf']}")
-    click.echo(f"serving on http://{host}:{port}/  (database: {_safe_url(app.config['DATABASE_URL'])})")
-    app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    serving = f"serving on http://{host}:{port}/  (database: {_safe_url(app.config['DATABASE_URL'])})"
+    if debug:  # the reloader binds in a child process
+        click.echo(serving)
+        app.run(host=host, port=port, debug=True, use_reloader=True)
+        return
+    from werkzeug.serving import make_server
+
+    try:  # bind first: "serving on" is said only once it is true
+        server = make_server(host, port, app, threaded=True)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+    click.echo(serving)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
 
 
 @click.command()

@@ -111,7 +111,7 @@ def render_text(d: Diagnosis) -> str:
 
 def render_questions_text(qn: Questionnaire, locale: str) -> str:
     out = []
-    for section in ("profile", *(a.id for a in qn.areas)):
+    for section in (*(a.id for a in qn.areas), "profile"):  # the order the respondent answers them in
         title = (
             qn.area(section).name[locale] if section != "profile" else ("プロフィール" if locale == "ja" else "Profile")
         )

@@ -67,8 +67,10 @@ class Dispatcher:
         )
         return key
 
-    def email(self, key: str, to: str, subject: str, body: str) -> None:
-        self.submit("email", key, {"to": to, "subject": subject, "body": body})
+    def email(self, key: str, to: str, subject: str, body: str, *, to_name: str = "", sender_name: str = "") -> None:
+        """Send an e-mail once per key (a second call with the same key sends nothing)."""
+        args = {"to": to, "subject": subject, "body": body, "to_name": to_name, "sender_name": sender_name}
+        self.submit("email", key, args)
 
     def kick(self) -> int:
         """Queue the jobs recorded without an entry: webhook deliveries an event wrote, retries due later."""

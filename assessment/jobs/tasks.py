@@ -7,14 +7,12 @@ message, a job marked done) and stops.
 from __future__ import annotations
 
 import os
-import smtplib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 
 from sqlalchemy.orm import Session
 
-from assessment.services import reports, webhooks
+from assessment.services import mail, reports, webhooks
 
 
 @dataclass(frozen=True)
@@ -52,21 +50,14 @@ def deliver(session: Session, settings: Settings, *, delivery_id: int) -> None:
     )
 
 
-def email(session: Session, settings: Settings, *, to: str, subject: str, body: str) -> None:
-    """Send a plain-text e-mail through SMTP_HOST (SMTP_PORT, SMTP_USER, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS)."""
-    smtp = settings.smtp
-    if not smtp.get("SMTP_HOST"):
+def email(
+    session: Session, settings: Settings, *, to: str, subject: str, body: str, to_name: str = "", sender_name: str = ""
+) -> None:
+    """Send a plain-text e-mail through the SMTP server the environment names (services/mail.py)."""
+    smtp = mail.SmtpSettings.from_config(settings.smtp)
+    if smtp is None:
         raise RuntimeError("SMTP_HOST is not set: e-mail cannot be sent")
-    message = EmailMessage()
-    message["From"] = smtp.get("SMTP_FROM", "no-reply@localhost")
-    message["To"], message["Subject"] = to, subject
-    message.set_content(body)
-    with smtplib.SMTP(smtp["SMTP_HOST"], int(smtp.get("SMTP_PORT", "25")), timeout=30) as client:
-        if smtp.get("SMTP_STARTTLS", "") in ("1", "true", "yes", "on"):
-            client.starttls()
-        if smtp.get("SMTP_USER"):
-            client.login(smtp["SMTP_USER"], smtp.get("SMTP_PASSWORD", ""))
-        client.send_message(message)
+    mail.send(smtp, mail.message(smtp, to=to, to_name=to_name, sender_name=sender_name, subject=subject, body=body))
 
 
 @dataclass(frozen=True)

@@ -51,9 +51,17 @@ def _text_lines(x, y, lines, size, anchor="middle", weight="normal", fill=INK) -
     return "".join(out)
 
 
-def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bool) -> str:
+# (width, height, centre x, centre y, radius, label size, score size, characters per label line: CJK, Latin)
+_REPORT = (520, 345, 260, 188, 122, 10, 11, 11, 20)
+# For a phone's width: a viewBox about as wide as the screen, so the labels keep their size (11 px and up
+# at 390 px) instead of shrinking with the picture.
+_COMPACT = (330, 330, 165, 172, 70, 12.5, 13.5, 6, 12)
+
+
+def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bool, compact: bool = False) -> str:
     """A five-axis radar: grid rings every 20 points, the company's polygon on top."""
-    w, h, cx, cy, r = 520, 345, 260, 188, 122
+    w, h, cx, cy, r, size, score_size, per_cjk, per_latin = _COMPACT if compact else _REPORT
+    step = size * 1.25
     n = len(axes)
 
     def point(i, value):
@@ -68,7 +76,8 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
         )
         if ring in (40, 100):  # two scale marks are enough; each SVG text costs a layout
             x, y = point(0, ring)
-            body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="8" fill="{MUTED}">{ring}</text>')
+            mark = 12 if compact else 8
+            body.append(f'<text x="{x + 4:.1f}" y="{y + 3:.1f}" font-size="{mark}" fill="{MUTED}">{ring}</text>')
     for i in range(n):
         x, y = point(i, 100)
         body.append(f'<line x1="{cx}" y1="{cy}" x2="{x:.1f}" y2="{y:.1f}" stroke="{GRID}" stroke-width="0.7"/>')
@@ -80,15 +89,15 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
         lx, ly = point(i, 118)
         cos = math.cos(-math.pi / 2 + 2 * math.pi * i / n)
         anchor = "middle" if abs(cos) < 0.3 else ("start" if cos > 0 else "end")
-        lines = wrap(name, 11 if cjk else 20)
+        lines = wrap(name, per_cjk if cjk else per_latin)
         shown = "–" if s is None else str(s)
         top = (
-            ly - (len(lines) * 12.5 + 12) / 2 + 9
+            ly - (len(lines) * step + score_size + 1) / 2 + size * 0.9
             if anchor != "middle"
-            else (ly - len(lines) * 12.5 - 4 if i == 0 else ly + 6)
+            else (ly - len(lines) * step - 4 if i == 0 else ly + 6)
         )
-        body.append(_text_lines(lx, top, lines, 10, anchor))
-        body.append(_text_lines(lx, top + len(lines) * 12.5, [shown], 11, anchor, "bold", color))
+        body.append(_text_lines(lx, top, lines, size, anchor))
+        body.append(_text_lines(lx, top + len(lines) * step, [shown], score_size, anchor, "bold", color))
     return _svg(w, h, "".join(body), label)
 
 

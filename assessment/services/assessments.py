@@ -22,7 +22,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
-from assessment.services import funnel, links, webhooks
+from assessment.services import access, funnel, links, webhooks
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
 
@@ -65,8 +65,8 @@ def start(
         status="draft",
         revision=0,
         locale=check_locale(locale),
-        referrer=_referrer(referrer),
-        **{k: utm.get(k) for k in funnel.UTM_KEYS},
+        referrer=funnel.clean_referrer(referrer),
+        **funnel.clean_utm(utm),
     )
     session.add(a)
     funnel.record(session, "started", a)
@@ -84,6 +84,7 @@ def save_answers(
     already checked them against the bank.
     """
     _merge(a, answers)
+    a.updated_at = utcnow()  # a draft's lifetime counts from its last save (services/access.py)
     if page is not None:
         funnel.record(session, "page_completed", a, detail=f"{page.number}:{page.section}")
     if not commit:
@@ -94,6 +95,7 @@ def save_answers(
         session.rollback()
         session.refresh(a)
         _merge(a, answers)
+        a.updated_at = utcnow()
         session.commit()
 
 
@@ -117,10 +119,12 @@ def _merge(a: Assessment, answers: dict) -> None:
 class Submission(NamedTuple):
     """A stored, evaluated assessment as submit_answers() leaves it: what the API answers with."""
 
-    token: str
+    results_token: str
     diagnosis: Diagnosis
     link_token: str
     link_expires_at: datetime | None
+    assessment_id: int
+    revision: int
 
 
 def submit_answers(
@@ -144,7 +148,7 @@ def submit_answers(
     kept = {qid: v for qid, v in answers.items() if not _blank(v)}
     verdict = diagnose(kept, questionnaire=qn)
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
-    _keep(session, a, verdict)
+    _keep(session, a, verdict, link_days)
     link = links.new_link(session, a, link_days)
     session.flush()  # every row but the answers, in one go; the answers need a.id
     # A new assessment has no rows to merge into: one multi-row INSERT, not an ORM object per answer
@@ -152,7 +156,9 @@ def submit_answers(
     if kept:
         session.execute(insert(Answer), [{"assessment_id": a.id, "question": q, "value": v} for q, v in kept.items()])
     session.commit()
-    return Submission(a.token, localize(verdict, locale, questionnaire=qn), link.token, link.expires_at)
+    assert a.results_token is not None  # _keep() granted it
+    diagnosis = localize(verdict, locale, questionnaire=qn)
+    return Submission(a.results_token, diagnosis, link.token, link.expires_at, a.id, a.revision)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -165,8 +171,12 @@ def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
     return all_pages[-1]
 
 
-def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True) -> Assessment:
+def submit(
+    session: Session, a: Assessment, qn: Questionnaire | None = None, *, commit: bool = True, results_days: int = 30
+) -> Assessment:
     """Evaluate the answers and keep the verdict as the next revision. A second submit changes nothing.
+
+    The results token (valid `results_days`; 0: no end) is made here: only the submitter gets it.
 
     Raises AnswerError when a kept answer no longer fits the bank (it changed since).
     """
@@ -174,7 +184,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
         return a
     qn = qn or default_questionnaire()
     answers = {qid: v for qid, v in a.values.items() if v is not None and qid in qn.by_id}
-    _keep(session, a, diagnose(answers, questionnaire=qn))
+    _keep(session, a, diagnose(answers, questionnaire=qn), results_days)
     if commit:
         try:
             session.commit()
@@ -184,13 +194,14 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     return a
 
 
-def _keep(session: Session, a: Assessment, verdict: Verdict) -> None:
-    """Keep the verdict on a's answers as a's next revision."""
+def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) -> None:
+    """Keep the verdict on a's answers as a's next revision; only the submitter gets the results token."""
     number = a.revision + 1
     session.add(Revision(assessment=a, number=number, verdict=verdict.to_dict()))
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
+    access.grant_results(a, results_days)
     funnel.record(session, "submitted", a)
     webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))
 
@@ -206,7 +217,3 @@ def reopen(session: Session, a: Assessment) -> Assessment:
 def _blank(value) -> bool:
     """An answer that removes an earlier one rather than being kept."""
     return value is None or value == ""
-
-
-def _referrer(referrer: str | None) -> str | None:
-    return (referrer or None) and referrer[:500]

@@ -2,24 +2,41 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from assessment.store.models import FUNNEL_EVENTS, UTM_KEYS, Assessment, FunnelEvent
 
+# C0 controls, DEL, C1 controls and lone surrogates: PostgreSQL refuses NUL in text, UTF-8 refuses
+# surrogates, and none of them belongs in a campaign name or a URL.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def printable(value: str) -> str:
+    return _UNPRINTABLE.sub("", value)
+
 
 def clean_utm(args) -> dict[str, str]:
-    """UTM values from a query string or a JSON body, trimmed to the column size; anything else is dropped.
+    """UTM values from a query string, a JSON body or a session, trimmed to the column size.
 
     A value that is not a string (a number or a list sent to the API) is dropped, not an error:
-    attribution is best-effort and never costs a submission.
+    attribution is best-effort and never costs a submission. Control characters are removed.
     """
-    out = {}
+    out: dict[str, str] = {}
+    if not hasattr(args, "get"):
+        return out
     for key in UTM_KEYS:
         value = args.get(key)
-        if isinstance(value, str) and (value := value.strip()):
+        if isinstance(value, str) and (value := printable(value).strip()):
             out[key] = value[:100]
     return out
+
+
+def clean_referrer(referrer) -> str | None:
+    value = printable(referrer).strip()[:500] if isinstance(referrer, str) else ""
+    return value or None
 
 
 def record(
@@ -34,7 +51,7 @@ def record(
         raise ValueError(f"unknown funnel event {type_!r}")
     if assessment is not None:
         utm = {k: getattr(assessment, k) for k in UTM_KEYS}
-    ev = FunnelEvent(type=type_, assessment=assessment, detail=detail, **(utm or {}))
+    ev = FunnelEvent(type=type_, assessment=assessment, detail=detail, **clean_utm(utm or {}))
     session.add(ev)
     return ev
 

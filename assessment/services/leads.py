@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -22,9 +22,12 @@ def capture_lead(
     consent: bool,
     consent_text: str,
     locale: str,
+    acknowledgement_text: str | None = None,
 ) -> Lead:
     """Record who took the assessment and link it to their company, found again if known.
 
+    `acknowledgement_text` is the required statement of how the data is used, as shown; `consent`
+    the optional consent to marketing e-mail, kept with its wording and time only when given.
     A second post (a double click, the back button) keeps the first lead.
     """
     if a.lead is not None:
@@ -42,6 +45,8 @@ def capture_lead(
         consent=consent,
         consent_text=consent_text if consent else None,
         consent_at=utcnow() if consent else None,
+        acknowledgement_text=acknowledgement_text,
+        acknowledged_at=utcnow() if acknowledgement_text else None,
         locale=locale,
     )
     session.add(lead)
@@ -57,3 +62,15 @@ def capture_lead(
             raise
         return kept
     return lead
+
+
+def claim_report_email(session: Session, lead: Lead) -> bool:
+    """True for exactly one caller per lead: the one that is to e-mail the report link.
+
+    A conditional UPDATE, so simultaneous posts of the gate (a double click) send one e-mail.
+    """
+    claimed = session.execute(
+        update(Lead).where(Lead.id == lead.id, Lead.report_emailed_at.is_(None)).values(report_emailed_at=utcnow())
+    )
+    session.commit()
+    return claimed.rowcount == 1  # type: ignore[attr-defined]

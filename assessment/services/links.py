@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from assessment.store.models import Assessment, ReportLink, utcnow
+from assessment.store.models import Assessment, ReportLink, aware, utcnow
 from assessment.store.tokens import looks_like_token
 
 
@@ -16,7 +16,12 @@ def link_expiry(now: datetime, days: int) -> datetime | None:
 
 
 def new_link(session: Session, a: Assessment, days: int) -> ReportLink:
-    link = ReportLink(assessment=a, expires_at=link_expiry(utcnow(), days))
+    """A PDF link valid `days`, never beyond the results token that minted it: expiry means an end."""
+    expires = link_expiry(utcnow(), days)
+    if a.results_expires_at is not None:
+        cap = aware(a.results_expires_at)
+        expires = cap if expires is None else min(expires, cap)
+    link = ReportLink(assessment=a, expires_at=expires)
     session.add(link)
     return link
 

@@ -63,11 +63,20 @@ class Company(Base):
 
 
 class Assessment(Utm, Base):
-    """One respondent's answers to the questionnaire, and the revisions it was submitted as."""
+    """One respondent's answers to the questionnaire, and the revisions it was submitted as.
+
+    Separate capabilities, separate tokens (services/access.py): `token` is the draft cookie, never
+    shown in a URL; `resume_token` is the "continue later" link, exchanged once for a new cookie on
+    another device (both are replaced then); `results_token`, made at submission, reads the results
+    and mints PDF links until `results_expires_at`.
+    """
 
     __tablename__ = "assessment"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
+    resume_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
+    results_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    results_expires_at: Mapped[datetime | None] = mapped_column()
     kind: Mapped[str] = mapped_column(String(20), default="self")
     status: Mapped[str] = mapped_column(String(12), default="draft")  # STATUSES
     revision: Mapped[int] = mapped_column(Integer, default=0)  # the latest submitted revision; 0: never
@@ -112,6 +121,9 @@ class Assessment(Utm, Base):
         """Question id -> raw answer, as the pipeline takes them."""
         return {a.question: a.value for a in self.answers}
 
+    def results_expired(self, now: datetime | None = None) -> bool:
+        return self.results_expires_at is not None and (now or utcnow()) >= aware(self.results_expires_at)
+
 
 class Answer(Base):
     """One answer to one question; a consultant's note and "to verify" mark live beside it."""
@@ -154,6 +166,10 @@ class Lead(Base):
     consent: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_text: Mapped[str | None] = mapped_column(Text)  # the exact wording shown
     consent_at: Mapped[datetime | None] = mapped_column()
+    # The required acknowledgement of how the data is used, apart from the optional marketing consent.
+    acknowledgement_text: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[datetime | None] = mapped_column()
+    report_emailed_at: Mapped[datetime | None] = mapped_column()  # the report link sent to `email`
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="lead")

@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from assessment.services.mail import MailConfigError, SmtpSettings
 from assessment.store.database import default_url
 
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
+# token_hex(16) is 32 characters: shorter keys are typed by hand, not generated.
+MIN_SECRET_LENGTH = 32
 
 
 class ConfigError(RuntimeError):
@@ -20,27 +24,47 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _int(env, name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name, "")
+    try:
+        value = int(raw) if raw.strip() else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, not {value}")
+    return value
+
+
 def from_env(env=os.environ) -> dict:
     production = env.get("ASSESSMENT_ENV", "production") != "development"
+    redis_url = env.get("REDIS_URL", "")
     return {
         "ENV_NAME": "production" if production else "development",
         "SECRET_KEY": env.get("SECRET_KEY", DEFAULT_SECRET_KEY),
         "DATABASE_URL": default_url(env),
         # Space-separated CSP sources allowed to frame the site, e.g. "https://www.example.co.jp".
         "FRAME_ANCESTORS": env.get("FRAME_ANCESTORS", "'self'"),
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Limits are counted per process in memory; REDIS_URL shares them between every worker.
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        # Jobs (assessment.jobs) on RQ over this Redis, or a thread in each web process without it.
+        "REDIS_URL": redis_url or None,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),
         "SUBMIT_RATE_LIMIT": env.get("SUBMIT_RATE_LIMIT", "30 per minute;300 per hour"),
-        "REPORT_LINK_DAYS": int(env.get("REPORT_LINK_DAYS", "30")),
+        "REPORT_LINK_DAYS": _int(env, "REPORT_LINK_DAYS", 30),  # results and PDF links; 0: never expire
+        "DRAFT_DAYS": _int(env, "DRAFT_DAYS", 90, minimum=1),  # a draft unchanged this long is no longer resumable
         "SESSION_COOKIE_SECURE": _bool(env.get("COOKIE_SECURE"), production),
-        # Lax keeps cross-site POSTs out; a cross-site iframe embed needs None (and TLS).
+        # Lax keeps cross-site POSTs out. A cross-site iframe embed needs None, TLS and Partitioned (CHIPS):
+        # browsers that block third-party cookies still keep a partitioned one, per embedding site.
         "SESSION_COOKIE_SAMESITE": env.get("COOKIE_SAMESITE", "Lax"),
-        "TRUST_PROXY": int(env.get("TRUST_PROXY", "0")),  # hops of X-Forwarded-* to trust
+        "SESSION_COOKIE_PARTITIONED": _bool(env.get("COOKIE_PARTITIONED"), False),
+        "TRUST_PROXY": _int(env, "TRUST_PROXY", 0),  # hops of X-Forwarded-* to trust
+        # Absolute links (resume, results, report) are built on this, never on the request's Host.
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "").strip().rstrip("/"),
+        # Host names the site answers to (Flask refuses others with 400); empty: any.
+        "TRUSTED_HOSTS": env.get("TRUSTED_HOSTS", "").split() or None,
         "BRAND_NAME": env.get("BRAND_NAME", ""),
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         "PRIVACY_URL": env.get("PRIVACY_URL", ""),
-        # Jobs (assessment.jobs): RQ on this Redis, or a thread in each web process without it.
-        "REDIS_URL": env.get("REDIS_URL") or None,
         "JOB_QUEUE_PREFIX": env.get("JOB_QUEUE_PREFIX", "cmo:"),
         "PDF_WAIT_SECONDS": float(env.get("PDF_WAIT_SECONDS", "3")),  # then a page that refreshes
         # Render the PDF once a lead asks for it (the lead form), before the download is clicked.
@@ -54,7 +78,12 @@ def from_env(env=os.environ) -> dict:
         else _bool(env["PDF_RENDER_AHEAD"], False),
         "SPECULATIVE_LIMIT": int(env.get("SPECULATIVE_LIMIT", "20")),  # queued jobs past which look-ahead renders drop
         "WEBHOOK_ALLOW_PRIVATE": _bool(env.get("WEBHOOK_ALLOW_PRIVATE"), False),  # loopback receivers, for tests
-        "SMTP": {k: v for k, v in env.items() if k.startswith("SMTP_")},
+        # The results pages' call to action: a booking page, a phone number (and CONTACT_EMAIL).
+        "BOOKING_URL": env.get("BOOKING_URL", ""),
+        "CONTACT_PHONE": env.get("CONTACT_PHONE", ""),
+        # The report link goes to the respondent by e-mail when SMTP_HOST is set (services/mail.py).
+        **{key: env.get(key, "") for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM")},
+        "SMTP_TLS": env.get("SMTP_TLS", "starttls"),
     }
 
 
@@ -68,6 +97,10 @@ BASE = {
     "WTF_CSRF_TIME_LIMIT": None,  # a respondent may pause for hours; the token lives with the session
     "BABEL_DEFAULT_LOCALE": "ja",
     "DRAFT_COOKIE": "cmo_draft",
+    # A rate-limit store that is down must not take the funnel down: count in memory meanwhile.
+    "RATELIMIT_SWALLOW_ERRORS": True,
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    "RATELIMIT_HEADERS_ENABLED": True,  # Retry-After on a 429
     # Rendered fragments of the question pages (templates/survey/page.html): in-process, bounded.
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 0,
@@ -75,10 +108,42 @@ BASE = {
 }
 
 
+def _weak(secret) -> bool:
+    """The default, a short key, or one character repeated ("xxxx…"): not a generated secret."""
+    secret = (secret or "").strip()
+    return secret == DEFAULT_SECRET_KEY or len(secret) < MIN_SECRET_LENGTH or len(set(secret)) < 8
+
+
 def check(config) -> None:
-    if config["ENV_NAME"] == "production" and config["SECRET_KEY"] in (DEFAULT_SECRET_KEY, "", None):
+    for name in ("PUBLIC_BASE_URL", "PRIVACY_URL", "BOOKING_URL"):  # shown as links: no javascript: URL
+        value = config.get(name) or ""
+        if value and urlsplit(value).scheme not in ("http", "https"):
+            raise ConfigError(f"{name} must be an http(s) URL such as https://www.example.co.jp/..., not {value!r}")
+    try:
+        SmtpSettings.from_config(config)
+    except MailConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    cookies_cross_site = str(config.get("SESSION_COOKIE_SAMESITE")).lower() == "none"
+    if (cookies_cross_site or config.get("SESSION_COOKIE_PARTITIONED")) and not config.get("SESSION_COOKIE_SECURE"):
         raise ConfigError(
-            "refusing to start in production with the default SECRET_KEY: "
-            "set SECRET_KEY (e.g. python -c 'import secrets; print(secrets.token_hex(32))'), "
+            "COOKIE_SAMESITE=None and COOKIE_PARTITIONED need COOKIE_SECURE (browsers drop them otherwise)"
+        )
+    if config["ENV_NAME"] != "production":
+        return
+    if _weak(config["SECRET_KEY"]):
+        raise ConfigError(
+            f"refusing to start in production with a weak SECRET_KEY (the default, or under "
+            f"{MIN_SECRET_LENGTH} characters): set SECRET_KEY "
+            "(e.g. python -c 'import secrets; print(secrets.token_hex(32))'), "
             "or ASSESSMENT_ENV=development for local use"
+        )
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base and urlsplit(base).scheme not in ("http", "https"):
+        raise ConfigError(
+            f"PUBLIC_BASE_URL must be an http(s) URL such as https://diagnosis.example.co.jp, not {base!r}"
+        )
+    if not base and not config.get("TRUSTED_HOSTS"):
+        raise ConfigError(
+            "refusing to start in production without PUBLIC_BASE_URL (or TRUSTED_HOSTS): the links the site "
+            "sends (resume, results, PDF) would otherwise take their host from the request's Host header"
         )

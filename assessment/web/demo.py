@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Flask, url_for
+from flask import Flask
 
 from assessment.samples import uniform_answers
 from assessment.services import assessments as flow
 from assessment.services import funnel, leads, links
 from assessment.web.database import db
+from assessment.web.urls import external_url
 
 
 def seed(app: Flask) -> dict[str, str]:
@@ -25,7 +26,7 @@ def seed(app: Flask) -> dict[str, str]:
         answers = uniform_answers(1, pf_company_size="s30_99", pf_primary_goal="new_customers")
         for page in flow.pages():
             flow.save_answers(s, a, {q.id: answers[q.id] for q in page.questions}, page)
-        flow.submit(s, a)
+        flow.submit(s, a, results_days=app.config["REPORT_LINK_DAYS"])
         leads.capture_lead(
             s,
             a,
@@ -40,6 +41,6 @@ def seed(app: Flask) -> dict[str, str]:
         )
         link = links.report_link(s, a, app.config["REPORT_LINK_DAYS"])
         return {
-            "results": url_for("survey.report", token=a.token, _external=True),
-            "pdf": url_for("survey.pdf", token=link.token, _external=True),
+            "results": external_url("survey.report", token=a.results_token),
+            "pdf": external_url("survey.pdf", token=link.token),
         }

@@ -1,14 +1,12 @@
-"""The draft cookie: an unguessable assessment token, so a refresh or a closed tab resumes."""
+"""The draft cookie: the draft token (services/access.py), so a refresh or a closed tab resumes."""
 
 from __future__ import annotations
 
 from flask import current_app, request
 
-from assessment.services import assessments as flow
+from assessment.services import access
 from assessment.store.models import Assessment
 from assessment.web.database import db
-
-MAX_AGE = 90 * 24 * 3600
 
 
 def cookie_token() -> str | None:
@@ -17,7 +15,7 @@ def cookie_token() -> str | None:
 
 def current() -> Assessment | None:
     """This browser's draft, with its answers: every page that reads the draft shows or saves them."""
-    return flow.find(db.session, cookie_token(), with_answers=True)
+    return access.by_draft_token(db.session, cookie_token(), current_app.config["DRAFT_DAYS"], with_answers=True)
 
 
 def remember(response, a: Assessment):
@@ -25,10 +23,11 @@ def remember(response, a: Assessment):
     response.set_cookie(
         cfg["DRAFT_COOKIE"],
         a.token,
-        max_age=MAX_AGE,
+        max_age=cfg["DRAFT_DAYS"] * 24 * 3600,
         httponly=True,
         secure=cfg["SESSION_COOKIE_SECURE"],
         samesite=cfg["SESSION_COOKIE_SAMESITE"],
+        partitioned=cfg["SESSION_COOKIE_PARTITIONED"],
     )
     return response
 
@@ -36,6 +35,10 @@ def remember(response, a: Assessment):
 def forget(response):
     cfg = current_app.config
     response.delete_cookie(
-        cfg["DRAFT_COOKIE"], httponly=True, secure=cfg["SESSION_COOKIE_SECURE"], samesite=cfg["SESSION_COOKIE_SAMESITE"]
+        cfg["DRAFT_COOKIE"],
+        httponly=True,
+        secure=cfg["SESSION_COOKIE_SECURE"],
+        samesite=cfg["SESSION_COOKIE_SAMESITE"],
+        partitioned=cfg["SESSION_COOKIE_PARTITIONED"],
     )
     return response

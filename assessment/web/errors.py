@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from flask import Flask, render_template, request
+from flask.globals import request_ctx
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from assessment.web import drafts
 from assessment.web.problems import problem
 
 
@@ -44,21 +48,53 @@ def _messages(code: int) -> tuple[str, str]:
     }.get(code, (_("Something went wrong"), _("Please try again in a moment. Your saved answers are kept.")))
 
 
+def page(title: str, message: str, code: int, *, back: bool = False, new_tab: bool = False):
+    """The HTML error page, or a bare one when the request has no URL adapter (an unusable Host
+    header), where the site's templates, which build links, cannot render."""
+    if request_ctx.url_adapter is None:
+        html = (
+            f'<!doctype html><html lang="{get_locale()}"><meta charset="utf-8"><title>{escape(title)}</title>'
+            f"<h1>{escape(title)}</h1><p>{escape(message)}</p></html>"
+        )
+        return html, code, {"Content-Type": "text/html; charset=utf-8"}
+    return render_template("errors/message.html", title=title, message=message, back=back, new_tab=new_tab), code
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc):
         if _is_api():
             return problem(400, exc.description)
-        return render_template(
-            "errors/message.html",
-            title=_("The form has expired"),
-            message=_(
+        if request.headers.get("Sec-Fetch-Dest") == "iframe" and not request.cookies:
+            # Embedded on another site in a browser that keeps no cookie for the frame: it never will.
+            return page(
+                _("This form cannot be sent here"),
+                _(
+                    "Your browser does not let this embedded form keep the cookie it needs. "
+                    "Please take the assessment in a new tab."
+                ),
+                400,
+                new_tab=True,
+            )
+        if drafts.current() is None:
+            return page(
+                _("The form has expired"),
+                _(
+                    "For your security, the form must be sent from this site within your browser session. "
+                    "Please start again from the start page."
+                ),
+                400,
+            )
+        return page(
+            _("The form has expired"),
+            _(
                 "For your security, the form must be sent from this site within your "
                 "browser session. Your saved answers are kept: go back, reload the page "
                 "and send it again."
             ),
+            400,
             back=True,
-        ), 400
+        )
 
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
@@ -66,7 +102,7 @@ def init_app(app: Flask) -> None:
         if _is_api():
             return problem(code, exc.description or "")
         title, message = _messages(code)
-        return render_template("errors/message.html", title=title, message=message, back=code in (400, 413, 429)), code
+        return page(title, message, code, back=code in (400, 413, 429))
 
     @app.errorhandler(OperationalError)
     def _database_away(exc: OperationalError):
@@ -86,4 +122,4 @@ def init_app(app: Flask) -> None:
         if _is_api():
             return problem(500, "internal error")
         title, message = _messages(500)
-        return render_template("errors/message.html", title=title, message=message), 500
+        return page(title, message, 500)

@@ -17,3 +17,14 @@ threads = 2
 # With one shared socket, whichever gthread worker woke first accepted nearly all of them
 # (28-32 of 32 keep-alive connections in bench/web.py): one core busy, the other idle.
 reuse_port = True
+# Forwarded headers are the app's to trust (TRUST_PROXY, through ProxyFix), never gunicorn's own: by
+# default it believes X-Forwarded-Proto from loopback, so any local client could pass for HTTPS.
+forwarded_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+# A request slot is held for as long as a client takes to send its request: deploy behind a proxy that
+# buffers whole requests (nginx does by default), so slow clients wait there, not here. These bound what
+# gets through anyway.
+timeout = 30
+limit_request_line = 4094
+limit_request_fields = 60
+limit_request_field_size = 8190

@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
         settings=Settings(
             webhook_allow_private=app.config["WEBHOOK_ALLOW_PRIVATE"],
             speculative_limit=app.config["SPECULATIVE_LIMIT"],
-            smtp=app.config["SMTP"],
+            smtp={k: v for k, v in app.config.items() if k.startswith("SMTP_") and isinstance(v, str)},
         ),
     )
 

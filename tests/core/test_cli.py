@@ -129,3 +129,9 @@ def test_a_pdf_path_that_cannot_be_written_is_one_error_line(tmp_path):
         main, ["evaluate", "tests/profiles/mature.yaml", "--pdf", str(tmp_path / "missing" / "x.pdf")]
     )
     assert result.exit_code == 2 and "cannot write the PDF" in result.output and "Traceback" not in result.output
+
+
+def test_questions_text_lists_the_profile_last_as_the_respondent_answers_it(runner):
+    out = runner.invoke(main, ["questions", "--locale", "en"]).output
+    headings = [line for line in out.splitlines() if line.startswith("## ")]
+    assert headings[-1] == "## Profile" and len(headings) == 6

@@ -23,19 +23,18 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
-    db_path = tmp_path_factory.mktemp("e2e") / "e2e.db"
+def _serve(db_path: Path, **settings):
     db_url = f"sqlite:///{db_path}"
     upgrade(db_url)
     app = create_app(
         {
             "ENV_NAME": "development",
             "SECRET_KEY": "e2e",
-            "DATABASE_URL": f"sqlite:///{db_path}",
+            "DATABASE_URL": db_url,
             "RATELIMIT_ENABLED": False,
             "SESSION_COOKIE_SECURE": False,
             "WTF_CSRF_ENABLED": True,  # the real thing: the browser must carry the token
+            **settings,
         }
     )
     srv = make_server("127.0.0.1", 0, app, threaded=True)
@@ -46,6 +45,32 @@ def server(tmp_path_factory):
     thread.join(5)
     app.extensions["jobs"].close()  # the look-ahead renders on the app's thread
     app.extensions["database"].engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    yield from _serve(tmp_path_factory.mktemp("e2e") / "e2e.db")
+
+
+@pytest.fixture(scope="session")
+def embed_server(tmp_path_factory):
+    """Set up for an embed on another site: framed by http://localhost pages, partitioned cookies.
+
+    Chromium treats http://127.0.0.1 as a secure context, so Secure cookies work without TLS here.
+    """
+    yield from _serve(
+        tmp_path_factory.mktemp("e2e-embed") / "embed.db",
+        FRAME_ANCESTORS="http://localhost:*",
+        SESSION_COOKIE_SECURE=True,
+        SESSION_COOKIE_SAMESITE="None",
+        SESSION_COOKIE_PARTITIONED=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def lax_embed_server(tmp_path_factory):
+    """Framed by http://localhost pages, but with the default cookies, which such a frame never gets."""
+    yield from _serve(tmp_path_factory.mktemp("e2e-lax") / "lax.db", FRAME_ANCESTORS="http://localhost:*")
 
 
 @pytest.fixture(scope="session")

@@ -34,7 +34,7 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
     page.get_by_role("button", name="診断を始める").click()
     for number in range(1, len(PAGES) + 1):
         page.wait_for_url(re.compile(rf"/q/{number}$"))
-        assert page.locator("progress").get_attribute("value") == str(number - 1)
+        assert page.locator("progress").get_attribute("value") == str(number)
         if number == 2:
             # Send the page with one question unanswered: the error names it, the other answers stay.
             answer_page(page)
@@ -46,7 +46,7 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
             summary = page.locator("#error-summary")
             summary.wait_for()
             assert summary.evaluate("el => el === document.activeElement")
-            assert PAGES[1].questions[0].text["ja"] in summary.inner_text()
+            assert PAGES[1].questions[0].text["ja"].rstrip("。") in summary.inner_text()
             assert page.locator("fieldset.question").nth(1).locator("input:checked").count() >= 1
             page.screenshot(path=str(shots / f"{tag}-2-error.png"), full_page=True)
         if number == refresh_at:
@@ -68,18 +68,25 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
         page.get_by_role("button", name=button).click()
     page.wait_for_url(re.compile(r"/results/"))
     assert page.locator(".overall strong").inner_text().isdigit()
-    assert page.locator(".chart svg").count() == 1
+    assert page.locator(".chart svg:visible").count() == 1
+    # Every chart label as drawn on the screen: font size times the SVG's scale.
+    label_px = page.evaluate(
+        """() => [...document.querySelectorAll('.chart svg text')]
+            .filter(t => t.closest('svg').getBoundingClientRect().width > 0)
+            .map(t => parseFloat(t.getAttribute('font-size')) * t.getScreenCTM().a)"""
+    )
+    assert label_px and min(label_px) >= (11 if tag == "phone" else 7), label_px
     page.screenshot(path=str(shots / f"{tag}-4-results.png"), full_page=True)
 
-    consent = page.locator("#consent")
-    assert not consent.is_checked()
+    acknowledge, consent = page.locator("#acknowledge"), page.locator("#consent")
+    assert not acknowledge.is_checked() and not consent.is_checked()
     page.get_by_label("お名前").fill("山田 太郎")
     page.get_by_label("会社名").fill("E2E株式会社")
     page.get_by_label("勤務先のメールアドレス").fill("taro@example.co.jp")
     page.get_by_role("button", name="詳細な結果とPDFを見る").click()
-    page.locator("#consent-error").wait_for()  # consent not given yet: named, nothing lost
+    page.locator("#acknowledge-error").wait_for()  # the acknowledgement not given yet: named, nothing lost
     assert page.get_by_label("お名前").input_value() == "山田 太郎"
-    consent.check()
+    acknowledge.check()  # the marketing consent stays unticked: the report does not depend on it
     page.get_by_role("button", name="詳細な結果とPDFを見る").click()
     page.wait_for_url(re.compile(r"/report/"))
     page.screenshot(path=str(shots / f"{tag}-5-report.png"), full_page=True)
@@ -96,7 +103,7 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
 
 
 @pytest.mark.parametrize(
-    "tag, viewport", [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 375, "height": 740})]
+    "tag, viewport", [("desktop", {"width": 1280, "height": 900}), ("phone", {"width": 390, "height": 740})]
 )
 def test_whole_funnel_in_chromium(server, browser, shots, tag, viewport):
     base, app = server
@@ -113,7 +120,7 @@ def test_whole_funnel_in_chromium(server, browser, shots, tag, viewport):
     )
     walk_funnel(page, base, shots, tag)
     if tag == "phone":  # nothing sticks out sideways at phone width
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
     context.close()
     assert errors == [], errors  # no CSP violations, no script errors, no missing files
     with app.app_context():
@@ -151,4 +158,47 @@ def test_embed_mode_resizes_its_iframe(server, browser):
     frame.locator("h1").wait_for()
     assert frame.locator(".site-header").count() == 0
     page.wait_for_function("document.getElementById('f').getBoundingClientRect().height > 300")
+    context.close()
+
+
+def test_reload_and_the_language_switch_lose_no_answer_given_on_the_page(server, browser):
+    base, _ = server
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("button", name="診断を始める").click()
+    page.wait_for_url(re.compile(r"/q/1$"))
+    first, second = page.locator("fieldset.question").nth(0), page.locator("fieldset.question").nth(1)
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 204):
+        first.locator("input[type=radio]").nth(2).check()  # saved as it is given, no Next
+    with page.expect_response(lambda r: r.request.method == "POST" and r.status == 204):
+        second.locator("input[type=radio]").nth(1).check()
+    page.reload()
+    assert first.locator("input[type=radio]").nth(2).is_checked()
+    assert second.locator("input[type=radio]").nth(1).is_checked()
+    third = page.locator("fieldset.question").nth(2)
+    third.locator("input[type=radio]").nth(0).check()
+    page.get_by_role("link", name="English").click()  # right after a change: the switch waits for its save
+    page.wait_for_url(re.compile(r"/q/1$"))
+    page.wait_for_function("document.documentElement.lang === 'en'")
+    assert first.locator("input[type=radio]").nth(2).is_checked()
+    assert third.locator("input[type=radio]").nth(0).is_checked()
+    context.close()
+
+
+def test_the_padding_of_an_option_card_selects_it_and_radio_groups_are_required(server, browser):
+    base, _ = server
+    context = browser.new_context(locale="ja-JP")
+    page = context.new_page()
+    page.goto(base + "/")
+    page.get_by_role("button", name="診断を始める").click()
+    page.wait_for_url(re.compile(r"/q/1$"))
+    card = page.locator("fieldset.question").first.locator(".option").nth(1)
+    box = card.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 3, box["y"] + box["height"] / 2)  # the card's left padding, not the radio
+    assert card.locator("input").is_checked()
+    assert (
+        page.locator("fieldset.question").first.locator("input[type=radio]").first.get_attribute("required") is not None
+    )
     context.close()

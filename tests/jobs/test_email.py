@@ -35,7 +35,9 @@ def smtp():
 
 def test_an_email_job_is_sent_once_through_smtp(database, smtp):
     inbox, port = smtp
-    settings = Settings(smtp={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_FROM": "report@example.jp"})
+    settings = Settings(
+        smtp={"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port), "SMTP_FROM": "report@example.jp", "SMTP_TLS": "none"}
+    )
     dispatcher = make_dispatcher(database, None, settings=settings)
     dispatcher.email("email:lead:1", "taro@sample.co.jp", "診断レポートのご案内", "レポートはこちらです。")
     assert dispatcher.wait("email:lead:1", 30) == "done"

@@ -54,7 +54,7 @@ def test_a_postgres_restart_under_load_loses_no_submission_the_client_saw_succee
         database = Database(cluster.url)
         try:
             with database.session() as s:
-                kept = set(s.scalars(select(Assessment.token).where(Assessment.token.in_(succeeded))))
+                kept = set(s.scalars(select(Assessment.results_token).where(Assessment.results_token.in_(succeeded))))
         finally:
             database.dispose()
         assert kept == succeeded  # every submission answered 201 is there after the restart

@@ -49,3 +49,23 @@ def test_cli_writes_the_pdf(tmp_path: Path):
     )
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"%PDF-")
+
+
+def test_the_call_to_action_reaches_the_pdf_from_the_sites_settings():
+    b = Branding.from_env(
+        {
+            "BRAND_NAME": "株式会社サンプル",
+            "BOOKING_URL": "https://consult.example.jp/booking",
+            "CONTACT_PHONE": "03-1234-5678",
+            "CONTACT_EMAIL": "hello@consult.example.jp",
+        }
+    )
+    assert b.name == "株式会社サンプル"
+    html = render_html(diagnosis("mature", "ja"), branding=b)
+    assert 'href="https://consult.example.jp/booking"' in html and "03-1234-5678" in html
+    assert 'href="mailto:hello@consult.example.jp"' in html
+
+
+def test_a_booking_link_must_be_http():
+    with pytest.raises(ValueError, match="booking URL"):
+        Branding(booking_url="javascript:alert(1)")

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from assessment.diagnose.answers import AnswerError
-from assessment.services import assessments, reports, verdicts
+from assessment.services import access, assessments, reports, verdicts
 from assessment.store.models import Answer, FunnelEvent, ReportFile
 from tests.factories import make_answers, make_assessment
 
@@ -81,7 +81,7 @@ def test_the_api_path_writes_what_the_pages_write(session):
     done = assessments.submit_answers(
         session, make_answers(2), locale="en", utm={"utm_source": "x"}, referrer=None, link_days=7
     )
-    a = assessments.find(session, done.token)
+    a = access.by_results_token(session, done.results_token)
     assert a is not None
     assert a.values == make_answers(2) and a.revision == 1 and a.utm_source == "x"
     assert done.diagnosis.locale == "en" and done.diagnosis.overall == a.overall

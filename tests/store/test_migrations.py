@@ -97,9 +97,11 @@ def test_rows_written_before_carry_over_to_head_and_back(empty_database_url):
                 before = old[a.token]
                 assert a.values == before["draft"]  # every answer is a row now
                 if before["diagnoses"] is None:
-                    assert (a.status, a.revision, a.revisions) == ("draft", 0, [])
+                    assert (a.status, a.revision, a.revisions, a.results_token) == ("draft", 0, [], None)
                     continue
                 assert (a.status, a.revision) == ("submitted", 1)
+                # Results links sent before 0007_funnel carry the one token: they keep working, for a time.
+                assert a.results_token == a.token and not a.results_expired()
                 for locale, stored in before["diagnoses"].items():  # each stored locale reads the same
                     assert _contract(verdicts.diagnosis(a, locale).to_dict()) == _contract(stored)
             sample = s.scalars(select(Company).where(Company.name == "株式会社サンプル")).one()

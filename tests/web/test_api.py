@@ -49,7 +49,7 @@ def test_api_submission_stores_what_the_funnel_stores(app, client):
     body = resp.get_json()
     with app.app_context():
         a = db.session.scalars(select(Assessment)).one()
-        assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.token}"
+        assert resp.headers["Location"] == body["results_url"] == f"http://localhost/results/{a.results_token}"
         assert a.values == {k: v for k, v in answers.items() if v != ""}
         assert (a.kind, a.locale, a.referrer, a.overall, a.level) == (
             "self",
@@ -106,7 +106,7 @@ def test_api_needs_no_csrf_token(tmp_path):
     from tests.web.conftest import make_app, make_config
 
     app = make_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    resp = app.test_client().post("/api/v1/assessments", json={"answers": {}})
+    resp = app.test_client().post("/api/v1/assessments", json={"answers": make_answers(1)})
     assert resp.status_code == 201
     app.extensions["database"].engine.dispose()
 

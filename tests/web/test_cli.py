@@ -75,7 +75,8 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     assert (gunicorn_conf.worker_class, gunicorn_conf.reuse_port) == ("gthread", True)
     env = {
         **os.environ,
-        "SECRET_KEY": "x" * 32,
+        "SECRET_KEY": "3f9a1c7e5b2d4086af1e9c3b7d5a2f60",
+        "PUBLIC_BASE_URL": "https://diagnosis.example.co.jp",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
         "WEB_CONCURRENCY": "3",
     }
@@ -96,3 +97,5 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     pairs = (line.partition("=") for line in out.stdout.splitlines() if "=" in line)
     settings = {name.strip(): value.strip() for name, _, value in pairs}
     assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "2", "True")
+    # X-Forwarded-* are the app's to trust (TRUST_PROXY), never gunicorn's, not even from loopback.
+    assert (settings["forwarded_allow_ips"], settings["secure_scheme_headers"]) == ("[]", "{}")

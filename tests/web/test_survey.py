@@ -79,7 +79,7 @@ def test_question_page_shows_fieldsets_progress_and_japanese_by_default(client):
     assert '<html lang="ja">' in html
     assert html.count("<fieldset") == len(PAGES[0].questions)
     assert "<legend>" in html and 'type="radio"' in html
-    assert '<progress id="progress" max="6" value="0">' in html
+    assert '<progress id="progress" max="6" value="1">' in html
     assert "ステップ 1 / 6" in html
 
 
@@ -100,6 +100,7 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
             "email": "taro@example.co.jp",
             "role": "executive",
             "company_size": "s1_29",
+            "acknowledge": "y",
             "consent": "y",
         },
     )
@@ -110,7 +111,8 @@ def test_whole_funnel_stores_diagnosis_lead_and_events(app, client):
     with app.app_context():
         lead = db.session.scalars(select(Lead)).one()
         assert lead.consent and lead.consent_at is not None and lead.consent_text is not None
-        assert "メールで連絡を受けることに同意します" in lead.consent_text
+        assert "サービスに関するメールを受け取ります" in lead.consent_text
+        assert lead.acknowledged_at is not None and "回答と連絡先" in (lead.acknowledgement_text or "")
         events = [(e.type, e.utm_source) for e in db.session.scalars(select(FunnelEvent).order_by(FunnelEvent.id))]
     types = [t for t, _ in events]
     assert types[:2] == ["landing", "started"]
@@ -173,15 +175,28 @@ def test_back_saves_partial_answers_and_goes_back(app, client):
     assert f'value="{make_answers(3)[q.id]}"' in client.get("/q/2").data.decode()
 
 
-def test_resume_link_on_a_new_browser_continues_at_the_first_open_page(app, client):
+def resume_path(html: str) -> str:
+    found = re.search(r'value="http://localhost(/resume/[A-Za-z0-9_-]+)\?lang=(ja|en)"', html)
+    assert found, "no resume link on the page"
+    return found.group(1)
+
+
+def test_resume_link_on_a_new_browser_asks_then_moves_the_draft_there(app, client):
     token = start(client)
     client.post("/q/1", data=page_form_data(PAGES[0], make_answers(1)))
-    html = client.get("/q/2").data.decode()
-    assert f"/resume/{token}" in html
+    link = resume_path(client.get("/q/2").data.decode())
+    assert token not in link  # the draft cookie never appears in a URL
     fresh = app.test_client()
-    resp = fresh.get(f"/resume/{token}")
+    ask = fresh.get(link)
+    assert ask.status_code == 200 and fresh.get_cookie("cmo_draft") is None  # opening it changes nothing
+    total = sum(len(p.questions) for p in PAGES)
+    assert f"全{total}問中{len(PAGES[0].questions)}問に回答済み" in ask.data.decode()
+    resp = fresh.post(link)
     assert resp.status_code == 303 and resp.location.endswith("/q/2")
-    assert fresh.get_cookie("cmo_draft").value == token
+    moved = fresh.get_cookie("cmo_draft").value
+    assert moved != token and assessment(app, moved).values == {q.id: make_answers(1)[q.id] for q in PAGES[0].questions}
+    assert fresh.post(link).status_code == 404  # the link worked once
+    assert client.get("/q/2").status_code == 303  # and the first browser no longer holds the draft
 
 
 def test_unknown_draft_token_clears_the_cookie_with_a_message(client):
@@ -210,10 +225,11 @@ def test_repeated_submission_keeps_the_first_diagnosis(app, client):
     assert assessment(app, token).submitted_at == first
 
 
-def test_results_before_submission_go_back_to_the_questions(client):
+def test_the_draft_token_never_opens_results(client):
     token = start(client)
-    resp = client.get(f"/results/{token}")
-    assert resp.status_code == 303 and resp.location.endswith("/q/1")
+    assert client.get(f"/results/{token}").status_code == 404
+    results = answer_all(client)
+    assert client.get(f"/results/{token}").status_code == 404 and token not in results
 
 
 LEAD = {
@@ -222,6 +238,7 @@ LEAD = {
     "email": "taro@example.com",
     "role": "executive",
     "company_size": "s1_29",
+    "acknowledge": "y",
     "consent": "y",
 }
 
@@ -231,7 +248,7 @@ LEAD = {
     [
         ("email", "not-an-email", "正しいメールアドレス"),
         ("name", "", "お名前を入力してください"),
-        ("consent", None, "チェックを入れてください"),
+        ("acknowledge", None, "データの利用方法を確認のうえ"),
         ("role", "astronaut", "この回答は選択肢にありません"),
         ("company", "x" * 201, "200"),
     ],
@@ -245,6 +262,17 @@ def test_lead_gate_validation_names_the_field(client, field, value, message):
     resp = client.post(results + "/lead", data=data)
     assert resp.status_code == 422
     assert message in resp.data.decode()
+
+
+def test_marketing_consent_is_optional_and_recorded_only_when_given(app, client):
+    start(client)
+    results = answer_all(client)
+    resp = client.post(results + "/lead", data={k: v for k, v in LEAD.items() if k != "consent"})
+    assert resp.status_code == 303 and "/report/" in resp.location  # the report never depends on it
+    with app.app_context():
+        lead = db.session.scalars(select(Lead)).one()
+        assert (lead.consent, lead.consent_text, lead.consent_at) == (False, None, None)
+        assert lead.acknowledged_at is not None
 
 
 def test_lead_consent_is_unticked_and_profile_answers_prefill(client):
@@ -290,8 +318,8 @@ def test_second_lead_post_keeps_the_first_lead(app, client):
 
 
 def test_report_needs_the_lead_first(client):
-    token = start(client)
-    answer_all(client)
+    start(client)
+    token = answer_all(client).rsplit("/", 1)[1]
     resp = client.get(f"/report/{token}")
     assert resp.status_code == 303 and f"/results/{token}" in resp.location
 
@@ -351,7 +379,7 @@ def test_one_verdict_is_kept_and_read_in_either_language(app, client):
 
 def test_embed_mode_drops_the_site_chrome(client):
     html = client.get("/?embed=1").data.decode()
-    assert 'class="embed"' in html and "site-header" not in html
+    assert '<body class="embed' in html and "site-header" not in html
     assert "site-header" in client.get("/?embed=0").data.decode()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, request
 
 from assessment.bank.listing import questions_as_dict
 from assessment.bank.questionnaire import default_questionnaire
@@ -14,6 +14,7 @@ from assessment.web.database import db
 from assessment.web.extensions import limiter, select_locale
 from assessment.web.problems import problem
 from assessment.web.queue import jobs
+from assessment.web.urls import external_url
 
 bp = Blueprint("api", __name__)
 
@@ -54,6 +55,13 @@ def create_assessment():
             title="Invalid body",
             errors=[{"pointer": "/locale", "detail": "unknown locale"}],
         )
+    if not answers:  # a verdict on nothing would read as "no pitfalls": not a result to give
+        return problem(
+            422,
+            "'answers' is empty: answer the questionnaire's questions (GET /api/v1/questionnaire lists them)",
+            title="Invalid answers",
+            errors=[{"pointer": "/answers", "detail": "no answers"}],
+        )
     locale = _locale(locale)
     utm = funnel.clean_utm(body.get("utm") if isinstance(body.get("utm"), dict) else {})
     try:
@@ -76,11 +84,10 @@ def create_assessment():
             ],
         )
     jobs().kick()  # the assessment.submitted webhooks
-    a = flow.find(db.session, done.token) if current_app.config["PDF_RENDER_AHEAD"] else None
-    if a is not None:  # the report_url's PDF, ready before it is asked for
-        jobs().render(a.id, a.revision, locale)
+    if current_app.config["PDF_RENDER_AHEAD"]:  # the report_url's PDF, ready before it is asked for
+        jobs().render(done.assessment_id, done.revision, locale)
     body = done.diagnosis.to_dict()
-    body["report_url"] = url_for("survey.pdf", token=done.link_token, _external=True)
-    body["results_url"] = url_for("survey.results", token=done.token, _external=True)
+    body["report_url"] = external_url("survey.pdf", token=done.link_token)
+    body["results_url"] = external_url("survey.results", token=done.results_token)
     body["report_expires_at"] = done.link_expires_at.isoformat() if done.link_expires_at else None
     return body, 201, {"Location": body["results_url"]}

@@ -2,23 +2,31 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
 from assessment.services.assessments import Page, pages
+from assessment.services.funnel import printable
 
 TOO_LONG = _l("Please use at most %(max)d characters.")
 NOT_AN_OPTION = _l("This answer is not one of the options. Please choose again.")
-# Deliberately plain: what the browser's own type=email accepts, checked again on the server.
-EMAIL = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def printable_only(form, field) -> None:
+    """Control characters (a NUL, a tab) are never part of a name; the database refuses some of them."""
+    if field.data and printable(field.data) != field.data:
+        raise ValidationError(_l("Please remove the special characters from this field."))
 
 
 class OptionField(RadioField):
@@ -79,13 +87,15 @@ def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageF
     """
     page: Page = pages()[number - 1]
     attrs = {"page": page}
-    required = InputRequired(message=_l("Please answer this question.")) if strict else Optional()
+    # Back keeps what is answered and accepts the rest unanswered; no Optional() there, which would
+    # also clear pre_validate's "not an option" and let a tampered value (whitespace) into the draft.
+    required = [InputRequired(message=_l("Please answer this question."))] if strict else []
     for q in page.questions:
         choices = [SelectChoice(o.value, o.label[locale]) for o in q.options]
         if q.type == "checklist":
             attrs[q.id] = ChecklistField(q.text[locale], choices=choices)
         else:
-            attrs[q.id] = OptionField(q.text[locale], choices=choices, validators=[required])
+            attrs[q.id] = OptionField(q.text[locale], choices=choices, validators=required)
     return type(f"PageForm_{page.section}_{locale}", (PageForm,), attrs)
 
 
@@ -101,24 +111,39 @@ def _profile_choices(qid: str, locale: str) -> list[SelectChoice]:
 
 class LeadForm(FlaskForm):
     name = StringField(
-        _l("Your name"), validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG)]
+        _l("Your name"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter your name.")), Length(max=100, message=TOO_LONG), printable_only],
     )
     company = StringField(
-        _l("Company"), validators=[DataRequired(_l("Please enter your company.")), Length(max=200, message=TOO_LONG)]
+        _l("Company"),
+        filters=[_strip],
+        validators=[DataRequired(_l("Please enter your company.")), Length(max=200, message=TOO_LONG), printable_only],
     )
     email = StringField(
         _l("Work email"),
+        filters=[_strip],
         validators=[
             DataRequired(_l("Please enter your email address.")),
             Length(max=254, message=TOO_LONG),
-            Regexp(EMAIL, message=_l("Please enter a valid email address, like name@example.co.jp.")),
+            # email-validator's syntax rules (RFC 5322 and IDNA; "a@b.." and control characters fail),
+            # without a DNS look-up.
+            Email(
+                message=_l("Please enter a valid email address, like name@example.co.jp."), check_deliverability=False
+            ),
         ],
     )
     role = OptionSelectField(_l("Role"), validators=[DataRequired(_l("Please choose your role."))])
     company_size = OptionSelectField(
         _l("Company size (employees)"), validators=[DataRequired(_l("Please choose the company size."))]
     )
-    consent = BooleanField(validators=[DataRequired(_l("Please tick the box to receive the report."))])
+    # Required to get the report: the respondent has read how the data is used. Apart from it, and
+    # optional, the consent to marketing e-mail: the report never depends on it.
+    acknowledge = BooleanField(
+        _l("How my data is used"),
+        validators=[DataRequired(_l("Please confirm that you have read how your data is used."))],
+    )
+    consent = BooleanField(_l("E-mail about services (optional)"))
     # The honeypot: hidden from people by CSS and from screen readers; bots fill every field.
     website = StringField(_l("Leave this field empty"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
 

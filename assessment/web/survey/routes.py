@@ -26,15 +26,22 @@ from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.diagnose.answers import AnswerError
 from assessment.diagnose.diagnosis import Diagnosis
+from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
-from assessment.services import funnel, leads, links, reports, verdicts
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.queue import jobs
 from assessment.web.survey.forms import LeadForm, page_form_class, problems
+from assessment.web.urls import external_url
 
 bp = Blueprint("survey", __name__)
+
+# Pages whose URL or content carries a token (or a respondent's answers): never kept by a shared
+# cache or the browser's disk cache, never indexed.
+PRIVATE_ENDPOINTS = frozenset(
+    f"survey.{name}" for name in ("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf")
+)
 
 
 def _submit_limit() -> str:
@@ -45,6 +52,13 @@ def _locale() -> str:
     return str(get_locale())
 
 
+def embedded() -> bool:
+    """Shown in an iframe: this request says so (Sec-Fetch-Dest, sent by current browsers on every
+    framed navigation, redirects and form posts included) or asks for it (?embed=1). Never kept in the
+    session: the same browser opening the site directly gets the whole site."""
+    return request.headers.get("Sec-Fetch-Dest") == "iframe" or request.args.get("embed") == "1"
+
+
 def _same_site_referrer() -> bool:
     ref = request.referrer
     return bool(ref) and urlsplit(ref).netloc == request.host
@@ -52,7 +66,41 @@ def _same_site_referrer() -> bool:
 
 @bp.app_context_processor
 def _chrome():
-    return {"embed": session.get("embed", False), "locales": LOCALES, "locale": _locale()}
+    return {
+        "embed": embedded(),
+        "locales": LOCALES,
+        "locale": _locale(),
+        "noindex": request.endpoint in PRIVATE_ENDPOINTS,
+        "brand": _brand_settings(),
+    }
+
+
+def _brand_settings() -> dict:
+    cfg = current_app.config
+    return {
+        "name": cfg["BRAND_NAME"],
+        "contact_email": cfg["CONTACT_EMAIL"],
+        "privacy_url": cfg["PRIVACY_URL"],
+        "booking_url": cfg["BOOKING_URL"],
+        "phone": cfg["CONTACT_PHONE"],
+    }
+
+
+@bp.app_template_filter("by_reason")
+def _by_reason(evidence) -> list[tuple[str, list]]:
+    """Evidence grouped by its "why", in the order first seen: a reason is said once."""
+    groups: dict[str, list] = {}
+    for e in evidence:
+        groups.setdefault(e.why, []).append(e)
+    return list(groups.items())
+
+
+@bp.after_request
+def _private(response):
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    return response
 
 
 @bp.get("/")
@@ -61,19 +109,24 @@ def landing():
     if utm:
         session["utm"] = utm
     if request.referrer and not _same_site_referrer():
-        session["referrer"] = request.referrer[:500]
-    if request.args.get("embed") in ("1", "0"):
-        session["embed"] = request.args["embed"] == "1"
-    funnel.record(db.session, "landing", utm=utm or session.get("utm"))
-    db.session.commit()
+        session["referrer"] = funnel.clean_referrer(request.referrer)
+    if not session.get("landed"):  # a visit, not every reload: one row per browser session
+        funnel.record(db.session, "landing", utm=utm or session.get("utm"))
+        db.session.commit()
+        session["landed"] = True
     draft = drafts.current()
+    area_names = [a.name[_locale()] for a in default_questionnaire().areas]
+    all_pages = flow.pages()
     return render_template(
         "survey/landing.html",
         form=FlaskForm(),
         draft=draft,
-        pages=flow.pages(),
+        pages=all_pages,
+        questions=sum(len(p.questions) for p in all_pages),
         minutes=7,
-        area_names=[a.name[_locale()] for a in default_questionnaire().areas],
+        area_names=area_names,
+        sample_chart=charts.sample_radar(area_names, _locale()),
+        sample_overall=round(sum(charts.SAMPLE_SCORES) / len(charts.SAMPLE_SCORES)),
     )
 
 
@@ -105,7 +158,7 @@ def _open_page(number: int):
     if away:
         return None, None, away
     if a.submitted:
-        return None, None, redirect(url_for(".results", token=a.token), 303)
+        return None, None, redirect(url_for(".results", token=a.results_token), 303)
     return all_pages[number - 1], a, None
 
 
@@ -117,17 +170,19 @@ def page(number: int):
 
 @bp.post("/q/<int:number>")
 @limiter.limit("240 per minute")
-@limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page())
+@limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page() or request.form.get("nav") == "save")
 def save_page(number: int):
     pg, a, away = _open_page(number)
     if away:
         return away
     all_pages = flow.pages()
     locale = _locale()
-    back = request.form.get("nav") == "back"
-    form = page_form_class(number, locale, strict=not back)()
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post for another page (an old tab) would blank this page's checklists
+    if request.form.get("nav") == "save":
+        return _autosave(a, number, locale)
+    back = request.form.get("nav") == "back"
+    form = page_form_class(number, locale, strict=not back)()
     if not form.validate():
         # Keep what is valid on this page; the respondent only fixes the questions named.
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
@@ -142,13 +197,24 @@ def save_page(number: int):
     return _finish(a)
 
 
+def _autosave(a, number: int, locale: str):
+    """An answer saved as it is given (site.js): only the questions the respondent touched on this
+    page, so an untouched checklist is not taken for "none of these"; a tampered value is dropped."""
+    form = page_form_class(number, locale, strict=False)()
+    form.validate()
+    touched = set(request.form.getlist("touched"))
+    good = {qid: v for qid, v in form.answers().items() if qid in touched and not form[qid].errors}
+    flow.save_answers(db.session, a, good)
+    return "", 204
+
+
 def _is_last_page() -> bool:
     return (request.view_args or {}).get("number") == len(flow.pages())
 
 
 def _finish(a):
     try:
-        flow.submit(db.session, a)
+        flow.submit(db.session, a, results_days=current_app.config["REPORT_LINK_DAYS"])
     except AnswerError as exc:
         # Only a draft saved under an older question bank gets here: drop the answers that no longer
         # fit and send the respondent to the first question to answer again.
@@ -157,7 +223,7 @@ def _finish(a):
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
         return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
     jobs().kick()  # the assessment.submitted webhooks the submission recorded
-    return redirect(url_for(".results", token=a.token), 303)
+    return redirect(url_for(".results", token=a.results_token), 303)
 
 
 def _render_page(pg, a, total, values: dict | None = None, errors: dict | None = None) -> str:
@@ -186,36 +252,38 @@ def _render_page(pg, a, total, values: dict | None = None, errors: dict | None =
         questions_key=json.dumps([qn.version, pg.number, locale, [values.get(q.id) for q in pg.questions]]),
         errors=errors,
         problems=[(q.id, q.text[locale], errors[q.id]) for q in pg.questions if q.id in errors],
-        resume_url=url_for(".resume", token=a.token, _external=True),
+        resume_url=external_url(".resume", token=a.resume_token, lang=locale),
     )
-
-
-@bp.get("/resume/<token>")
-def resume(token):
-    a = flow.find(db.session, token)
-    if a is None:
-        abort(404)
-    target = (
-        url_for(".results", token=a.token) if a.submitted else url_for(".page", number=flow.first_open_page(a).number)
-    )
-    return drafts.remember(redirect(target, 303), a)
 
 
 @bp.get("/continue")
 def continue_():
+    """Where this browser's own draft continues (or its results, once submitted)."""
     a, away = _draft_or_home()
     if away:
         return away
-    return redirect(url_for(".resume", token=a.token), 303)
+    if a.submitted:
+        return redirect(url_for(".results", token=a.results_token), 303)
+    return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
 
 
 def _submitted(token) -> tuple:
-    """The assessment with results to show (submitted at least once), or where to go instead."""
-    a = flow.find(db.session, token)
-    if a is None:
+    """The assessment whose results this token reads, or where to go instead (410 once expired)."""
+    a = access.by_results_token(db.session, token)
+    if a is None or not a.has_verdict:
         abort(404)
-    if not a.has_verdict:
-        return a, redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
+    if a.results_expired():
+        return a, (
+            render_template(
+                "errors/message.html",
+                title=_("This link has expired"),
+                message=_(
+                    "Links to results are valid for %(days)s days after the assessment. Please take the assessment again.",
+                    days=current_app.config["REPORT_LINK_DAYS"],
+                ),
+            ),
+            410,
+        )
     return a, None
 
 
@@ -223,7 +291,7 @@ def _awaiting_lead(token) -> tuple:
     """_submitted(), and once a lead is captured, on to the full report instead."""
     a, away = _submitted(token)
     if away is None and a.lead is not None:
-        away = redirect(url_for(".report", token=a.token), 303)
+        away = redirect(url_for(".report", token=a.results_token), 303)
     return a, away
 
 
@@ -240,10 +308,36 @@ def _lead_form(a, **kw) -> LeadForm:
     return form
 
 
+def brand_name() -> str:
+    return current_app.config["BRAND_NAME"] or _("the consultancy")
+
+
+def acknowledgement_text() -> str:
+    return _(
+        "I have read how %(brand)s uses my answers and contact details: to prepare and send my report, "
+        "and to answer me if I ask about it.",
+        brand=brand_name(),
+    )
+
+
 def consent_text() -> str:
     return _(
-        "I agree that the consultancy may contact me by email about this assessment and its services. "
-        "I can withdraw this consent at any time."
+        "%(brand)s may also send me e-mail about its services. Optional: the report does not depend on it, "
+        "and I can withdraw this consent at any time.",
+        brand=brand_name(),
+    )
+
+
+def _gate(a, d, form):
+    return render_template(
+        "survey/results.html",
+        a=a,
+        d=d,
+        chart=charts.radar(d),
+        form=form,
+        problems=problems(form),
+        consent_text=consent_text(),
+        acknowledgement_text=acknowledgement_text(),
     )
 
 
@@ -252,18 +346,9 @@ def results(token):
     a, away = _awaiting_lead(token)
     if away:
         return away
-    d = _diagnosis(a)
     if current_app.config["PDF_RENDER_AHEAD"]:  # the respondent may fill the lead gate: render ahead
         jobs().render(a.id, a.revision, _locale(), priority="speculative")
-    return render_template(
-        "survey/results.html",
-        a=a,
-        d=d,
-        chart=charts.radar(d),
-        form=_lead_form(a),
-        problems=[],
-        consent_text=consent_text(),
-    )
+    return _gate(a, _diagnosis(a), _lead_form(a))
 
 
 @bp.post("/results/<token>/lead")
@@ -281,16 +366,8 @@ def lead(token):
             message=_("The form could not be accepted. Please try again."),
         ), 400
     if not form.validate():
-        return render_template(
-            "survey/results.html",
-            a=a,
-            d=d,
-            chart=charts.radar(d),
-            form=form,
-            problems=problems(form),
-            consent_text=consent_text(),
-        ), 422
-    leads.capture_lead(
+        return _gate(a, d, form), 422
+    lead = leads.capture_lead(
         db.session,
         a,
         name=form.name.data.strip(),
@@ -300,12 +377,38 @@ def lead(token):
         company_size=form.company_size.data,
         consent=form.consent.data,
         consent_text=consent_text(),
+        acknowledgement_text=acknowledgement_text(),
         locale=_locale(),
     )
     jobs().kick()  # the lead.created webhooks
     if current_app.config["PDF_PRERENDER"]:  # ready by the time the respondent clicks "download"
         jobs().render(a.id, a.revision, _locale())
-    return redirect(url_for(".report", token=a.token), 303)
+    _email_report_link(a, lead)
+    return redirect(url_for(".report", token=a.results_token), 303)
+
+
+def _email_report_link(a, lead) -> None:
+    """Send the respondent the links to the full result and the PDF, once, when SMTP is configured."""
+    settings = mail.SmtpSettings.from_config(current_app.config)
+    if settings is None or not leads.claim_report_email(db.session, lead):
+        return
+    link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
+    body = render_template(
+        "survey/report_email.txt",
+        name=lead.name,
+        brand=brand_name(),
+        results_url=external_url(".report", token=a.results_token),
+        pdf_url=external_url(".pdf", token=link.token),
+        expires=link.expires_at,
+    )
+    jobs().email(
+        f"email:report-link:{lead.id}",
+        lead.email,
+        _("Your CMO Thinking Assessment report"),
+        body,
+        to_name=lead.name,
+        sender_name=current_app.config["BRAND_NAME"] or _("CMO Thinking Assessment"),
+    )
 
 
 @bp.get("/report/<token>")
@@ -314,7 +417,7 @@ def report(token):
     if away:
         return away
     if a.lead is None:
-        return redirect(url_for(".results", token=a.token), 303)
+        return redirect(url_for(".results", token=a.results_token), 303)
     link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
     ready = reports.stored(db.session, a, _locale()) is not None
@@ -328,6 +431,7 @@ def report(token):
 
 
 @bp.get("/pdf/<token>")
+@limiter.limit("20 per minute")  # a render costs a quarter second of CPU: not for the taking
 def pdf(token):
     link = links.find_link(db.session, token)
     if link is None:
@@ -387,7 +491,10 @@ def switch_language(code):
     unsafe = any(ord(c) < 0x20 or ord(c) == 0x7F for c in target) or "\\" in target
     if unsafe or parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         target = url_for(".landing")
-    resp = make_response(redirect(target, 303))
+    return set_language(make_response(redirect(target, 303)), code)
+
+
+def set_language(resp, code: str):
     resp.set_cookie(
         LANG_COOKIE,
         code,
@@ -395,5 +502,6 @@ def switch_language(code):
         httponly=True,
         secure=current_app.config["SESSION_COOKIE_SECURE"],
         samesite=current_app.config["SESSION_COOKIE_SAMESITE"],
+        partitioned=current_app.config["SESSION_COOKIE_PARTITIONED"],
     )
     return resp

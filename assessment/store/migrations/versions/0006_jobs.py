@@ -1,7 +1,7 @@
 """background jobs and signed webhooks
 
 Revision ID: 0006_jobs
-Revises: 0008_rounds
+Revises: 0005_rounds
 Create Date: 2026-12-01 12:30:00
 
 - job: one row per unit of background work (PDF render, webhook delivery, e-mail), keyed so a
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006_jobs"
-down_revision = "0008_rounds"
+down_revision = "0005_rounds"
 branch_labels = None
 depends_on = None
 

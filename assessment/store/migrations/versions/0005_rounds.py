@@ -1,6 +1,6 @@
 """rounds: a company assessed again and again, by invited respondents
 
-Revision ID: 0008_rounds
+Revision ID: 0005_rounds
 Revises: 0004
 
 A round holds one or more respondents' assessments (assessment.round_id, .respondent_role) and,
@@ -11,7 +11,7 @@ changes: every assessment so far belongs to no round.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0008_rounds"
+revision = "0005_rounds"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,0 +1,142 @@
+"""What a respondent reads: the gate's two boxes, brand and privacy, the call to action, plain wording."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.factories import make_answers
+from tests.web.conftest import page_form_data
+from tests.web.test_survey import LEAD, PAGES, answer_all, start
+
+
+def test_api_with_no_answers_is_a_422_not_a_verdict_of_no_pitfalls(client):
+    resp = client.post("/api/v1/assessments", json={"answers": {}})
+    assert resp.status_code == 422 and resp.get_json()["errors"][0]["pointer"] == "/answers"
+
+
+def test_the_gate_error_names_the_box_in_japanese(client):
+    start(client)
+    results = answer_all(client)
+    html = client.post(results + "/lead", data={k: v for k, v in LEAD.items() if k != "acknowledge"}).data.decode()
+    summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
+    assert "データの利用について" in summary and "Consent" not in summary and "Acknowledge" not in summary
+    assert "。:" not in summary
+
+
+@pytest.mark.parametrize("missing, heading", [(1, "Please check 1 answer<"), (2, "Please check 2 answers<")])
+def test_the_error_summary_counts_in_plain_english(client, missing, heading):
+    client.get("/lang/en")
+    start(client)
+    page = PAGES[0]
+    answers = {q.id: v for q, v in ((q, make_answers(1)[q.id]) for q in page.questions[missing:])}
+    html = client.post("/q/1", data=page_form_data(page, answers)).data.decode()
+    assert heading in html and "answer(s)" not in html
+
+
+def test_titles_name_the_site_once(client):
+    assert "<title>CMO思考診断</title>" in client.get("/").data.decode()
+    start(client)
+    found = re.search(r"<title>(.*?)</title>", client.get("/q/1").data.decode())
+    assert found
+    title = found.group(1)
+    assert title.endswith(" | CMO思考診断") and title.count("CMO思考診断") == 1
+
+
+def test_the_progress_bar_is_full_on_the_last_page(client):
+    start(client)
+    for page in PAGES[:-1]:
+        client.post(f"/q/{page.number}", data=page_form_data(page, make_answers(1)))
+    html = client.get(f"/q/{len(PAGES)}").data.decode()
+    assert f'<progress id="progress" max="{len(PAGES)}" value="{len(PAGES)}">' in html
+
+
+@pytest.mark.app_config(
+    BRAND_NAME="株式会社サンプルコンサルティング",
+    CONTACT_EMAIL="hello@consult.example.jp",
+    PRIVACY_URL="https://consult.example.jp/privacy",
+    BOOKING_URL="https://consult.example.jp/booking",
+    CONTACT_PHONE="03-1234-5678",
+)
+def test_brand_privacy_and_call_to_action_are_shown_where_configured(client):
+    landing = client.get("/").data.decode()
+    assert "株式会社サンプルコンサルティング" in landing and 'href="https://consult.example.jp/privacy"' in landing
+    start(client)
+    results = answer_all(client)
+    html = client.get(results).data.decode()
+    gate = html.split('class="lead-gate"', 1)[1]
+    assert "株式会社サンプルコンサルティングが回答と連絡先を" in gate  # the acknowledgement names who
+    assert 'href="https://consult.example.jp/booking"' in html and 'href="tel:0312345678"' in html
+    report = client.get(client.post(results + "/lead", data=LEAD).location).data.decode()
+    assert 'href="https://consult.example.jp/booking"' in report and "mailto:hello@consult.example.jp" in report
+
+
+def test_without_settings_there_is_no_empty_call_to_action(client):
+    start(client)
+    assert 'class="cta"' not in client.get(answer_all(client)).data.decode()
+
+
+def _report(client, level: int = 1) -> str:
+    start(client)
+    results = answer_all(client, make_answers(level))
+    return client.get(client.post(results + "/lead", data=LEAD).location).data.decode()
+
+
+def test_the_level_reads_as_a_level_out_of_five(client):
+    assert re.search(r"レベル\d / 5 — ", _report(client))
+
+
+def test_a_reason_shared_by_two_answers_is_said_once(client):
+    from assessment import evaluate
+
+    d = evaluate(make_answers(1), "ja")
+    pitfall = next(p for p in d.pitfalls if len({e.why for e in p.evidence}) < len(p.evidence))
+    html = _report(client)
+    for why in {e.why for e in pitfall.evidence}:
+        assert html.count(why) == 1, why
+
+
+def test_scores_by_area_show_the_respondents_own_answers(client):
+    from assessment import evaluate
+
+    html = _report(client)
+    d = evaluate(make_answers(1), "ja")
+    section = html.split("my-answers", 1)[1]
+    mine = [a for a in d.answers if a.section == d.areas[0].id]
+    assert mine and all(a.answer in html for a in mine) and mine[0].text in section
+
+
+def test_the_phone_radar_draws_its_labels_large_and_the_report_radar_is_unchanged():
+    from assessment.report.charts import radar
+
+    axes: list[tuple[str, int | None]] = [
+        ("経営とマーケティングの目線合わせ", 33),
+        ("b", 27),
+        ("c", 33),
+        ("d", 33),
+        ("e", None),
+    ]
+    compact = radar(axes, "#1f4e79", label="x", cjk=True, compact=True)
+    box = re.search(r'viewBox="0 0 ([\d.]+)', compact)
+    assert box
+    width = float(box.group(1))
+    sizes = [float(s) for s in re.findall(r'font-size="([\d.]+)"', compact)]
+    assert min(sizes) / width * 326 >= 11  # 326 px: the chart's width on a 390 px phone
+    assert radar(axes, "#1f4e79", label="x", cjk=True).startswith(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 520 345"'
+    )
+
+
+def test_the_landing_page_says_how_many_questions_and_previews_the_report(client):
+    html = client.get("/").data.decode()
+    total = sum(len(p.questions) for p in PAGES)
+    assert f"全{total}問" in html and 'class="preview"' in html and "<svg" in html
+    assert html.count('type="submit"') == 1  # one clear start button
+    assert len(html.encode()) < 12_000  # still light
+
+
+@pytest.mark.app_config(BRAND_NAME="株式会社サンプルコンサルティング")
+def test_the_landing_page_says_who_is_behind_it(client):
+    html = client.get("/").data.decode()
+    assert "提供者について" in html and "この診断は株式会社サンプルコンサルティングが提供しています" in html
