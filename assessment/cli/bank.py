@@ -74,7 +74,7 @@ def evaluate_cmd(file, fmt, locale, pdf_out, company, respondent):
     if fmt == "json":
         click.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(diagnosis))
+        click.echo(render_text(diagnosis, qn))
     if pdf_out:
         from assessment.report import check_fonts, render_pdf  # WeasyPrint loads only when a PDF is asked for
 

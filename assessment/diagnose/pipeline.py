@@ -39,7 +39,7 @@ def diagnose(
     rules = engine.compiled(book)
     groups = findings.group_fired(book, rules.fire(rules.fact(qn, valid, scores)))
     values = valid.values
-    pitfalls = findings.pitfalls(groups, book, qn, values, scores)
+    pitfalls, cleared = findings.pitfalls(groups, book, qn, values, scores)
     # Profile questions take one option; a validated answer is one the question offers.
     profile = {q.id: v for q in qn.in_section("profile") if isinstance(v := values.get(q.id), str)}
     chosen = [qn.by_id[qid].option(v) for qid, v in profile.items()]
@@ -57,6 +57,8 @@ def diagnose(
         answers=values,
         profile=profile,
         small_company=any(o is not None and o.small for o in chosen),
+        level_capped_by=scores.capped_by,
+        cleared=cleared,
     )
 
 

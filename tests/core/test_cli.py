@@ -22,7 +22,7 @@ def test_questions_json_lists_ids_areas_types_and_scores(runner):
     data = json.loads(result.output)
     q = {q["id"]: q for q in data["questions"]}
     assert q["al_goal_agreement"]["area"] == "alignment" and q["al_goal_agreement"]["type"] == "choice"
-    assert [o["score"] for o in q["al_goal_agreement"]["options"]] == [0, 1, 2, 3]
+    assert [o["score"] for o in q["al_goal_agreement"]["options"]] == [0, 0, 1, 1, 2, 3]
     assert q["kd_roadmap_fields"]["type"] == "checklist"
     assert q["pf_company_size"]["area"] is None
 
@@ -47,7 +47,7 @@ def test_evaluate_json_from_stdin(runner):
     result = runner.invoke(
         main,
         ["evaluate", "-", "--format", "json", "--locale", "en"],
-        input='{"al_goal_agreement": "self_set", "al_shared_language": "vague"}',
+        input='{"al_goal_agreement": "self_set", "al_shared_language": "different"}',
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
