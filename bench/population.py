@@ -41,7 +41,9 @@ def report(name: str, verdicts: list) -> None:
     print(f"pitfall present: {share(pitfalls, n)}")
     print(f"  ... at high:   {share(high, n)}")
     print(f"set aside on counter-evidence: {share(cleared, n)}")
-    print(f"level:           {share(levels, n, sorted(levels, key=str))}; capped by the weakest area: {100 * capped / n:.0f}%")
+    print(
+        f"level:           {share(levels, n, sorted(levels, key=str))}; capped by the weakest area: {100 * capped / n:.0f}%"
+    )
     print(f"flags raised:    {share(Counter(f.id for v in verdicts for f in v.flags), n)}")
 
 

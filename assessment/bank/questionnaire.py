@@ -271,12 +271,11 @@ def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Read
         missing = [v for v in role.values if q.option(v) is None]
         if missing:
             r.add(q, owner, f"'options' lack {', '.join(missing)} (used by {role.reader})")
-        if role.small and not any(o.small for o in q.options):
-            r.add(q, owner, "no option is marked 'small', so no company would get the small-company advice")
-    small = [role.question for role in ROLES if role.small]
-    for q in by_id.values():
-        if q.id not in small and any(o.small for o in q.options):
-            readers[q.section][0].add(q, f"question '{q.id}'", f"only {', '.join(small)} may mark options 'small'")
+        for key in role.option_keys:  # the small-company test reads these (assessment/bank/sme.py)
+            bounded = [o for o in q.options if getattr(o, key) is not None]
+            open_ended = key == "employees_max" and [o for o in q.options if o.employees_max is None] == [q.options[-1]]
+            if len(bounded) != len(q.options) and not open_ended:
+                r.add(q, owner, f"every option needs '{key}' (used by {role.reader})")
 
 
 def _read_retired(path: Path, r: Reader, asked: Mapping[str, Question]) -> dict[str, Question]:

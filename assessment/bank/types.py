@@ -28,7 +28,8 @@ class Option:
     score: int | None = None  # choice: 0..3; checklist/profile: None
     dont_know: bool = False
     counts: bool = True  # checklist: does selecting it count toward the score
-    small: bool = False  # profile: marks a small-company answer
+    employees_max: int | None = None  # company size: the band's upper bound (None: open-ended)
+    sme_employees: int | None = None  # industry: the SME employee ceiling of 中小企業基本法
     exclusive: bool = False  # checklist: "none of these", ticked alone or not at all
 
 
@@ -140,9 +141,16 @@ class ProfileType(ChoiceType):
     def read_fields(self, node, r, owner, *, factual):
         def extra(entry, o_owner):
             explain = r.text(entry, "explain", o_owner, required=False)
-            return {"small": r.flag(entry, "small", o_owner), "explain": explain}
+            found = {"explain": explain}
+            for key in ("employees_max", "sme_employees"):
+                value = entry.get(key)
+                if value is not None and not (is_int(value) and value > 0):
+                    r.add(entry, o_owner, f"'{key}' must be a whole number of employees, got {kind_of(value)}")
+                elif value is not None:
+                    found[key] = value
+            return found
 
-        return {"options": _read_options(node, r, owner, extra, {"small"})}
+        return {"options": _read_options(node, r, owner, extra, {"employees_max", "sme_employees"})}
 
     def item_score(self, q, answer):
         return None

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
+from assessment.bank.sme import is_small_company
 from assessment.diagnose.verdict import EvidenceRef, FoundAction, FoundFlag, FoundPitfall, Verdict, as_value
 
 
@@ -57,7 +58,7 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
     if "small_company" in data:
         small = bool(data["small_company"])
     else:
-        small = any(getattr(qn.by_id[qid].option(v), "small", False) for qid, v in profile.items() if qid in qn.by_id)
+        small = is_small_company(qn, profile)
     overall = data["overall"]
     level = data.get("level")
     return Verdict(

@@ -167,7 +167,7 @@ def test_unknown_locale_is_rejected(make_answers):
         ("al_goal_agreement", "always"),
         ("al_goal_agreement", ["self_set"]),
         ("al_goal_agreement", 3),
-        ("pf_company_size", "s100_299"),
+        ("pf_company_size", "s101_300"),
         ("rc_frequency", "dont_know"),
         ("kd_roadmap_fields", ["budget", "owner"]),
         ("kd_roadmap_fields", []),

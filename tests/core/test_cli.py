@@ -129,3 +129,18 @@ def test_a_pdf_path_that_cannot_be_written_is_one_error_line(tmp_path):
         main, ["evaluate", "tests/profiles/mature.yaml", "--pdf", str(tmp_path / "missing" / "x.pdf")]
     )
     assert result.exit_code == 2 and "cannot write the PDF" in result.output and "Traceback" not in result.output
+
+
+def test_questions_stats_print_the_time_the_landing_page_promises(runner, questionnaire):
+    from assessment.bank.listing import PROMISE_MINUTES, reading_time
+
+    result = runner.invoke(main, ["questions", "--stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    t = reading_time(questionnaire)
+    assert data == {"questions": len(questionnaire.questions), "characters": t.characters, "seconds": round(t.seconds)}
+    # Japanese characters / 500 a minute + 4 s a question, at most the 7 minutes promised
+    assert t.seconds == pytest.approx(t.characters / 500 * 60 + 4 * t.questions)
+    assert t.seconds <= PROMISE_MINUTES * 60 and t.minutes <= PROMISE_MINUTES
+    text = runner.invoke(main, ["questions", "--stats"]).output
+    assert f"{t.questions} questions" in text and f"about {t.minutes} min" in text

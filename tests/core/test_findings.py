@@ -462,3 +462,25 @@ def test_small_company_gets_the_small_team_advice(make_answers):
     large = evaluate(make_answers(2, pf_company_size="s1000_plus"))
     assert small.small_company and len(small.advice) >= 3
     assert not large.small_company and large.advice == ()
+
+
+@pytest.mark.parametrize(
+    "industry, size, small",
+    [
+        ("manufacturing", "s101_300", True),  # 中小企業基本法: manufacturing up to 300
+        ("manufacturing", "s301_999", False),
+        ("wholesale", "s51_100", True),  # wholesale up to 100
+        ("wholesale", "s101_300", False),
+        ("b2b_services", "s51_100", True),  # services up to 100
+        ("b2c_services", "s101_300", False),
+        ("retail_ec", "s30_50", True),  # retail up to 50
+        ("retail_ec", "s51_100", False),
+        ("it_software", "s101_300", True),
+        (None, "s30_50", True),  # no industry: small in every industry
+        (None, "s51_100", False),
+        ("manufacturing", "s1000_plus", False),
+    ],
+)
+def test_a_small_company_is_one_by_its_industrys_line(make_answers, industry, size, small):
+    d = evaluate(make_answers(2, pf_industry=industry, pf_company_size=size))
+    assert d.small_company is small and bool(d.advice) is small

@@ -107,9 +107,8 @@ def _option(doc: dict, qid: str, value: str) -> dict:
     return next(o for o in _question(doc, qid)["options"] if o["value"] == value)
 
 
-def _unmark_small(q: dict) -> None:
-    for o in q["options"]:
-        o.pop("small", None)
+def _drop(q: dict, key: str) -> None:
+    q["options"][0].pop(key, None)
 
 
 @pytest.mark.parametrize(
@@ -252,12 +251,12 @@ def _unmark_small(q: dict) -> None:
         (
             "profile.yaml",
             lambda d: _option(d, "pf_industry", "other").update(small=True),
-            r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'",
+            r"question 'pf_industry': options\[8\]: unknown key 'small'",
         ),
         (
             "profile.yaml",
-            lambda d: _option(d, "pf_industry", "other").update(small="yes"),
-            r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'",
+            lambda d: _option(d, "pf_industry", "other").update(sme_employees="many"),
+            r"question 'pf_industry': options\[8\] 'other': 'sme_employees' must be a whole number of employees",
         ),
     ],
 )
@@ -293,8 +292,13 @@ def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, messa
         ),
         (
             "profile.yaml",
-            lambda d: _unmark_small(_question(d, "pf_company_size")),
-            r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'",
+            lambda d: _drop(_question(d, "pf_company_size"), "employees_max"),
+            r"profile.yaml:\d+: question 'pf_company_size': every option needs 'employees_max'",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _drop(_question(d, "pf_industry"), "sme_employees"),
+            r"profile.yaml:\d+: question 'pf_industry': every option needs 'sme_employees'",
         ),
     ],
 )

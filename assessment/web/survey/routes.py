@@ -22,6 +22,7 @@ from flask_wtf import FlaskForm
 
 from assessment import jobs
 from assessment.bank import roles
+from assessment.bank.listing import reading_time
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.diagnose.answers import AnswerError
@@ -71,7 +72,7 @@ def landing():
         form=FlaskForm(),
         draft=draft,
         pages=flow.pages(),
-        minutes=7,
+        minutes=reading_time(default_questionnaire()).minutes,  # the estimate `assessment questions --stats` prints
         area_names=[a.name[_locale()] for a in default_questionnaire().areas],
     )
 
