@@ -23,7 +23,7 @@ import hashlib
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -138,6 +138,13 @@ class RuleBook:
     version: str
     catalog: Catalog
     rules: tuple[Rule, ...]
+    # rule id -> rule, and -> its position in file order: evidence and the engine name rules by id
+    by_id: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    position: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+        object.__setattr__(self, "position", {r.id: i for i, r in enumerate(self.rules)})
 
 
 # ---------------------------------------------------------------- reading the catalog

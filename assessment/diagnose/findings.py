@@ -23,10 +23,10 @@ Groups = dict[tuple[str, str], Fired]  # (effect, target) -> its fired branches
 def group_fired(book: RuleBook, fired: set[tuple[str, int]]) -> Groups:
     """(effect, target) -> its fired branches in rule-file order; targets in the order their first branch fired."""
     groups: dict[tuple[str, str], Fired] = {}
-    for rule in book.rules:
-        for b in range(len(rule.branches)):
-            if (rule.id, b) in fired:
-                groups.setdefault((rule.effect, rule.target), []).append((rule, b))
+    position, by_id = book.position, book.by_id
+    for rid, b in sorted(fired, key=lambda rb: (position[rb[0]], rb[1])):
+        rule = by_id[rid]
+        groups.setdefault((rule.effect, rule.target), []).append((rule, b))
     return groups
 
 

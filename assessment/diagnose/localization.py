@@ -10,6 +10,7 @@ raises on an old Verdict, so old rows always read.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
 from assessment.bank.rules import (
@@ -60,7 +61,7 @@ def localize(
     qn = questionnaire or default_questionnaire()
     book = rulebook or default_rulebook()
     cat, loc = book.catalog, locale
-    rules = {r.id: r for r in book.rules}
+    rules = book.by_id
     shared = shared_views(qn, book, loc, _answer, _tasks)
 
     def evidence(refs: tuple[EvidenceRef, ...], effect: str, target: str, severity: str) -> tuple[Evidence, ...]:
@@ -93,7 +94,9 @@ def localize(
         shown = evidence(p.evidence, "pitfall", p.id, p.base_severity or p.severity)
         # The summary is what the answers showed: the reasons of the most severe rule that fired (all of
         # them for a row that named no rules), each once, in evidence order.
-        ranked = [(SEVERITIES.get(rules[e.rule].severity or "", 0), e.rule) for e in shown if e.rule in rules]
+        ranked = [
+            (SEVERITIES.get(r.severity or "", 0), e.rule) for e in shown if (r := rules.get(e.rule or "")) is not None
+        ]
         top = max(ranked, key=lambda rr: rr[0])[1] if ranked else None
         reasons = list(dict.fromkeys(e.why for e in shown if e.why and (top is None or e.rule == top)))
         return PitfallFinding(
@@ -196,7 +199,7 @@ def _why(
     target: str,
     severity: str,
     q: Question | None,
-    rules: dict[str, Rule],
+    rules: Mapping[str, Rule],
     book: RuleBook,
     loc: str,
 ) -> str:

@@ -351,3 +351,23 @@ def test_all_problems_are_reported_together(bank):
     with pytest.raises(DataError) as exc:
         load_questionnaire(bank)
     assert len(exc.value.problems) >= 2
+
+
+def test_retired_questions_are_shown_but_never_asked(questionnaire):
+    assert {"gl_written_goal", "st_market_analysis", "st_learning"} <= set(questionnaire.retired)
+    assert not set(questionnaire.retired) & set(questionnaire.by_id)
+    old = questionnaire.shown("st_market_analysis")
+    assert old is not None and old.section == "short_termism" and old.option("dont_know") is not None
+
+
+def test_a_retired_question_that_is_still_asked_is_refused(bank):
+    def revive(doc):
+        doc["questions"][0]["id"] = "al_goal_agreement"
+
+    rewrite(bank / "retired.yaml", revive)
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(
+        re.search(r"retired.yaml:\d+: question 'al_goal_agreement': a retired question id must not be asked", p)
+        for p in exc.value.problems
+    ), exc.value.problems
