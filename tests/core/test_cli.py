@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from assessment import evaluate
 from assessment.cli import main
 from tests.conftest import PROFILES_DIR
 
@@ -144,3 +145,31 @@ def test_questions_stats_print_the_time_the_landing_page_promises(runner, questi
     assert t.seconds <= PROMISE_MINUTES * 60 and t.minutes <= PROMISE_MINUTES
     text = runner.invoke(main, ["questions", "--stats"]).output
     assert f"{t.questions} questions" in text and f"about {t.minutes} min" in text
+
+
+def test_text_output_for_a_consultant(runner):
+    from tests.conftest import load_profile
+
+    d = evaluate(load_profile("knows_nothing"))
+    out = runner.invoke(main, ["evaluate", str(PROFILES_DIR / "knows_nothing.yaml")]).output
+    for p in d.pitfalls:  # every pitfall, headlined or not, with each answer's own reason
+        assert p.title in out
+        for e in p.evidence:
+            assert e.text in out and e.why in out
+    assert "［要確認］" in out  # "don't know" answers marked to verify
+    assert "中小企業へのアドバイス" in out and d.advice[0] in out
+    flags = out[out.index("回答の食い違い・確認事項") :]
+    assert "gl_contribution_known" not in flags  # questions named by their text
+    assert "前四半期にマーケティング経由で生まれた売上を答えられますか。" in flags
+
+
+def test_text_output_says_why_the_level_is_capped_and_what_is_missing(runner, tmp_path):
+    from tests.factories import make_answers
+
+    f = tmp_path / "a.yaml"
+    f.write_text(json.dumps(make_answers(3, **{q: v for q, v in make_answers(0).items() if q.startswith("rc_")})))
+    assert "改善サイクルが最も弱いため、レベルは2までにとどまります" in runner.invoke(main, ["evaluate", str(f)]).output
+    f.write_text(json.dumps({"al_goal_agreement": "self_set"}))
+    out = runner.invoke(main, ["evaluate", str(f)]).output
+    assert "総合スコアとレベルは判定していません（回答のある領域が5つ中1つ）" in out
+    assert "経営・事業ゴールとの接続、戦略に基づく施策設計" in out

@@ -371,3 +371,31 @@ def test_a_retired_question_that_is_still_asked_is_refused(bank):
         re.search(r"retired.yaml:\d+: question 'al_goal_agreement': a retired question id must not be asked", p)
         for p in exc.value.problems
     ), exc.value.problems
+
+
+def test_one_keigo_register_throughout_the_bank(questionnaire):
+    texts = [q.text["ja"] + (q.hint["ja"] if q.hint else "") for q in questionnaire.questions]
+    assert not [t for t in texts if "選んでください" in t or "お答えください" in t or "してください" in t]
+    assert sum("お選びください" in t for t in texts) >= 5
+
+
+def test_a_consumer_business_can_reach_the_top_score_on_measured_metrics(questionnaire):
+    # a shop has no leads, inquiries or sales opportunities; what it can measure must still reach 3
+    b2c = [
+        "visits",
+        "conversion_rate",
+        "orders",
+        "unit_price",
+        "new_customers",
+        "repeat_rate",
+        "ltv",
+        "channel_revenue",
+    ]
+    q = questionnaire.by_id["kd_measured_metrics"]
+    assert QUESTION_TYPES["checklist"].item_score(q, tuple(b2c)) == 3
+
+
+def test_every_checklist_offers_an_explicit_none(questionnaire):
+    for q in questionnaire.questions:
+        if q.type == "checklist":
+            assert [o.value for o in q.options if o.exclusive] == ["none"], q.id

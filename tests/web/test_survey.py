@@ -454,3 +454,16 @@ def test_a_score_card_without_enough_areas_names_the_missing_ones(app):
         html = render_template("survey/_score.html", d=d, chart="")
     assert "総合スコアとレベルは判定していません" in html
     assert "KPI設計、改善サイクル" in html
+
+
+def test_none_of_these_ticked_with_others_is_named_and_the_rest_kept(app, client):
+    token = start(client)
+    page = next(p for p in PAGES if any(q.id == "kd_roadmap_fields" for q in p.questions))
+    for p in PAGES[: page.number - 1]:
+        assert client.post(f"/q/{p.number}", data=page_form_data(p, make_answers(1))).status_code == 303
+    data = page_form_data(page, make_answers(1, kd_roadmap_fields=["none", "owner"]))
+    resp = client.post(f"/q/{page.number}", data=data)
+    assert resp.status_code == 422
+    assert "「該当なし」は他の選択肢と一緒には選べません" in resp.data.decode()
+    kept = assessment(app, token).values
+    assert "kd_roadmap_fields" not in kept and kept["kd_kpi_origin"] == make_answers(1)["kd_kpi_origin"]
