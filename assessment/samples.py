@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
 
 
@@ -27,4 +29,56 @@ def uniform_answers(level: int, questionnaire: Questionnaire | None = None, **ov
             answers.pop(qid, None)
         else:
             answers[qid] = value
+    return answers
+
+
+def random_answers(rng: random.Random, questionnaire: Questionnaire | None = None, *, skip: float = 0.1) -> dict:
+    """Any option of each question, any subset of each checklist, now and then (`skip`) no answer at all.
+
+    A checklist's "none of these" option is ticked only alone, as the form allows.
+    """
+    answers: dict = {}
+    for q in (questionnaire or default_questionnaire()).questions:
+        if rng.random() < skip:
+            continue
+        if q.type == "checklist":
+            ticked = [o.value for o in q.options if rng.random() < rng.random()]
+            alone = [o.value for o in q.options if o.exclusive and o.value in ticked]
+            answers[q.id] = alone[:1] if alone and rng.random() < 0.5 else [v for v in ticked if v not in alone]
+        else:
+            answers[q.id] = rng.choice(q.options).value
+    return answers
+
+
+def respondent_answers(rng: random.Random, questionnaire: Questionnaire | None = None) -> dict:
+    """A plausible respondent: one maturity for the company, each area a little above or below it,
+    each answer near its area's level (and now and then "don't know" on a factual question).
+
+    Uniformly random answers describe no company; this draws a population a consultant would recognise
+    more easily (many middling companies, few at either end), for benches of the findings' distribution.
+    """
+    qn = questionnaire or default_questionnaire()
+    company = rng.betavariate(2.2, 2.8)  # most companies in the middle, a few mature ones
+    areas = {a.id: min(1.0, max(0.0, rng.gauss(company, 0.15))) for a in qn.areas}
+    answers: dict = {}
+    for q in qn.questions:
+        if q.type == "profile":
+            answers[q.id] = rng.choice(q.options).value
+            continue
+        level = areas[q.section] * 3 + rng.gauss(0, 0.7)
+        target = min(3, max(0, round(level)))
+        if q.type == "checklist":
+            counting = [o.value for o in q.options if o.counts]
+            rng.shuffle(counting)
+            n = q.thresholds[target - 1] if target else rng.randint(0, max(0, q.thresholds[0] - 1))
+            extra = [o.value for o in q.options if not o.counts and not o.exclusive and rng.random() < 0.3]
+            ticked = counting[:n] + extra
+            none = [o.value for o in q.options if o.exclusive]
+            answers[q.id] = ticked or (none if none and rng.random() < 0.5 else [])
+            continue
+        known = [o for o in q.options if o.dont_know]
+        if known and rng.random() < 0.08:
+            answers[q.id] = known[0].value
+            continue
+        answers[q.id] = rng.choice([o for o in q.options if o.score == target and not o.dont_know]).value
     return answers

@@ -1,6 +1,6 @@
 """Benchmark evaluate() against the bare durable-rules call on the same fact.
 
-    .venv/bin/python bench/evaluate.py [--n 20000] [--soak 100000]
+    .venv/bin/python bench/evaluate.py [--n 20000] [--soak 100000] [--profiles mature,vanity_shop]
 
 Prints evaluations per second and p50/p99 latency of evaluate(), of the
 bare engine call on the same prebuilt fact (the floor), and of durable's
@@ -54,11 +54,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=20_000)
     ap.add_argument("--soak", type=int, default=100_000)
+    ap.add_argument("--profiles", default="", help="comma-separated profile names (default: all in tests/profiles)")
     args = ap.parse_args()
+    chosen = set(filter(None, args.profiles.split(",")))
+    profiles = [p for p in PROFILES if not chosen or p.stem in chosen]
 
     qn, book = default_questionnaire(), default_rulebook()
     compiled = engine.compiled(book)
-    answer_sets = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in PROFILES]
+    answer_sets = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in profiles]
     facts = []
     for a in answer_sets:
         v = validate_answers(a, qn)
@@ -71,7 +74,7 @@ def main():
     host = timed(lambda f: engine.host_api_fire(compiled.name, f), [(f,) for f in facts], args.n)
 
     print(
-        f"profiles: {', '.join(p.stem for p in PROFILES)}; n={args.n}; rules={len(book.rules)} "
+        f"profiles: {', '.join(p.stem for p in profiles)}; n={args.n}; rules={len(book.rules)} "
         f"({len(compiled.definition)} durable rules)"
     )
     print(f"{'':24}{'evals/s':>10}{'p50 ms':>10}{'p99 ms':>10}")

@@ -13,7 +13,7 @@ from assessment.services import assessments
 from assessment.store.models import Assessment, Company
 
 # A mid-sized company aiming at revenue: no small-company advice, the standard KPI tree.
-PROFILE = {"pf_company_size": "s100_299", "pf_primary_goal": "revenue"}
+PROFILE = {"pf_company_size": "s101_300", "pf_primary_goal": "revenue"}
 
 
 def make_answers(level: int = 2, **overrides) -> dict:

@@ -2,7 +2,36 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
+
 from assessment.bank.questionnaire import Questionnaire
+
+CHARS_PER_MINUTE = 500  # Japanese read at about 500 characters a minute
+SECONDS_PER_QUESTION = 4  # to choose and move on
+PROMISE_MINUTES = 7  # what the landing page may promise at most (design.md: "about 7 minutes")
+
+
+@dataclass(frozen=True)
+class ReadingTime:
+    questions: int
+    characters: int  # of the Japanese stems, hints and option labels a respondent reads
+    seconds: float
+
+    @property
+    def minutes(self) -> int:
+        """Whole minutes, rounded up: the figure a page may promise."""
+        return math.ceil(self.seconds / 60)
+
+
+def reading_time(qn: Questionnaire) -> ReadingTime:
+    """The estimate the landing page promises: Japanese characters / 500 a minute, plus 4 s a question."""
+    chars = sum(
+        len(q.text["ja"]) + len(q.hint["ja"] if q.hint else "") + sum(len(o.label["ja"]) for o in q.options)
+        for q in qn.questions
+    )
+    n = len(qn.questions)
+    return ReadingTime(n, chars, chars / CHARS_PER_MINUTE * 60 + SECONDS_PER_QUESTION * n)
 
 
 def questions_as_dict(qn: Questionnaire, locale: str) -> dict:

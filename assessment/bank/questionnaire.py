@@ -88,6 +88,14 @@ class Questionnaire:
     levels: tuple[Level, ...]
     questions: tuple[Question, ...]
     by_id: Mapping[str, Question] = field(repr=False, compare=False, hash=False, default_factory=dict)
+    # "{area} is the weakest…": the sentence explaining a capped level, with {area}, {level}, {uncapped}
+    level_cap: Text = field(default_factory=dict, compare=False, hash=False)
+    # questions no longer asked (questions/retired.yaml): read only to show diagnoses stored before
+    retired: Mapping[str, Question] = field(repr=False, compare=False, hash=False, default_factory=dict)
+
+    def shown(self, qid: str) -> Question | None:
+        """The question as a stored diagnosis shows it: asked now, or retired since."""
+        return self.by_id.get(qid) or self.retired.get(qid)
 
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
@@ -141,7 +149,7 @@ class Questionnaire:
 # ---------------------------------------------------------------- loading
 
 
-def _read_question(i: int, node: Mapping, section: str, r: Reader) -> Question | None:
+def _read_question(i: int, node: Mapping, section: str, r: Reader, extra: frozenset = frozenset()) -> Question | None:
     qid = r.ident(node, "id", f"questions[{i}]")
     if qid is None:
         return None
@@ -159,7 +167,7 @@ def _read_question(i: int, node: Mapping, section: str, r: Reader) -> Question |
     kind = QUESTION_TYPES[qtype]
     if (section == "profile") != (qtype == "profile"):
         r.add(node, owner, f"type '{qtype}' does not belong in {r.path.name}")
-    r.keys(node, _QUESTION_KEYS | kind.keys, owner)
+    r.keys(node, _QUESTION_KEYS | kind.keys | extra, owner)
     factual = r.flag(node, "factual", owner)
     fields = kind.read_fields(node, r, owner, factual=factual)
     return Question(
@@ -196,11 +204,23 @@ def _read_levels(doc: Mapping, r: Reader) -> list[Level]:
     return levels
 
 
+_LEVEL_CAP_FIELDS = ("{area}", "{level}", "{uncapped}")
+
+
+def _read_level_cap(doc: Mapping, r: Reader) -> Text:
+    text = r.text(doc, "level_cap", "") or {}
+    for loc, s in text.items():
+        missing = [f for f in _LEVEL_CAP_FIELDS if f not in s]
+        if missing:
+            r.add(doc.get("level_cap"), "", f"'level_cap.{loc}' must name {', '.join(missing)}", doc)
+    return text
+
+
 def _read_areas(doc, r: Reader) -> tuple[str, list[Area], list[Level]]:
-    doc = r.document(doc, "'version', 'areas' and 'levels'")
+    doc = r.document(doc, "'version', 'areas', 'levels' and 'level_cap'")
     if doc is None:
         return "", [], []
-    r.keys(doc, {"version", "areas", "levels"}, "")
+    r.keys(doc, {"version", "areas", "levels", "level_cap"}, "")
     version = r.string(doc, "version") or ""
     areas = []
     for i, node in r.entries(doc, "areas"):
@@ -251,12 +271,30 @@ def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Read
         missing = [v for v in role.values if q.option(v) is None]
         if missing:
             r.add(q, owner, f"'options' lack {', '.join(missing)} (used by {role.reader})")
-        if role.small and not any(o.small for o in q.options):
-            r.add(q, owner, "no option is marked 'small', so no company would get the small-company advice")
-    small = [role.question for role in ROLES if role.small]
-    for q in by_id.values():
-        if q.id not in small and any(o.small for o in q.options):
-            readers[q.section][0].add(q, f"question '{q.id}'", f"only {', '.join(small)} may mark options 'small'")
+        for key in role.option_keys:  # the small-company test reads these (assessment/bank/sme.py)
+            bounded = [o for o in q.options if getattr(o, key) is not None]
+            open_ended = key == "employees_max" and [o for o in q.options if o.employees_max is None] == [q.options[-1]]
+            if len(bounded) != len(q.options) and not open_ended:
+                r.add(q, owner, f"every option needs '{key}' (used by {role.reader})")
+
+
+def _read_retired(path: Path, r: Reader, asked: Mapping[str, Question]) -> dict[str, Question]:
+    """questions/retired.yaml: each entry an area question as it was, plus the 'area' it was asked in."""
+    doc, _ = read_yaml(path)
+    doc = r.document(doc, "a 'questions' list")
+    if doc is None:
+        return {}
+    r.keys(doc, {"questions"}, "")
+    retired: dict[str, Question] = {}
+    for i, node in r.entries(doc, "questions"):
+        area = r.choice(node, "area", f"questions[{i}]", AREA_IDS)
+        q = _read_question(i, node, area or AREA_IDS[0], r, frozenset({"area"}))
+        if q is None:
+            continue
+        if q.id in asked or q.id in retired:
+            r.add(node, f"question '{q.id}'", "a retired question id must not be asked, nor retired twice")
+        retired[q.id] = q
+    return retired
 
 
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
@@ -264,7 +302,9 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
     directory = Path(directory or paths.QUESTIONS_DIR)
     problems: list[str] = []
     areas_doc, areas_bytes = read_yaml(directory / "areas.yaml")
-    version, areas, levels = _read_areas(areas_doc, Reader(directory / "areas.yaml", problems))
+    areas_reader = Reader(directory / "areas.yaml", problems)
+    version, areas, levels = _read_areas(areas_doc, areas_reader)
+    level_cap = _read_level_cap(areas_doc, areas_reader) if isinstance(areas_doc, Mapping) else {}
     questions: list[Question] = []
     readers: dict[str, tuple[Reader, Mapping]] = {}
     digest = hashlib.sha256()
@@ -287,6 +327,8 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
             )
         seen.setdefault(q.id, q)
     _check_roles(seen, readers)
+    retired_path = directory / "retired.yaml"
+    retired = _read_retired(retired_path, Reader(retired_path, problems), seen) if retired_path.is_file() else {}
     if problems:
         raise DataError(problems)
     digest.update(areas_bytes)
@@ -296,6 +338,8 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
         levels=tuple(levels),
         questions=tuple(questions),
         by_id=seen,
+        level_cap=level_cap,
+        retired=retired,
     )
 
 

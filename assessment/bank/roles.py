@@ -2,7 +2,8 @@
 
 The report draws a KPI tree from the primary goal and the measured-metrics
 checklist; the lead form asks the respondent's role and the company size;
-the small-company advice follows the company-size options marked `small`.
+the small-company advice follows 中小企業基本法: the company's size band against its industry's
+SME employee ceiling (assessment/bank/sme.py).
 Those readers import the ids from here, and load_questionnaire checks that
 the bank fills every role, so renaming a question or an option in YAML
 fails on load instead of silently dropping a report section.
@@ -45,7 +46,7 @@ class QuestionRole:
     type: str  # the question type its readers expect
     reader: str  # who reads it, for the error message
     values: tuple[str, ...] = ()  # option values the reader relies on
-    small: bool = False  # the one question whose options may be marked `small`
+    option_keys: tuple[str, ...] = ()  # option fields the reader needs on every option
 
 
 PRIMARY_GOAL = QuestionRole("pf_primary_goal", "profile", "profile", "the report's KPI tree", tuple(Goal))
@@ -54,6 +55,11 @@ MEASURED_METRICS = QuestionRole(
 )
 RESPONDENT_ROLE = QuestionRole("pf_role", "profile", "profile", "the lead form")
 COMPANY_SIZE = QuestionRole(
-    "pf_company_size", "profile", "profile", "the lead form and the small-company advice", small=True
+    "pf_company_size",
+    "profile",
+    "profile",
+    "the lead form and the small-company advice",
+    option_keys=("employees_max",),  # the last option may be open-ended
 )
-ROLES = (PRIMARY_GOAL, MEASURED_METRICS, RESPONDENT_ROLE, COMPANY_SIZE)
+INDUSTRY = QuestionRole("pf_industry", "profile", "profile", "the small-company advice", option_keys=("sme_employees",))
+ROLES = (PRIMARY_GOAL, MEASURED_METRICS, RESPONDENT_ROLE, COMPANY_SIZE, INDUSTRY)

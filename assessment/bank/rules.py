@@ -9,7 +9,10 @@ Conditions:
     {question: Q, score: {OP: N}}                      item score 0..3
     {area: A, score: {OP: N}}                          area score 0..100
 
-`when` may nest all/any. Every unknown question, option value, operator,
+Each question condition of a pitfall, flag or counter rule carries its own
+`why`: the reason printed beside the answer that met it. A counter rule
+(`then: {counter: P, effect: lower|suppress, rules: [...]}`) names evidence
+against pitfall P. `when` may nest all/any. Every unknown question, option value, operator,
 pitfall, step or flag is reported at load time with file, line, rule and
 key — never discovered while evaluating. See rules/README.md.
 """
@@ -20,7 +23,7 @@ import hashlib
 import itertools
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -36,6 +39,8 @@ STEP_IDS = ("connect_strategy", "design_value", "kpi_roadmap", "improvement_cycl
 SEVERITIES = {"high": 3, "medium": 2, "low": 1}
 COMPARISONS = ("lt", "lte", "gt", "gte", "eq", "ne")
 FLAG_KINDS = ("consistency", "dont_know")
+COUNTER_EFFECTS = ("lower", "suppress")  # one severity step down; the pitfall (or the named rules) dropped
+MATCHED = "{matched}"  # in a condition's why: the labels of the answer values that met it
 DONT_KNOW_FLAG = "dont_know"  # raised by the pipeline for "don't know" answers, never by a rule
 TASK_DAYS = (30, 90, 180)
 MAX_BRANCHES = 64  # an any-of-any explosion is a rule-writing mistake, not a feature
@@ -73,6 +78,7 @@ class Step:
     title: Text
     summary: Text
     tasks: tuple[Task, ...]
+    areas: tuple[str, ...] = ()  # the areas this step builds: no step for an area at 80+ unless a pitfall names it
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ class Flag:
     kind: str  # consistency | dont_know
     title: Text
     summary: Text
+    area: str | None = None  # consistency flags: the area whose score the contradiction puts in doubt
 
 
 @dataclass(frozen=True)
@@ -117,11 +124,13 @@ class Rule:
     file: str
     line: int
     branches: tuple[tuple[Condition, ...], ...]  # disjunctive normal form of `when`
-    effect: str  # pitfall | action | flag
-    target: str  # pitfall id, step id or flag id
+    effect: str  # pitfall | action | flag | counter
+    target: str  # pitfall id (pitfall, counter), step id or flag id
     severity: str | None  # pitfalls and flags
     priority: int | None  # actions: 1 = most urgent
-    why: Text
+    why: Text  # actions: the reason; other rules give one per condition and may leave this empty
+    counter: str | None = None  # counters: lower | suppress
+    cancels: tuple[str, ...] = ()  # counters that suppress only these rules of the pitfall (empty: all of it)
 
 
 @dataclass(frozen=True)
@@ -129,6 +138,13 @@ class RuleBook:
     version: str
     catalog: Catalog
     rules: tuple[Rule, ...]
+    # rule id -> rule, and -> its position in file order: evidence and the engine name rules by id
+    by_id: Mapping[str, Rule] = field(default_factory=dict, compare=False, repr=False)
+    position: Mapping[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "by_id", {r.id: r for r in self.rules})
+        object.__setattr__(self, "position", {r.id: i for i, r in enumerate(self.rules)})
 
 
 # ---------------------------------------------------------------- reading the catalog
@@ -191,6 +207,16 @@ def _read_tasks(node: Mapping, r: Reader, owner: str) -> tuple[Task, ...]:
     return tuple(tasks)
 
 
+def _read_areas(node: Mapping, r: Reader, owner: str) -> tuple[str, ...]:
+    areas = node.get("areas")
+    if not (isinstance(areas, list) and areas and all(isinstance(a, str) and a in AREA_IDS for a in areas)):
+        r.add(node, owner, f"'areas' must list the areas the step builds (known: {', '.join(AREA_IDS)})")
+        return ()
+    if len(set(areas)) != len(areas):
+        r.add(node, owner, "'areas' names an area twice")
+    return tuple(areas)
+
+
 def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for i, node in r.entries(doc, "steps"):
@@ -204,13 +230,14 @@ def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
             r.add(node, "", f"step {i + 1} must be {STEP_IDS[i]!r} (steps are fixed and ordered), got {sid!r}")
             continue
         owner = f"step '{sid}'"
-        r.keys(node, {"id", "title", "summary", "tasks"}, owner)
+        r.keys(node, {"id", "title", "summary", "tasks", "areas"}, owner)
         steps[sid] = Step(
             id=sid,
             number=i + 1,
             tasks=_read_tasks(node, r, owner),
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
+            areas=_read_areas(node, r, owner),
         )
     for sid in STEP_IDS:
         if sid not in steps:
@@ -226,15 +253,21 @@ def _read_flags(doc: Mapping, r: Reader) -> dict[str, Flag]:
         if fid is None or not r.unique(seen, fid, node, "flag id"):
             continue
         owner = f"flag '{fid}'"
-        r.keys(node, {"id", "kind", "title", "summary"}, owner)
+        r.keys(node, {"id", "kind", "title", "summary", "area"}, owner)
         kind = r.choice(node, "kind", owner, FLAG_KINDS)
         if fid == DONT_KNOW_FLAG and kind not in (None, DONT_KNOW_FLAG):
             r.add(node, owner, f"'kind' must be {DONT_KNOW_FLAG}: the \"don't know\" answers raise this flag")
+        area = None
+        if kind == "consistency":  # shown beside the score it doubts
+            area = r.choice(node, "area", owner, AREA_IDS)
+        elif "area" in node:
+            r.add(node, owner, "only consistency flags name the 'area' whose score they doubt")
         flags[fid] = Flag(
             id=fid,
             kind=kind or "",
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
+            area=area,
         )
     if DONT_KNOW_FLAG not in flags:
         r.add(doc.get("flags"), "", f"flag '{DONT_KNOW_FLAG}' (kind {DONT_KNOW_FLAG}) is not described", doc)
@@ -258,10 +291,15 @@ def _read_catalog(doc, r: Reader) -> Catalog:
     if doc is None:
         return Catalog(version="", pitfalls={}, steps={}, flags={}, small_company_advice=())
     r.keys(doc, {"version", "pitfalls", "steps", "flags", "small_company_advice"}, "")
+    steps = _read_steps(doc, r)
+    built = {a for s in steps.values() for a in s.areas}
+    if steps and built and (unbuilt := [a for a in AREA_IDS if a not in built]):
+        # the weakest area's step is the one recommended when nothing else is
+        r.add(doc.get("steps"), "", f"no step builds area {', '.join(unbuilt)} ('areas' of a step)", doc)
     return Catalog(
         version=r.string(doc, "version") or "",
         pitfalls=_read_pitfalls(doc, r),
-        steps=_read_steps(doc, r),
+        steps=steps,
         flags=_read_flags(doc, r),
         small_company_advice=_read_advice(doc, r),
     )
@@ -383,8 +421,28 @@ def _read_when(node, qn, r: Reader, owner: str, parent, depth: int = 0) -> list[
     return [list(itertools.chain.from_iterable(combo)) for combo in itertools.product(*parts)]
 
 
-def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[str, str, str | None, int | None]:
-    """(effect, target, severity, priority); blanks where a problem was recorded."""
+class _Then(NamedTuple):
+    effect: str = ""  # blank where a problem was recorded
+    target: str = ""
+    severity: str | None = None
+    priority: int | None = None
+    counter: str | None = None
+    cancels: tuple[str, ...] = ()
+
+
+def _read_counter(then: Mapping, node: Mapping, r: Reader, owner: str, target: str) -> _Then:
+    r.keys(then, {"counter", "effect", "rules"}, f"{owner}: then")
+    effect = r.choice(then, "effect", owner, COUNTER_EFFECTS, label="then.effect")
+    cancels = then.get("rules", [])
+    if not (isinstance(cancels, list) and all(isinstance(c, str) for c in cancels)):
+        r.add(then, owner, f"'then.rules' must list rule ids of pitfall '{target}', got {kind_of(cancels)}", node)
+        cancels = []
+    if cancels and effect != "suppress":
+        r.add(then, owner, "'then.rules' goes with effect: suppress (it names the rules to drop)", node)
+    return _Then("counter", target, counter=effect, cancels=tuple(cancels))
+
+
+def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> _Then:
     then = node.get("then")
     if not isinstance(then, Mapping):
         found = (
@@ -393,14 +451,16 @@ def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[
             else f"must be a mapping like {{pitfall: silo, severity: high}}, got {kind_of(then)}"
         )
         r.add(node, owner, f"'then' {found}")
-        return "", "", None, None
-    kinds = [k for k in ("pitfall", "action", "flag") if k in then]
+        return _Then()
+    kinds = [k for k in ("pitfall", "action", "flag", "counter") if k in then]
     if len(kinds) != 1:
-        r.add(then, owner, "'then' needs exactly one of pitfall, action, flag", node)
-        return "", "", None, None
+        r.add(then, owner, "'then' needs exactly one of pitfall, action, flag, counter", node)
+        return _Then()
     effect = kinds[0]
     target = then[effect]
-    known = {"pitfall": catalog.pitfalls, "action": catalog.steps, "flag": catalog.flags}[effect]
+    known = {"pitfall": catalog.pitfalls, "action": catalog.steps, "flag": catalog.flags, "counter": catalog.pitfalls}[
+        effect
+    ]
     if not (isinstance(target, str) and target in known):
         r.add(then, owner, f"unknown {effect} {target!r} (known: {', '.join(known)})", node)
         target = ""
@@ -411,11 +471,30 @@ def _read_then(node: Mapping, catalog: Catalog, r: Reader, owner: str) -> tuple[
             f"flag '{DONT_KNOW_FLAG}' is raised by the \"don't know\" answers themselves, not by rules",
             node,
         )
+    if effect == "counter":
+        return _read_counter(then, node, r, owner, target)
     if effect == "action":
         r.keys(then, {"action", "priority"}, f"{owner}: then")
-        return effect, target, None, r.choice(then, "priority", owner, (1, 2, 3), label="then.priority")
+        return _Then(effect, target, priority=r.choice(then, "priority", owner, (1, 2, 3), label="then.priority"))
     r.keys(then, {effect, "severity"}, f"{owner}: then")
-    return effect, target, r.choice(then, "severity", owner, tuple(SEVERITIES), label="then.severity"), None
+    return _Then(effect, target, severity=r.choice(then, "severity", owner, tuple(SEVERITIES), label="then.severity"))
+
+
+def _check_evidence(node: Mapping, branches: list[list[Condition]], then: _Then, r: Reader, owner: str) -> None:
+    """What a finding's evidence needs: a question per alternative, a reason per condition, two questions for high."""
+    if not all(any(c.kind == "question" for c in b) for b in branches):
+        r.add(node, owner, "every alternative needs a question condition, to give evidence")
+    for c in {c for b in branches for c in b if c.kind == "question" and c.why is None}:
+        r.add(node, owner, f"the condition on '{c.target}' needs its own 'why' (the reason printed beside its answer)")
+    if then.effect == "pitfall" and then.severity == "high":
+        for b in branches:
+            if len({c.target for c in b if c.kind == "question"}) < 2:
+                r.add(
+                    node,
+                    owner,
+                    "a high severity needs two signals from different questions in every alternative "
+                    f"(one alternative tests only {', '.join(sorted({c.target for c in b}))})",
+                )
 
 
 def _read_rule(i: int, node: Mapping, qn: Questionnaire, catalog: Catalog, r: Reader) -> Rule | None:
@@ -424,27 +503,43 @@ def _read_rule(i: int, node: Mapping, qn: Questionnaire, catalog: Catalog, r: Re
         return None
     owner = f"rule '{rid}'"
     r.keys(node, {"id", "when", "then", "why"}, owner)
-    why = r.text(node, "why", owner)
-    effect, target, severity, priority = _read_then(node, catalog, r, owner)
+    then = _read_then(node, catalog, r, owner)
+    # an action's reason is the rule's; other rules give one per condition
+    why = r.text(node, "why", owner, required=then.effect == "action")
     if "when" not in node:
         r.add(node, owner, "'when' is missing")
         return None
     branches = _read_when(node["when"], qn, r, owner, node)
     if branches is None:
         return None
-    if effect in ("pitfall", "flag") and not all(any(c.kind == "question" for c in b) for b in branches):
-        r.add(node, owner, "every alternative needs a question condition, to give evidence")
+    if then.effect in ("pitfall", "flag", "counter"):
+        _check_evidence(node, branches, then, r, owner)
     return Rule(
         id=rid,
         file=r.path.name,
         line=getattr(node, "line", 0),
         branches=tuple(tuple(b) for b in branches),
-        effect=effect,
-        target=target,
-        severity=severity,
-        priority=priority,
+        effect=then.effect,
+        target=then.target,
+        severity=then.severity,
+        priority=then.priority,
         why=why or {},
+        counter=then.counter,
+        cancels=then.cancels,
     )
+
+
+def _check_counters(rules: list[Rule], directory: Path, problems: list[str]) -> None:
+    """A counter's `rules` are rules of the pitfall it counters (known only once every file is read)."""
+    by_id = {r.id: r for r in rules}
+    for rule in rules:
+        for rid in rule.cancels:
+            named = by_id.get(rid)
+            if named is None or named.effect != "pitfall" or named.target != rule.target:
+                problems.append(
+                    f"{directory / rule.file}:{rule.line}: rule '{rule.id}': 'then.rules' names {rid!r}, "
+                    f"which is not a rule of pitfall '{rule.target}'"
+                )
 
 
 def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire | None = None) -> RuleBook:
@@ -479,6 +574,7 @@ def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire
                 continue
             seen[rule.id] = rule
             rules.append(rule)
+    _check_counters(rules, directory, problems)
     if problems:
         raise DataError(problems)
     return RuleBook(version=f"{catalog.version}+{digest.hexdigest()[:8]}", catalog=catalog, rules=tuple(rules))

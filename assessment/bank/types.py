@@ -28,7 +28,9 @@ class Option:
     score: int | None = None  # choice: 0..3; checklist/profile: None
     dont_know: bool = False
     counts: bool = True  # checklist: does selecting it count toward the score
-    small: bool = False  # profile: marks a small-company answer
+    employees_max: int | None = None  # company size: the band's upper bound (None: open-ended)
+    sme_employees: int | None = None  # industry: the SME employee ceiling of 中小企業基本法
+    exclusive: bool = False  # checklist: "none of these", ticked alone or not at all
 
 
 @runtime_checkable
@@ -78,6 +80,9 @@ def _explain(entry: Mapping, r: Reader, owner: str) -> Text | None:
     return r.text(entry, "explain", owner)
 
 
+MAX_SCORED = 6  # scored options of a choice question
+
+
 class ChoiceType:
     """One of four behaviourally anchored options scored 0..3 (+ don't know)."""
 
@@ -100,8 +105,13 @@ class ChoiceType:
 
         opts = _read_options(node, r, owner, extra, {"score", "dont_know"})
         scores = sorted(o.score for o in opts if not o.dont_know and o.score is not None)
-        if opts and scores != [0, 1, 2, 3]:
-            r.add(node, owner, f"options must be scored 0, 1, 2, 3 once each (got {scores})")
+        # Two states of the company may earn one score (no goal / goals set alone); every score is reachable.
+        if opts and not (set(scores) == {0, 1, 2, 3} and len(scores) <= MAX_SCORED):
+            r.add(
+                node,
+                owner,
+                f"options must score 0, 1, 2 and 3, each at least once, {MAX_SCORED} at most (got {scores})",
+            )
         dont_know = sum(o.dont_know for o in opts)
         if dont_know and not factual:
             r.add(node, owner, "a dont_know option is allowed only on factual questions")
@@ -131,9 +141,16 @@ class ProfileType(ChoiceType):
     def read_fields(self, node, r, owner, *, factual):
         def extra(entry, o_owner):
             explain = r.text(entry, "explain", o_owner, required=False)
-            return {"small": r.flag(entry, "small", o_owner), "explain": explain}
+            found = {"explain": explain}
+            for key in ("employees_max", "sme_employees"):
+                value = entry.get(key)
+                if value is not None and not (is_int(value) and value > 0):
+                    r.add(entry, o_owner, f"'{key}' must be a whole number of employees, got {kind_of(value)}")
+                elif value is not None:
+                    found[key] = value
+            return found
 
-        return {"options": _read_options(node, r, owner, extra, {"small"})}
+        return {"options": _read_options(node, r, owner, extra, {"employees_max", "sme_employees"})}
 
     def item_score(self, q, answer):
         return None
@@ -148,9 +165,15 @@ class ChecklistType:
 
     def read_fields(self, node, r, owner, *, factual):
         def extra(entry, o_owner):
-            return {"counts": r.flag(entry, "counts", o_owner, default=True), "explain": _explain(entry, r, o_owner)}
+            exclusive = r.flag(entry, "exclusive", o_owner)
+            counts = r.flag(entry, "counts", o_owner, default=not exclusive)
+            if exclusive and counts:
+                r.add(entry, o_owner, "an exclusive option (none of these) cannot count toward the score")
+            return {"counts": counts, "exclusive": exclusive, "explain": _explain(entry, r, o_owner)}
 
-        opts = _read_options(node, r, owner, extra, {"counts"})
+        opts = _read_options(node, r, owner, extra, {"counts", "exclusive"})
+        if sum(o.exclusive for o in opts) > 1:
+            r.add(node, owner, "at most one option may be exclusive")
         th = node.get("thresholds")
         counting = sum(o.counts for o in opts)
         if not (isinstance(th, list) and len(th) == 3 and all(is_int(n) for n in th)):
@@ -167,6 +190,8 @@ class ChecklistType:
             ticked = q.sorted_values(raw)
         except KeyError:  # not offered
             return None
+        if len(ticked) > 1 and any(getattr(q.option(v), "exclusive", False) for v in ticked):
+            return None
         return ticked if len(set(ticked)) == len(ticked) else None
 
     def check(self, q, raw):
@@ -177,6 +202,9 @@ class ChecklistType:
             return f"{', '.join(repr(v) for v in bad)} not offered (offered: {', '.join(o.value for o in q.options)})"
         if len(set(raw)) != len(raw):
             return "an option is ticked twice"
+        alone = [v for v in raw if getattr(q.option(v), "exclusive", False)]
+        if alone and len(raw) > 1:
+            return f"'{alone[0]}' (none of these) cannot be ticked together with other options"
         return None
 
     def item_score(self, q, answer):

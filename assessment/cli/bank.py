@@ -8,7 +8,7 @@ import sys
 import click
 import yaml
 
-from assessment.bank.listing import questions_as_dict
+from assessment.bank.listing import CHARS_PER_MINUTE, SECONDS_PER_QUESTION, questions_as_dict, reading_time
 from assessment.bank.questionnaire import load_questionnaire
 from assessment.bank.rules import load_rules
 from assessment.bank.text import LOCALES
@@ -38,9 +38,21 @@ def _load_data():
 @click.command()
 @_format
 @_locale
-def questions(fmt, locale):
+@click.option("--stats", is_flag=True, help="Print the question count and the time estimate the landing page uses.")
+def questions(fmt, locale, stats):
     """List the question bank."""
     qn, _ = _load_data()
+    if stats:
+        t = reading_time(qn)
+        if fmt == "json":
+            click.echo(json.dumps({"questions": t.questions, "characters": t.characters, "seconds": round(t.seconds)}))
+        else:
+            click.echo(
+                f"{t.questions} questions, {t.characters} Japanese characters: "
+                f"{t.characters} / {CHARS_PER_MINUTE} per minute + {SECONDS_PER_QUESTION} s per question = "
+                f"{t.seconds / 60:.1f} min (promised: about {t.minutes} min)"
+            )
+        return
     if fmt == "json":
         click.echo(json.dumps(questions_as_dict(qn, locale), ensure_ascii=False, indent=2))
     else:
@@ -74,7 +86,7 @@ def evaluate_cmd(file, fmt, locale, pdf_out, company, respondent):
     if fmt == "json":
         click.echo(json.dumps(diagnosis.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(render_text(diagnosis))
+        click.echo(render_text(diagnosis, qn))
     if pdf_out:
         from assessment.report import check_fonts, render_pdf  # WeasyPrint loads only when a PDF is asked for
 

@@ -24,6 +24,7 @@ class Evidence:
     value: Value = ""  # the raw option value(s)
     text: str = ""  # the question as the respondent saw it
     rule: str | None = None  # the rule whose condition this answer met; None for "don't know" and old rows
+    to_verify: bool = False  # a "don't know" answer: a question to verify with the client, not proof
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class PitfallFinding:
     cost: str
     headline: bool  # one of the (at most) three headlined pitfalls
     evidence: tuple[Evidence, ...]
+    description: str = ""  # what the pitfall is, in general (summary: what these answers show)
+    offsets: tuple[Evidence, ...] = ()  # answers that count against it (counter-evidence)
+    base_severity: str | None = None  # before counter-evidence and the "don't know" cap, when they changed it
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,7 @@ class ActionFinding:
     because: tuple[str, ...]  # pitfall ids this step addresses
     summary: str
     tasks: tuple[Task, ...]
+    areas: tuple[str, ...] = ()  # the weak areas it is for, when no pitfall names it
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class FlagFinding:
     severity: str
     summary: str
     evidence: tuple[Evidence, ...]
+    area: str | None = None  # consistency flags: the area whose score they put in doubt
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,9 @@ class LevelView:
     number: int
     name: str
     description: str
+    uncapped: int | None = None  # the level the overall score alone reaches
+    capped_by: str | None = None  # the weakest area, when it holds the level below that
+    reason: str = ""  # the cap in a sentence: "改善サイクルが最も弱いため、レベルは2まで…"
 
 
 @dataclass(frozen=True)
@@ -110,6 +119,8 @@ class Diagnosis:
     profile: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     small_company: bool = False
     advice: tuple[str, ...] = ()  # practical advice for small companies
+    cleared: tuple[PitfallFinding, ...] = ()  # signals fired, but counter-evidence suppressed the pitfall
+    missing_areas: tuple[str, ...] = ()  # area ids without an answer (fewer than 4 answered: no level)
 
     def __post_init__(self):
         # Flat mappings of scalars: a read-only view of a private copy.
@@ -138,19 +149,28 @@ class Diagnosis:
         def evidence(items):
             return tuple(_known(Evidence, e, value=as_value(e.get("value", ""))) for e in items)
 
+        def pitfall(p):
+            return _known(
+                PitfallFinding,
+                p,
+                evidence=evidence(p.get("evidence", ())),
+                offsets=evidence(p.get("offsets", ())),
+            )
+
         level = data.get("level")
         return _known(
             cls,
             data,
             level=_known(LevelView, level) if level else None,
-            pitfalls=tuple(
-                _known(PitfallFinding, p, evidence=evidence(p.get("evidence", ()))) for p in data["pitfalls"]
-            ),
+            pitfalls=tuple(pitfall(p) for p in data["pitfalls"]),
+            cleared=tuple(pitfall(p) for p in data.get("cleared", ())),
+            missing_areas=tuple(data.get("missing_areas", ())),
             actions=tuple(
                 _known(
                     ActionFinding,
                     a,
                     because=tuple(a.get("because", ())),
+                    areas=tuple(a.get("areas", ())),
                     tasks=tuple(_known(Task, t) for t in a.get("tasks", ())),
                 )
                 for a in data["actions"]

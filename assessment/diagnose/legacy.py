@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
+from assessment.bank.sme import is_small_company
 from assessment.diagnose.verdict import EvidenceRef, FoundAction, FoundFlag, FoundPitfall, Verdict, as_value
 
 
@@ -40,6 +41,16 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
             out.append(EvidenceRef(question=e["question"], value=as_value(value), rule=e.get("rule")))
         return tuple(out)
 
+    def pitfall(p) -> FoundPitfall:
+        return FoundPitfall(
+            id=p["id"],
+            severity=p["severity"],
+            headline=p["headline"],
+            evidence=refs(p["evidence"]),
+            offsets=refs(p.get("offsets", ())),
+            base_severity=p.get("base_severity"),
+        )
+
     if "profile" in data:
         profile = dict(data["profile"])
     else:
@@ -47,7 +58,7 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
     if "small_company" in data:
         small = bool(data["small_company"])
     else:
-        small = any(getattr(qn.by_id[qid].option(v), "small", False) for qid, v in profile.items() if qid in qn.by_id)
+        small = is_small_company(qn, profile)
     overall = data["overall"]
     level = data.get("level")
     return Verdict(
@@ -56,13 +67,14 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
         scores=data["scores"],
         overall=overall,
         level=level["number"] if level else None,
-        uncapped_level=qn.level_for(overall).number if isinstance(overall, (int, float)) else None,
-        pitfalls=tuple(
-            FoundPitfall(id=p["id"], severity=p["severity"], headline=p["headline"], evidence=refs(p["evidence"]))
-            for p in data["pitfalls"]
-        ),
+        uncapped_level=(level or {}).get("uncapped")
+        or (qn.level_for(overall).number if isinstance(overall, (int, float)) else None),
+        pitfalls=tuple(pitfall(p) for p in data["pitfalls"]),
         actions=tuple(
-            FoundAction(id=a["id"], priority=a["priority"], because=tuple(a["because"])) for a in data["actions"]
+            FoundAction(
+                id=a["id"], priority=a["priority"], because=tuple(a["because"]), areas=tuple(a.get("areas", ()))
+            )
+            for a in data["actions"]
         ),
         flags=tuple(
             FoundFlag(id=f["id"], kind=f["kind"], severity=f["severity"], evidence=refs(f["evidence"]))
@@ -72,4 +84,6 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
         answers=answers,
         profile=profile,
         small_company=small,
+        level_capped_by=level.get("capped_by") if level else None,
+        cleared=tuple(pitfall(p) for p in data.get("cleared", ())),
     )

@@ -10,9 +10,11 @@ raises on an old Verdict, so old rows always read.
 from __future__ import annotations
 
 import operator
+from collections.abc import Mapping
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
 from assessment.bank.rules import (
+    MATCHED,
     SEVERITIES,
     Comparison,
     Condition,
@@ -35,7 +37,7 @@ from assessment.diagnose.diagnosis import (
     PitfallFinding,
     Task,
 )
-from assessment.diagnose.verdict import EvidenceRef, Value, Verdict
+from assessment.diagnose.verdict import EvidenceRef, FoundPitfall, Value, Verdict
 from assessment.diagnose.view_cache import shared_views
 
 _COMPARE = {
@@ -59,13 +61,13 @@ def localize(
     qn = questionnaire or default_questionnaire()
     book = rulebook or default_rulebook()
     cat, loc = book.catalog, locale
-    rules = {r.id: r for r in book.rules}
+    rules = book.by_id
     shared = shared_views(qn, book, loc, _answer, _tasks)
 
     def evidence(refs: tuple[EvidenceRef, ...], effect: str, target: str, severity: str) -> tuple[Evidence, ...]:
         out = []
         for ref in refs:
-            q = qn.by_id.get(ref.question)
+            q = qn.shown(ref.question)
             if effect == "dont_know":  # no rule: the option's own explanation says why not knowing matters
                 o = q.option(ref.value) if q and isinstance(ref.value, str) else None
                 why = _text(o.explain, loc) if o else ""
@@ -79,28 +81,39 @@ def localize(
                     value=ref.value,
                     text=q.text[loc] if q else ref.question,
                     rule=ref.rule,
+                    to_verify=_dont_know(q, ref.value),
                 )
             )
         return tuple(out)
 
-    pitfalls = []
-    for p in verdict.pitfalls:
+    def pitfall(p: FoundPitfall) -> PitfallFinding:
         # Pitfall and step ids are fixed, so the catalog knows them; a stand-in keeps a damaged row readable.
         known = cat.pitfalls.get(p.id) or Pitfall(
             id=p.id, area="", title={loc: p.id}, summary={}, cost={}, addressed_by=()
         )
-        pitfalls.append(
-            PitfallFinding(
-                id=p.id,
-                title=_text(known.title, loc),
-                severity=p.severity,
-                area=known.area,
-                summary=_text(known.summary, loc),
-                cost=_text(known.cost, loc),
-                headline=p.headline,
-                evidence=evidence(p.evidence, "pitfall", p.id, p.severity),
-            )
+        shown = evidence(p.evidence, "pitfall", p.id, p.base_severity or p.severity)
+        # The summary is what the answers showed: the reasons of the most severe rule that fired (all of
+        # them for a row that named no rules), each once, in evidence order.
+        ranked = [
+            (SEVERITIES.get(r.severity or "", 0), e.rule) for e in shown if (r := rules.get(e.rule or "")) is not None
+        ]
+        top = max(ranked, key=lambda rr: rr[0])[1] if ranked else None
+        reasons = list(dict.fromkeys(e.why for e in shown if e.why and (top is None or e.rule == top)))
+        return PitfallFinding(
+            id=p.id,
+            title=_text(known.title, loc),
+            severity=p.severity,
+            area=known.area,
+            summary=_joined(reasons, loc) or _text(known.summary, loc),
+            cost=_text(known.cost, loc),
+            headline=p.headline,
+            evidence=shown,
+            description=_text(known.summary, loc),
+            offsets=evidence(p.offsets, "counter", p.id, "high"),
+            base_severity=p.base_severity,
         )
+
+    pitfalls = [pitfall(p) for p in verdict.pitfalls]
     actions = []
     for a in verdict.actions:
         step = cat.steps.get(a.id) or Step(id=a.id, number=0, title={loc: a.id}, summary={}, tasks=())
@@ -113,6 +126,7 @@ def localize(
                 because=a.because,
                 summary=_text(step.summary, loc),
                 tasks=shared.tasks.get(a.id, ()),
+                areas=a.areas,
             )
         )
     flags = []
@@ -126,6 +140,7 @@ def localize(
                 severity=f.severity,
                 summary=_text(known_flag.summary, loc),
                 evidence=evidence(f.evidence, "dont_know" if f.kind == "dont_know" else "flag", f.id, f.severity),
+                area=known_flag.area,
             )
         )
     return Diagnosis(
@@ -134,7 +149,7 @@ def localize(
         locale=loc,
         scores=verdict.scores,
         overall=verdict.overall,
-        level=_level(qn, verdict.level, loc),
+        level=_level(qn, verdict, loc),
         pitfalls=tuple(pitfalls),
         actions=tuple(actions),
         unanswered=verdict.unanswered,
@@ -147,6 +162,8 @@ def localize(
         profile=verdict.profile,
         small_company=verdict.small_company,
         advice=tuple(_text(t, loc) for t in cat.small_company_advice) if verdict.small_company else (),
+        cleared=tuple(pitfall(p) for p in verdict.cleared),
+        missing_areas=tuple(aid for aid, s in verdict.scores.items() if s is None),
     )
 
 
@@ -182,21 +199,23 @@ def _why(
     target: str,
     severity: str,
     q: Question | None,
-    rules: dict[str, Rule],
+    rules: Mapping[str, Rule],
     book: RuleBook,
     loc: str,
 ) -> str:
     """Why this answer shows the finding: its condition's reason, else its rule's."""
-    if ref.rule is not None:
-        rule = rules.get(ref.rule)
-        if rule is None:
-            return ""  # the rule was removed since
-        branches = rule.branches
-        if ref.branch is not None and 0 <= ref.branch < len(branches):
-            branches = (branches[ref.branch],)
-        c = next((c for b in branches for c in b if c.kind == "question" and c.target == ref.question), None)
-        return _text(c.why if c and c.why else rule.why, loc)
-    # Stored before evidence named its rule: the first rule of this finding
+    rule = rules.get(ref.rule) if ref.rule is not None else None
+    if rule is not None:
+        if ref.branch is not None and 0 <= ref.branch < len(rule.branches):
+            branch = rule.branches[ref.branch]
+        else:  # a row that named the rule but not the branch: the first branch this answer meets
+            branch = next((b for b in rule.branches if _meets(b, q, ref.value)), rule.branches[0])
+        # every condition of the branch on this question (a checklist may meet two), each with its reason
+        met = [c for c in branch if c.kind == "question" and c.target == ref.question and c.why]
+        if met:
+            return _joined([_filled(_text(c.why, loc), c, q, ref.value, loc) for c in met], loc)
+        return _text(rule.why, loc)
+    # Stored before evidence named its rule, or its rule was removed since: the first rule of this finding
     # with a condition on this question that the answer meets, in the order
     # findings.evidence() credits rules (most severe first), skipping rules
     # more severe than the finding, which cannot have fired.
@@ -209,10 +228,40 @@ def _why(
         if r.effect == effect and r.target == target and SEVERITIES.get(r.severity or "", 0) <= rank
     ]
     for rule in sorted(candidates, key=lambda r: -SEVERITIES.get(r.severity or "", 0)):
-        for c in (c for b in rule.branches for c in b):
-            if c.kind == "question" and c.target == q.id and _holds(c, q, ref.value):
-                return _text(c.why or rule.why, loc)
+        for b in rule.branches:
+            met = [c for c in b if c.kind == "question" and c.target == q.id]
+            if met and _meets(b, q, ref.value):
+                reasons = [_filled(_text(c.why, loc), c, q, ref.value, loc) for c in met if c.why]
+                return _joined(reasons, loc) if reasons else _text(rule.why, loc)
     return ""
+
+
+def _meets(branch: tuple[Condition, ...], q: Question | None, value: Value) -> bool:
+    """Does the answer meet every condition of the branch on its question (and is there one)?"""
+    met = [c for c in branch if c.kind == "question" and q is not None and c.target == q.id]
+    return bool(met) and q is not None and all(_holds(c, q, value) for c in met)
+
+
+def _dont_know(q: Question | None, value: Value) -> bool:
+    """A "don't know" answer: a question to verify with the client, not proof."""
+    o = q.option(value) if q is not None and isinstance(value, str) else None
+    return o is not None and o.dont_know
+
+
+def _joined(reasons: list[str], loc: str) -> str:
+    return ("" if loc == "ja" else " ").join(reasons)
+
+
+def _filled(why: str, c: Condition, q: Question | None, value: Value, loc: str) -> str:
+    """A reason with {matched} replaced by the answer values that met its condition."""
+    if MATCHED not in why:
+        return why
+    if isinstance(value, str) or q is None:
+        shown = _label(q, value, loc)
+    else:
+        wanted = (c.arg,) if isinstance(c.arg, str) else c.arg if isinstance(c.arg, tuple) else ()
+        shown = _label(q, tuple(v for v in value if v in wanted) or value, loc)
+    return why.replace(MATCHED, shown)
 
 
 def _holds(c: Condition, q: Question, value: Value) -> bool:
@@ -239,13 +288,26 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
     return c.op == "includes_any" and not ticked.isdisjoint(c.arg)
 
 
-def _level(qn: Questionnaire, number: int | None, loc: str) -> LevelView | None:
+def _level(qn: Questionnaire, verdict: Verdict, loc: str) -> LevelView | None:
+    number, uncapped = verdict.level, verdict.uncapped_level
     if number is None:
         return None
+    capped_by = verdict.level_capped_by
+    if capped_by is None and uncapped is not None and number < uncapped:  # a row from before it was stored
+        answered = [(s, aid) for aid, s in verdict.scores.items() if s is not None]
+        capped_by = min(answered, key=lambda sa: sa[0])[1] if answered else None
+    reason = ""
+    if capped_by is not None and uncapped is not None:
+        area = next((a for a in qn.areas if a.id == capped_by), None)
+        reason = (
+            _text(qn.level_cap, loc)
+            .replace("{area}", _text(area.name, loc) if area else capped_by)
+            .replace("{level}", str(number))
+            .replace("{uncapped}", str(uncapped))
+        )
     lv = next((lv for lv in qn.levels if lv.number == number), None)
-    return (
-        LevelView(number, _text(lv.name, loc), _text(lv.description, loc)) if lv else LevelView(number, str(number), "")
-    )
+    name, description = (_text(lv.name, loc), _text(lv.description, loc)) if lv else (str(number), "")
+    return LevelView(number, name, description, uncapped=uncapped, capped_by=capped_by, reason=reason)
 
 
 def _area(qn: Questionnaire, area_id: str, area_score: int | None, loc: str) -> AreaView:
@@ -260,8 +322,8 @@ def _area(qn: Questionnaire, area_id: str, area_score: int | None, loc: str) -> 
 
 
 def _answer(qn: Questionnaire, qid: str, value: Value, loc: str) -> AnswerView:
-    q = qn.by_id.get(qid)
-    if q is None:  # the question was removed since
+    q = qn.shown(qid)
+    if q is None:  # the question was removed since, and not kept as retired
         return AnswerView(
             question=qid, section="", text=qid, value=value, answer=_label(None, value, loc), score=None, explain=""
         )

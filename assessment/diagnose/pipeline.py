@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
 from assessment.bank.rules import RuleBook, default_rulebook
+from assessment.bank.sme import is_small_company
 from assessment.bank.text import check_locale
 from assessment.diagnose import engine, findings
 from assessment.diagnose.answers import validate_answers
@@ -39,10 +40,9 @@ def diagnose(
     rules = engine.compiled(book)
     groups = findings.group_fired(book, rules.fire(rules.fact(qn, valid, scores)))
     values = valid.values
-    pitfalls = findings.pitfalls(groups, book, qn, values, scores)
+    pitfalls, cleared = findings.pitfalls(groups, book, qn, values, scores)
     # Profile questions take one option; a validated answer is one the question offers.
     profile = {q.id: v for q in qn.in_section("profile") if isinstance(v := values.get(q.id), str)}
-    chosen = [qn.by_id[qid].option(v) for qid, v in profile.items()]
     return Verdict(
         questionnaire_version=qn.version,
         ruleset_version=book.version,
@@ -56,7 +56,9 @@ def diagnose(
         unanswered=valid.unanswered,
         answers=values,
         profile=profile,
-        small_company=any(o is not None and o.small for o in chosen),
+        small_company=is_small_company(qn, profile),
+        level_capped_by=scores.capped_by,
+        cleared=cleared,
     )
 
 

@@ -3,7 +3,10 @@
 Area score = mean item score / 3 * 100 over the answered items of the area
 (unanswered items are listed, never counted as 0). Overall = mean of the
 areas that have answers. The overall level is capped at the weakest area's
-level + 1: a company with no review cycle at all cannot be "integrated".
+level + 1: a company with no review cycle at all cannot be "integrated";
+capped_by names that area when the cap holds the level down. With fewer than
+MIN_AREAS areas answered no overall score or level is claimed: two areas do
+not describe a company.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from dataclasses import dataclass
 from assessment.bank.questionnaire import Level, Questionnaire
 from assessment.diagnose.answers import Answers
 
+MIN_AREAS = 4  # of 5: fewer answered areas give no overall score or level
+
 
 @dataclass(frozen=True)
 class Scores:
@@ -22,6 +27,7 @@ class Scores:
     overall: int | None
     level: Level | None
     uncapped_level: Level | None
+    capped_by: str | None = None  # the weakest area, when the cap lowers the level
 
 
 def _round(x: float) -> int:
@@ -44,13 +50,12 @@ def score(answers: Answers, questionnaire: Questionnaire) -> Scores:
             areas[aid] = _round(exact)
         else:
             areas[aid] = None
-    if not present:
+    if len(present) < MIN_AREAS:
         return Scores(answers.items, areas, None, None, None)
     overall = _round(sum(present) / len(present))
     uncapped = questionnaire.level_for(overall)
     # level_for rises with the score, so the weakest area's level is the lowest score's
-    weakest = questionnaire.level_for(min(s for s in areas.values() if s is not None))
-    level = questionnaire.levels[
-        min(uncapped.number, weakest.number + 1) - 1
-    ]  # levels are numbered 1..5 (checked on load)
-    return Scores(answers.items, areas, overall, level, uncapped)
+    weakest_id = min((aid for aid, s in areas.items() if s is not None), key=lambda aid: areas[aid] or 0)
+    cap = questionnaire.level_for(areas[weakest_id] or 0).number + 1
+    level = questionnaire.levels[min(uncapped.number, cap) - 1]  # levels are numbered 1..5 (checked on load)
+    return Scores(answers.items, areas, overall, level, uncapped, weakest_id if cap < uncapped.number else None)

@@ -55,6 +55,10 @@ class FoundPitfall:
     severity: str  # high | medium | low
     headline: bool  # one of the (at most) three headlined pitfalls
     evidence: tuple[EvidenceRef, ...]
+    # the answers that count against it (counter rules), and its severity before they and the
+    # "don't know" cap applied; None when nothing changed it (and in rows from before)
+    offsets: tuple[EvidenceRef, ...] = ()
+    base_severity: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,7 @@ class FoundAction:
     id: str  # step id
     priority: int  # 1 = do first
     because: tuple[str, ...]  # pitfall ids this step addresses
+    areas: tuple[str, ...] = ()  # the weak areas it is for, when no pitfall names it
 
 
 @dataclass(frozen=True)
@@ -89,6 +94,8 @@ class Verdict:
     answers: Mapping[str, Value]  # question id -> raw value, in bank order
     profile: Mapping[str, str]
     small_company: bool
+    level_capped_by: str | None = None  # the weakest area, when it holds the level below uncapped_level
+    cleared: tuple[FoundPitfall, ...] = ()  # pitfalls whose signals fired but counter-evidence suppressed
 
     def __post_init__(self):
         # A read-only view of a private copy, so a caller's dict cannot change a Verdict later.
@@ -105,6 +112,16 @@ class Verdict:
         if data.get("format") != cls.FORMAT:
             raise ValueError(f"not a {cls.FORMAT} dict (format: {data.get('format')!r})")
 
+        def pitfall(p) -> FoundPitfall:
+            return FoundPitfall(
+                id=p["id"],
+                severity=p["severity"],
+                headline=p["headline"],
+                evidence=refs(p["evidence"]),
+                offsets=refs(p.get("offsets", ())),
+                base_severity=p.get("base_severity"),
+            )
+
         def refs(items):
             return tuple(
                 EvidenceRef(
@@ -120,12 +137,12 @@ class Verdict:
             overall=data["overall"],
             level=data["level"],
             uncapped_level=data.get("uncapped_level"),
-            pitfalls=tuple(
-                FoundPitfall(id=p["id"], severity=p["severity"], headline=p["headline"], evidence=refs(p["evidence"]))
-                for p in data["pitfalls"]
-            ),
+            pitfalls=tuple(pitfall(p) for p in data["pitfalls"]),
             actions=tuple(
-                FoundAction(id=a["id"], priority=a["priority"], because=tuple(a["because"])) for a in data["actions"]
+                FoundAction(
+                    id=a["id"], priority=a["priority"], because=tuple(a["because"]), areas=tuple(a.get("areas", ()))
+                )
+                for a in data["actions"]
             ),
             flags=tuple(
                 FoundFlag(id=f["id"], kind=f["kind"], severity=f["severity"], evidence=refs(f["evidence"]))
@@ -135,4 +152,6 @@ class Verdict:
             answers={qid: as_value(v) for qid, v in data["answers"].items()},
             profile=data.get("profile", {}),
             small_company=data.get("small_company", False),
+            level_capped_by=data.get("level_capped_by"),
+            cleared=tuple(pitfall(p) for p in data.get("cleared", ())),
         )

@@ -9,7 +9,7 @@ from babel.dates import format_date
 from markupsafe import Markup
 
 from assessment.bank.roles import MEASURED_METRICS, PRIMARY_GOAL
-from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence, Task
+from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence, FlagFinding, Task
 from assessment.report import charts, kpi
 from assessment.report.branding import Branding
 
@@ -34,6 +34,7 @@ class AreaPanel:
     bar_width: int  # percent; a CSS bar is far cheaper for WeasyPrint than an SVG with text
     strongest: AnswerView | None
     weakest: AnswerView | None
+    doubts: tuple[FlagFinding, ...] = ()  # consistency flags that put this score in doubt
 
 
 def _band(score: int | None, _) -> str:
@@ -95,7 +96,11 @@ def _summary(d: Diagnosis, areas: list[AreaPanel], _) -> list[tuple[str, str]]:
                 worst=worst.name,
             )
     else:
-        stand = _("Too few answers to score the company; the findings below rest on the answers given.")
+        stand = _(
+            "Too few areas were answered to claim an overall score or level; the findings below rest on the answers given."
+        )
+    if d.level and d.level.reason:
+        stand = f"{stand} {d.level.reason}" if d.locale != "ja" else stand + d.level.reason
     if d.pitfalls:
         p = d.pitfalls[0]
         risk = _("“%(title)s”. %(cost)s", title=p.title, cost=p.cost)
@@ -130,7 +135,15 @@ def _roadmap(d: Diagnosis) -> list[dict]:
             # A task due at another horizon goes into the first column that covers it.
             column = next((c for c in ROADMAP_DAYS if t.days <= c), ROADMAP_DAYS[-1])
             cells[column].append(t)
-        rows.append({"action": a, "cells": cells, "because": [titles.get(p, p) for p in a.because]})
+        names = {x.id: x.name for x in d.areas}
+        rows.append(
+            {
+                "action": a,
+                "cells": cells,
+                "because": [titles.get(p, p) for p in a.because],
+                "areas": [names.get(x, x) for x in a.areas],
+            }
+        )
     return rows
 
 
@@ -166,6 +179,7 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
                 bar_width=a.score or 0,
                 strongest=best,
                 weakest=worst,
+                doubts=tuple(f for f in d.flags if f.area == a.id),
             )
         )
     severity = {"high": _("High"), "medium": _("Medium"), "low": _("Low")}
@@ -185,6 +199,7 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
         "other_pitfalls": [p for p in d.pitfalls if not p.headline],
         "severity": severity,
         "area_names": {a.id: a.name for a in d.areas},
+        "missing_areas": [a.name for a in d.areas if a.id in d.missing_areas],
         "roadmap": _roadmap(d),
         "roadmap_days": ROADMAP_DAYS,
         "kpi": _kpi(d, color, _, cjk, place_svg),

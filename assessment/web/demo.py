@@ -23,7 +23,7 @@ def seed(app: Flask) -> dict[str, str]:
             utm={"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": "demo"},
             referrer=None,
         )
-        answers = uniform_answers(1, pf_company_size="s30_99", pf_primary_goal="new_customers")
+        answers = uniform_answers(1, pf_company_size="s30_50", pf_primary_goal="new_customers")
         for page in flow.pages():
             flow.save_answers(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a, results_days=app.config["REPORT_LINK_DAYS"])
@@ -34,7 +34,7 @@ def seed(app: Flask) -> dict[str, str]:
             company="デモ株式会社",
             email="taro@example.co.jp",
             role="marketing_lead",
-            company_size="s30_99",
+            company_size="s30_50",
             consent=True,
             consent_text="(demo data)",
             locale="ja",

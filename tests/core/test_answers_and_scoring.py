@@ -124,13 +124,35 @@ def test_an_area_with_no_answers_has_no_score(questionnaire):
     d = evaluate({"al_goal_agreement": "written_annual"})
     assert d.scores["alignment"] == 67
     assert d.scores["kpi_design"] is None
-    assert d.overall == 67
+    # one area of five says nothing about the company as a whole
+    assert d.overall is None and d.level is None
+    assert d.missing_areas == ("goal_linkage", "short_termism", "kpi_design", "review_cadence")
+
+
+def test_four_areas_answered_give_a_level_five_missing_names_none(make_answers):
+    four = evaluate(make_answers(2, **{q: None for q in make_answers(2) if q.startswith("rc_")}))
+    assert four.missing_areas == ("review_cadence",) and four.level is not None and four.overall == 67
+    three = evaluate(make_answers(2, **{q: None for q in make_answers(2) if q.startswith(("rc_", "kd_"))}))
+    assert three.missing_areas == ("kpi_design", "review_cadence")
+    assert three.level is None and three.overall is None
+    assert three.scores["alignment"] == 67  # the areas answered still show their scores
+
+
+def test_the_level_names_the_weakest_area_when_it_caps_it(make_answers):
+    # every area at 100 but review at 0: the overall alone is level 5, the weakest area holds it at 2
+    d = evaluate(make_answers(3, **{q: v for q, v in make_answers(0).items() if q.startswith("rc_")}), "ja")
+    assert d.level is not None and d.overall == 80
+    assert (d.level.number, d.level.uncapped, d.level.capped_by) == (2, 5, "review_cadence")
+    assert d.level.reason == "改善サイクルが最も弱いため、レベルは2までにとどまります（総合スコアだけならレベル5）。"
+    assert d.to_dict()["level"]["capped_by"] == "review_cadence"
+    mature = evaluate(make_answers(3))
+    assert mature.level is not None and mature.level.capped_by is None and mature.level.reason == ""
 
 
 def test_no_answers_at_all_is_a_valid_empty_diagnosis():
     d = evaluate({})
     assert d.overall is None and d.level is None and d.pitfalls == ()
-    assert len(d.unanswered) == 24
+    assert len(d.unanswered) == 24  # every scored question
 
 
 def test_unknown_locale_is_rejected(make_answers):
@@ -145,7 +167,7 @@ def test_unknown_locale_is_rejected(make_answers):
         ("al_goal_agreement", "always"),
         ("al_goal_agreement", ["self_set"]),
         ("al_goal_agreement", 3),
-        ("pf_company_size", "s100_299"),
+        ("pf_company_size", "s101_300"),
         ("rc_frequency", "dont_know"),
         ("kd_roadmap_fields", ["budget", "owner"]),
         ("kd_roadmap_fields", []),

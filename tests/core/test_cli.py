@@ -7,6 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
+from assessment import evaluate
 from assessment.cli import main
 from tests.conftest import PROFILES_DIR
 
@@ -22,7 +23,7 @@ def test_questions_json_lists_ids_areas_types_and_scores(runner):
     data = json.loads(result.output)
     q = {q["id"]: q for q in data["questions"]}
     assert q["al_goal_agreement"]["area"] == "alignment" and q["al_goal_agreement"]["type"] == "choice"
-    assert [o["score"] for o in q["al_goal_agreement"]["options"]] == [0, 1, 2, 3]
+    assert [o["score"] for o in q["al_goal_agreement"]["options"]] == [0, 0, 1, 1, 2, 3]
     assert q["kd_roadmap_fields"]["type"] == "checklist"
     assert q["pf_company_size"]["area"] is None
 
@@ -47,7 +48,7 @@ def test_evaluate_json_from_stdin(runner):
     result = runner.invoke(
         main,
         ["evaluate", "-", "--format", "json", "--locale", "en"],
-        input='{"al_goal_agreement": "self_set", "al_shared_language": "vague"}',
+        input='{"al_goal_agreement": "self_set", "al_shared_language": "different"}',
     )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
@@ -135,3 +136,46 @@ def test_questions_text_lists_the_profile_last_as_the_respondent_answers_it(runn
     out = runner.invoke(main, ["questions", "--locale", "en"]).output
     headings = [line for line in out.splitlines() if line.startswith("## ")]
     assert headings[-1] == "## Profile" and len(headings) == 6
+
+
+def test_questions_stats_print_the_time_the_landing_page_promises(runner, questionnaire):
+    from assessment.bank.listing import PROMISE_MINUTES, reading_time
+
+    result = runner.invoke(main, ["questions", "--stats", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    t = reading_time(questionnaire)
+    assert data == {"questions": len(questionnaire.questions), "characters": t.characters, "seconds": round(t.seconds)}
+    # Japanese characters / 500 a minute + 4 s a question, at most the 7 minutes promised
+    assert t.seconds == pytest.approx(t.characters / 500 * 60 + 4 * t.questions)
+    assert t.seconds <= PROMISE_MINUTES * 60 and t.minutes <= PROMISE_MINUTES
+    text = runner.invoke(main, ["questions", "--stats"]).output
+    assert f"{t.questions} questions" in text and f"about {t.minutes} min" in text
+
+
+def test_text_output_for_a_consultant(runner):
+    from tests.conftest import load_profile
+
+    d = evaluate(load_profile("knows_nothing"))
+    out = runner.invoke(main, ["evaluate", str(PROFILES_DIR / "knows_nothing.yaml")]).output
+    for p in d.pitfalls:  # every pitfall, headlined or not, with each answer's own reason
+        assert p.title in out
+        for e in p.evidence:
+            assert e.text in out and e.why in out
+    assert "［要確認］" in out  # "don't know" answers marked to verify
+    assert "中小企業へのアドバイス" in out and d.advice[0] in out
+    flags = out[out.index("回答の食い違い・確認事項") :]
+    assert "gl_contribution_known" not in flags  # questions named by their text
+    assert "前四半期にマーケティング経由で生まれた売上を答えられますか。" in flags
+
+
+def test_text_output_says_why_the_level_is_capped_and_what_is_missing(runner, tmp_path):
+    from tests.factories import make_answers
+
+    f = tmp_path / "a.yaml"
+    f.write_text(json.dumps(make_answers(3, **{q: v for q, v in make_answers(0).items() if q.startswith("rc_")})))
+    assert "改善サイクルが最も弱いため、レベルは2までにとどまります" in runner.invoke(main, ["evaluate", str(f)]).output
+    f.write_text(json.dumps({"al_goal_agreement": "self_set"}))
+    out = runner.invoke(main, ["evaluate", str(f)]).output
+    assert "総合スコアとレベルは判定していません（回答のある領域が5つ中1つ）" in out
+    assert "経営・事業ゴールとの接続、戦略に基づく施策設計" in out

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 import pytest
 
-from assessment import Diagnosis, evaluate
+from assessment import Diagnosis, evaluate, samples
 from tests.conftest import PROFILES, load_profile
 
 
@@ -26,15 +26,7 @@ def plain_dict(value):
 
 def random_answers(questionnaire, rng: random.Random) -> dict:
     """Any option of each question, any subset of each checklist, now and then no answer at all."""
-    answers = {}
-    for q in questionnaire.questions:
-        if rng.random() < 0.1:
-            continue
-        if q.type == "checklist":
-            answers[q.id] = [o.value for o in q.options if rng.random() < 0.5]
-        else:
-            answers[q.id] = rng.choice(q.options).value
-    return answers
+    return samples.random_answers(rng, questionnaire)
 
 
 def answer_sets(questionnaire, make_answers):

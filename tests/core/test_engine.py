@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import durable_rules_engine
 
-from assessment import evaluate
+from assessment import evaluate, samples
 from assessment.bank.rules import RuleBook
 from assessment.diagnose import engine
 from assessment.diagnose.answers import validate_answers
@@ -33,7 +33,8 @@ def test_more_evaluations_than_durable_keeps_live_sids(make_answers):
 
 
 def test_a_fact_matching_no_rule_is_an_empty_result(questionnaire, rulebook, make_answers):
-    valid = validate_answers(make_answers(3), questionnaire)
+    # profile answers alone: no area score, and no rule reads these options
+    valid = validate_answers({"pf_role": "other", "pf_industry": "other"}, questionnaire)
     fired = engine.compiled(rulebook).fire(
         engine.compiled(rulebook).fact(questionnaire, valid, score(valid, questionnaire))
     )
@@ -85,15 +86,7 @@ def fact_for(answers, questionnaire, compiled):
 
 def random_answers(questionnaire, rng):
     """Any option of each question, any subset of each checklist, now and then no answer at all."""
-    answers = {}
-    for q in questionnaire.questions:
-        if rng.random() < 0.1:
-            continue
-        if q.type == "checklist":
-            answers[q.id] = [o.value for o in q.options if rng.random() < rng.random()]
-        else:
-            answers[q.id] = rng.choice(q.options).value
-    return answers
+    return samples.random_answers(rng, questionnaire)
 
 
 def test_the_private_path_fires_what_the_public_host_api_fires(questionnaire, rulebook, make_answers):

@@ -61,11 +61,12 @@ def test_a_diagnosis_keeps_private_copies_of_its_mappings(questionnaire, make_an
 
 def test_evidence_follows_the_answer_values_of_each_diagnosis(make_answers):
     # Same rules fire, different answer values: each diagnosis shows its own.
-    a = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="vague"), "en")
-    b = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="different"), "en")
+    a = evaluate(make_answers(3, al_goal_agreement="self_set", al_shared_language="different"), "en")
+    b = evaluate(make_answers(3, al_goal_agreement="no_goal", al_shared_language="different"), "en")
     assert [p.id for p in a.pitfalls] == [p.id for p in b.pitfalls] == ["silo"]
-    assert [e.value for e in a.pitfalls[0].evidence] == ["self_set", "vague"]
-    assert [e.value for e in b.pitfalls[0].evidence] == ["self_set", "different"]
+    assert [e.value for e in a.pitfalls[0].evidence] == ["self_set", "different"]
+    assert [e.value for e in b.pitfalls[0].evidence] == ["no_goal", "different"]
+    assert a.pitfalls[0].evidence[0].answer != b.pitfalls[0].evidence[0].answer
 
 
 def test_validated_answers_share_nothing_mutable(questionnaire, make_answers):

@@ -16,7 +16,24 @@ def headline(d):
 
 
 def test_profiles_present():
-    assert {"campaign_machine", "vanity_shop", "mature", "knows_nothing"} <= set(PROFILES)
+    assert {
+        "campaign_machine",
+        "vanity_shop",
+        "mature",
+        "knows_nothing",
+        "president_marketing",
+        "reports_to_sales",
+        "mql_saas",
+        "brand_company",
+        "weekly_promotions_ec",
+        "contradicted_kpi_tree",
+        "dont_know_often",
+        "mature_next_step",
+    } <= set(PROFILES)
+
+
+def severities(d):
+    return {p.id: p.severity for p in d.pitfalls}
 
 
 def test_campaign_machine_is_short_termist_first():
@@ -24,8 +41,9 @@ def test_campaign_machine_is_short_termist_first():
     assert headline(d)[0] == "short_termism"
     assert d.scores["short_termism"] == min(s for s in d.scores.values() if s is not None)
     assert "vanity_metrics" not in headline(d)  # it does report leads and deals
-    assert d.level is not None and d.level.number == 2
-    assert "design_value" in [a.id for a in d.actions[:2]]
+    assert d.level is not None and d.level.number == 3 and d.level.capped_by is None
+    assert d.actions[0].id == "design_value"
+    assert severities(d)["short_termism"] == "high"
 
 
 def test_vanity_shop_chases_reach_numbers():
@@ -41,7 +59,8 @@ def test_vanity_shop_chases_reach_numbers():
 def test_mature_company_is_integrated_with_nothing_to_fix():
     d = evaluate(load_profile("mature"))
     assert d.level is not None and d.level.number == 5 and d.overall == 100
-    assert d.pitfalls == () and d.flags == () and d.actions == ()
+    assert d.pitfalls == () and d.flags == ()
+    assert len(d.actions) == 1 and d.actions[0].because == ()  # still one next step
 
 
 def test_company_that_knows_nothing_of_its_numbers():
@@ -50,12 +69,12 @@ def test_company_that_knows_nothing_of_its_numbers():
     (dk,) = [f for f in d.flags if f.kind == "dont_know"]
     assert {e.question for e in dk.evidence} == {
         "gl_contribution_known",
-        "st_market_analysis",
+        "st_customer_research",
         "kd_cac_known",
         "rc_frequency",
     }
-    assert len(d.pitfalls) == 5
-    assert "no_review_cycle" in headline(d)
+    # not knowing is not proof: the pitfalls that rest on a "don't know" stay at medium, to verify
+    assert severities(d)["no_review_cycle"] == "medium"
     assert d.small_company and d.advice
 
 
@@ -97,3 +116,82 @@ def test_diagnosis_is_immutable():
         d.overall = 3  # type: ignore[misc]  # the point: a frozen dataclass refuses it at run time too
     with pytest.raises(TypeError):
         d.scores["alignment"] = 0  # type: ignore[index]  # the point: a read-only mapping refuses it at run time too
+
+
+# ---------------------------------------------------------------- the cases of issue 10
+# Each expectation was written from the profile's story before the profile was run.
+
+
+def test_a_president_who_runs_marketing_gets_no_silo():
+    d = evaluate(load_profile("president_marketing"), "en")
+    assert "silo" not in severities(d)
+    (cleared,) = [p for p in d.cleared if p.id == "silo"]
+    assert [e.question for e in cleared.offsets] == ["pf_cmo"]
+    assert severities(d)["short_termism"] == "high"
+    assert severities(d)["no_review_cycle"] == "high"
+    # Written first as design_value; run, the review area (27) is a point weaker than short-termism (28),
+    # and the stated rule takes the main remedy of the most severe pitfall in the weakest area first.
+    assert d.actions[0].id == "improvement_cycle" and d.actions[1].id == "design_value"
+    assert d.small_company and d.advice
+
+
+def test_marketing_reporting_to_sales_is_the_classic_divide():
+    d = evaluate(load_profile("reports_to_sales"), "ja")
+    assert d.pitfalls[0].id == "silo" and d.pitfalls[0].severity == "medium"
+    ev = {e.question: e for e in d.pitfalls[0].evidence}
+    assert "pf_reports_to" in ev and "営業部門" in ev["pf_reports_to"].why
+    assert d.actions[0].id == "connect_strategy"
+    assert not d.small_company
+
+
+def test_an_mql_saas_whose_marketing_and_sales_disagree():
+    d = evaluate(load_profile("mql_saas"))
+    assert severities(d) == {"silo": "medium"}
+    ev = {e.question for e in d.pitfalls[0].evidence}
+    assert {"al_shared_language", "rc_joint_meeting"} <= ev
+    assert "vanity_metrics" not in severities(d)
+    assert d.actions[0].id == "connect_strategy"
+
+
+def test_a_brand_company_is_not_judged_by_reach():
+    d = evaluate(load_profile("brand_company"))
+    assert "vanity_metrics" not in severities(d)
+    assert [p.id for p in d.cleared] == ["vanity_metrics"]
+    assert d.cleared[0].offsets[0].question == "pf_primary_goal"
+    kpi = d.scores["kpi_design"]
+    assert kpi is not None and kpi < 67  # the missing tree still shows in the score
+
+
+def test_a_shop_on_weekly_promotions_that_measures_revenue_by_channel():
+    d = evaluate(load_profile("weekly_promotions_ec"))
+    assert d.pitfalls[0].id == "short_termism" and d.pitfalls[0].severity == "high"
+    assert "vanity_metrics" not in severities(d)
+    assert d.actions[0].id == "design_value"
+
+
+def test_a_claimed_kpi_tree_contradicted_by_what_is_measured():
+    d = evaluate(load_profile("contradicted_kpi_tree"))
+    (flag,) = [f for f in d.flags if f.id == "overclaim_kpi_tree"]
+    assert flag.area == "kpi_design"
+    assert {e.question for e in flag.evidence} >= {"kd_tree", "kd_measured_metrics"}
+
+
+def test_a_respondent_who_answers_dont_know_often():
+    d = evaluate(load_profile("dont_know_often"), "en")
+    (dk,) = [f for f in d.flags if f.kind == "dont_know"]
+    assert [e.question for e in dk.evidence] == [
+        "gl_contribution_known",
+        "st_customer_research",
+        "kd_cac_known",
+        "rc_frequency",
+    ]
+    assert all(p.severity != "high" for p in d.pitfalls)
+    review = next(p for p in d.pitfalls if p.id == "no_review_cycle")
+    assert (review.severity, review.base_severity) == ("medium", "high")
+    assert any(e.to_verify for e in review.evidence)
+
+
+def test_a_mature_company_still_gets_a_next_step():
+    d = evaluate(load_profile("mature_next_step"))
+    assert d.pitfalls == () and d.level is not None and d.level.number == 5
+    assert [(a.id, a.areas) for a in d.actions] == [("improvement_cycle", ("review_cadence",))]

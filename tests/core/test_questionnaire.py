@@ -15,9 +15,9 @@ from assessment.bank.yamlio import DataError
 from tests.core.yamledit import Whole, rewrite
 
 
-def test_bank_has_four_to_five_scored_items_per_area(questionnaire):
+def test_bank_has_four_to_six_scored_items_per_area(questionnaire):
     for area in AREA_IDS:
-        assert 4 <= len(questionnaire.in_section(area)) <= 5
+        assert 4 <= len(questionnaire.in_section(area)) <= 6
     assert 20 <= len(questionnaire.scored_questions) <= 25
 
 
@@ -25,7 +25,7 @@ def test_profile_covers_size_cmo_reporting_and_goal(questionnaire):
     ids = {q.id for q in questionnaire.in_section("profile")}
     assert {"pf_role", "pf_industry", "pf_company_size", "pf_cmo", "pf_reports_to", "pf_primary_goal"} <= ids
     goals = {o.value for o in questionnaire.by_id["pf_primary_goal"].options}
-    assert goals == {"revenue", "new_customers", "repeat", "ltv", "brand"}
+    assert goals == {"revenue", "new_customers", "repeat", "ltv", "brand", "profit", "undecided"}
 
 
 def test_every_choice_item_is_scored_0_to_3_with_explanations(questionnaire):
@@ -33,7 +33,8 @@ def test_every_choice_item_is_scored_0_to_3_with_explanations(questionnaire):
         for o in q.options:
             assert o.explain and o.explain["ja"] and o.explain["en"], (q.id, o.value)
         if q.type == "choice":
-            assert sorted(o.score for o in q.options if not o.dont_know) == [0, 1, 2, 3]
+            # every score reachable; two states of a company may share one (no goal / goals set alone)
+            assert {o.score for o in q.options if not o.dont_know} == {0, 1, 2, 3}
 
 
 def test_dont_know_only_on_factual_items(questionnaire):
@@ -80,7 +81,7 @@ def _edit(path: Path, old: str, new: str, count: int = 1):
             "alignment.yaml",
             "score: 2\n",
             "\n",
-            r"alignment.yaml:\d+: question 'al_goal_agreement': options\[2\] 'written_annual': 'score' is missing",
+            r"alignment.yaml:\d+: question 'al_goal_agreement': options\[4\] 'written_annual': 'score' is missing",
         ),
         (
             "short_termism.yaml",
@@ -106,9 +107,8 @@ def _option(doc: dict, qid: str, value: str) -> dict:
     return next(o for o in _question(doc, qid)["options"] if o["value"] == value)
 
 
-def _unmark_small(q: dict) -> None:
-    for o in q["options"]:
-        o.pop("small", None)
+def _drop(q: dict, key: str) -> None:
+    q["options"][0].pop(key, None)
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def _unmark_small(q: dict) -> None:
         (
             "areas.yaml",
             lambda d: Whole([d]),
-            r"areas.yaml:1: expected a mapping with 'version', 'areas' and 'levels', got a list",
+            r"areas.yaml:1: expected a mapping with 'version', 'areas', 'levels' and 'level_cap', got a list",
         ),
         (
             "kpi_design.yaml",
@@ -251,12 +251,12 @@ def _unmark_small(q: dict) -> None:
         (
             "profile.yaml",
             lambda d: _option(d, "pf_industry", "other").update(small=True),
-            r"profile.yaml:\d+: question 'pf_industry': only pf_company_size may mark options 'small'",
+            r"question 'pf_industry': options\[8\]: unknown key 'small'",
         ),
         (
             "profile.yaml",
-            lambda d: _option(d, "pf_industry", "other").update(small="yes"),
-            r"question 'pf_industry': options\[7\] 'other': 'small' must be true or false, got the text 'yes'",
+            lambda d: _option(d, "pf_industry", "other").update(sme_employees="many"),
+            r"question 'pf_industry': options\[8\] 'other': 'sme_employees' must be a whole number of employees",
         ),
     ],
 )
@@ -292,8 +292,13 @@ def test_malformed_entry_names_file_line_entry_and_key(bank, file, change, messa
         ),
         (
             "profile.yaml",
-            lambda d: _unmark_small(_question(d, "pf_company_size")),
-            r"profile.yaml:\d+: question 'pf_company_size': no option is marked 'small'",
+            lambda d: _drop(_question(d, "pf_company_size"), "employees_max"),
+            r"profile.yaml:\d+: question 'pf_company_size': every option needs 'employees_max'",
+        ),
+        (
+            "profile.yaml",
+            lambda d: _drop(_question(d, "pf_industry"), "sme_employees"),
+            r"profile.yaml:\d+: question 'pf_industry': every option needs 'sme_employees'",
         ),
     ],
 )
@@ -346,3 +351,51 @@ def test_all_problems_are_reported_together(bank):
     with pytest.raises(DataError) as exc:
         load_questionnaire(bank)
     assert len(exc.value.problems) >= 2
+
+
+def test_retired_questions_are_shown_but_never_asked(questionnaire):
+    assert {"gl_written_goal", "st_market_analysis", "st_learning"} <= set(questionnaire.retired)
+    assert not set(questionnaire.retired) & set(questionnaire.by_id)
+    old = questionnaire.shown("st_market_analysis")
+    assert old is not None and old.section == "short_termism" and old.option("dont_know") is not None
+
+
+def test_a_retired_question_that_is_still_asked_is_refused(bank):
+    def revive(doc):
+        doc["questions"][0]["id"] = "al_goal_agreement"
+
+    rewrite(bank / "retired.yaml", revive)
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(
+        re.search(r"retired.yaml:\d+: question 'al_goal_agreement': a retired question id must not be asked", p)
+        for p in exc.value.problems
+    ), exc.value.problems
+
+
+def test_one_keigo_register_throughout_the_bank(questionnaire):
+    texts = [q.text["ja"] + (q.hint["ja"] if q.hint else "") for q in questionnaire.questions]
+    assert not [t for t in texts if "選んでください" in t or "お答えください" in t or "してください" in t]
+    assert sum("お選びください" in t for t in texts) >= 5
+
+
+def test_a_consumer_business_can_reach_the_top_score_on_measured_metrics(questionnaire):
+    # a shop has no leads, inquiries or sales opportunities; what it can measure must still reach 3
+    b2c = [
+        "visits",
+        "conversion_rate",
+        "orders",
+        "unit_price",
+        "new_customers",
+        "repeat_rate",
+        "ltv",
+        "channel_revenue",
+    ]
+    q = questionnaire.by_id["kd_measured_metrics"]
+    assert QUESTION_TYPES["checklist"].item_score(q, tuple(b2c)) == 3
+
+
+def test_every_checklist_offers_an_explicit_none(questionnaire):
+    for q in questionnaire.questions:
+        if q.type == "checklist":
+            assert [o.value for o in q.options if o.exclusive] == ["none"], q.id

@@ -82,8 +82,35 @@ _WHY = "    why: {ja: 理由, en: reason}\n"
             r"rule 'r10': every alternative needs a question condition",
         ),
         (
-            "  - id: r11\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n",
+            "  - id: r11\n    when: {all: [{area: kpi_design, score: {lt: 50}}]}\n    then: {action: kpi_roadmap, priority: 1}\n",
             r"rule 'r11': 'why' is missing",
+        ),
+        # evidence per condition, and severities earned
+        (
+            "  - id: r11b\n    when: {all: [{question: al_goal_agreement, is: self_set}, {question: al_shared_language, "
+            "is: different, why: {ja: 理由, en: reason}}]}\n    then: {pitfall: silo, severity: medium}\n",
+            r"rule 'r11b': the condition on 'al_goal_agreement' needs its own 'why'",
+        ),
+        (
+            "  - id: r11c\n    when: {all: [{question: gl_reported_metrics, includes: followers, why: {ja: 理由, en: reason}}, "
+            "{question: gl_reported_metrics, count: {lt: 1}, why: {ja: 理由, en: reason}}]}\n"
+            "    then: {pitfall: vanity_metrics, severity: high}\n",
+            r"rule 'r11c': a high severity needs two signals from different questions in every alternative",
+        ),
+        (
+            "  - id: r11d\n    when: {all: [{question: pf_cmo, is: president_runs, why: {ja: 理由, en: reason}}]}\n"
+            "    then: {counter: silo, effect: suppress, rules: [vanity_reach_reported]}\n",
+            r"rule 'r11d': 'then.rules' names 'vanity_reach_reported', which is not a rule of pitfall 'silo'",
+        ),
+        (
+            "  - id: r11e\n    when: {all: [{question: pf_cmo, is: president_runs, why: {ja: 理由, en: reason}}]}\n"
+            "    then: {counter: silo, effect: lower, rules: [silo_goals_apart]}\n",
+            r"rule 'r11e': 'then.rules' goes with effect: suppress",
+        ),
+        (
+            "  - id: r11f\n    when: {all: [{question: pf_cmo, is: president_runs, why: {ja: 理由, en: reason}}]}\n"
+            "    then: {counter: silo, effect: vanish}\n",
+            r"rule 'r11f': 'then.effect' must be one of lower, suppress",
         ),
         (
             "  - id: silo_goals_apart\n    when: {all: [{question: al_goal_agreement, is: self_set}]}\n    then: {pitfall: silo, severity: high}\n"
@@ -330,5 +357,5 @@ def test_real_rules_load_and_cover_every_pitfall(rulebook):
 
 def test_nested_any_expands_into_branches(rulebook):
     rule = next(r for r in rulebook.rules if r.id == "silo_seen_as_cost")
-    assert len(rule.branches) == 2
+    assert len(rule.branches) == 4  # the joint meeting, or one of three budget answers
     assert all(len(b) == 2 for b in rule.branches)

@@ -127,3 +127,30 @@ def test_each_reason_is_said_once_per_pitfall_with_all_its_answers(name, locale)
             assert article.count(str(escape(why))) == 1, (p.id, why)
         for e in p.evidence:
             assert str(escape(e.answer)) in article
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_the_pdf_explains_a_capped_level(locale):
+    d = diagnosis("mid_silo", locale)  # overall at level 3, alignment at level 1: capped at 2
+    assert d.level.capped_by == "alignment" and d.level.reason
+    text = pdf_text("mid_silo", locale)
+    assert text.count(squash(d.level.reason)) == 2  # on the cover and in the executive summary
+
+
+def test_the_pdf_marks_answers_to_verify_and_flags_beside_the_score_they_doubt():
+    text = pdf_text("dont_know_often", "ja")
+    d = diagnosis("dont_know_often", "ja")
+    assert any(e.to_verify for p in d.pitfalls for e in p.evidence)
+    assert "要確認" in text
+    assert squash("重大度は「高」から引き下げています。") in text
+    kpi = pdf_text("contradicted_kpi_tree", "en")
+    flag = next(f for f in diagnosis("contradicted_kpi_tree", "en").flags if f.id == "overclaim_kpi_tree")
+    # in the areas' panels, not only among the points to check
+    areas = kpi[kpi.index(squash("The five areas in detail")) : kpi.index(squash("Points to check"))]
+    assert squash(flag.title) in areas
+
+
+def test_the_pdf_lists_what_was_set_aside_on_counter_evidence():
+    text = pdf_text("president_marketing", "en")
+    assert squash("Set aside on counter-evidence") in text
+    assert squash("The president runs marketing personally") in text

@@ -11,7 +11,7 @@ from tests.factories import make_company
 
 def test_find_or_create_finds_the_same_company_by_each_key(session):
     s = session
-    first = companies.find_or_create(s, name="株式会社サンプル", email="taro@sample.co.jp", size="s30_99")
+    first = companies.find_or_create(s, name="株式会社サンプル", email="taro@sample.co.jp", size="s30_50")
     assert companies.find_or_create(s, name="(株)サンプル") is first  # by name
     assert companies.find_or_create(s, name="Sample Holdings", email="hanako@sample.co.jp") is first  # by domain
     numbered = companies.find_or_create(s, name="別の会社", corporate_number="7000012050002")
@@ -32,6 +32,6 @@ def test_the_same_name_under_another_corporate_domain_is_another_company(session
 
 
 def test_a_lead_does_not_overwrite_what_is_known_of_a_company(session):
-    known = make_company(session, "株式会社サンプル", size="s300_999", industry="manufacturing")
+    known = make_company(session, "株式会社サンプル", size="s301_999", industry="manufacturing")
     again = companies.find_or_create(session, name="サンプル", size="s1_29", industry="retail")
-    assert again is known and (known.size, known.industry) == ("s300_999", "manufacturing")
+    assert again is known and (known.size, known.industry) == ("s301_999", "manufacturing")

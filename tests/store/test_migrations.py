@@ -72,12 +72,17 @@ def _load_old_rows(url: str, rows: dict) -> None:
 
 
 def _contract(d: dict) -> dict:
-    """What a reader of the public JSON sees: the fixed fields, the findings by id, the evidence shown."""
+    """What a reader of the public JSON sees: the fixed fields, the findings by id, the answers shown.
+
+    Reasons and the level's description are read from the current bank by id, so a bank that rewords
+    them (and the option labels an answer shows) rewords old rows too; tests/core/test_stored.py checks
+    those. The level's number and name, titles and the questions each finding rests on stay.
+    """
     return {
-        **{k: d[k] for k in CONTRACT},
+        **{k: d[k] for k in CONTRACT if k != "level"},
+        "level": d["level"] and (d["level"]["number"], d["level"]["name"]),
         "pitfalls": [
-            (p["id"], p["title"], p["severity"], [(e["question"], e["answer"], e["why"]) for e in p["evidence"]])
-            for p in d["pitfalls"]
+            (p["id"], p["title"], p["severity"], [e["question"] for e in p["evidence"]]) for p in d["pitfalls"]
         ],
         "actions": [(a["step"], a["id"], a["title"], a["priority"], list(a["because"])) for a in d["actions"]],
     }

@@ -87,14 +87,23 @@ def test_the_level_reads_as_a_level_out_of_five(client):
     assert re.search(r"レベル\d / 5 — ", _report(client))
 
 
-def test_a_reason_shared_by_two_answers_is_said_once(client):
+def test_each_reason_is_said_once_under_its_pitfall(client):
+    from markupsafe import escape
+
     from assessment import evaluate
 
     d = evaluate(make_answers(1), "ja")
-    pitfall = next(p for p in d.pitfalls if len({e.why for e in p.evidence}) < len(p.evidence))
     html = _report(client)
-    for why in {e.why for e in pitfall.evidence}:
-        assert html.count(why) == 1, why
+    titles = [str(escape(p.title)) for p in d.pitfalls]
+    assert d.pitfalls and all(t in html for t in titles)
+    for i, p in enumerate(d.pitfalls):
+        start = html.index(titles[i])
+        end = html.index(titles[i + 1], start) if i + 1 < len(titles) else len(html)
+        section = html[start:end]
+        for why in {e.why for e in p.evidence if e.why}:
+            assert section.count(str(escape(why))) == 1, why
+        # and every answer that shows it is there
+        assert all(str(escape(e.answer)) in section for e in p.evidence)
 
 
 def test_scores_by_area_show_the_respondents_own_answers(client):

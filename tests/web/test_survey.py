@@ -67,6 +67,14 @@ def test_landing_keeps_utm_and_referrer_with_the_assessment(app, client):
     assert a.referrer == "https://partner.example.jp/article"
 
 
+def test_the_landing_page_promises_the_bank_s_own_time_estimate(client, questionnaire):
+    from assessment.bank.listing import reading_time
+
+    minutes = reading_time(questionnaire).minutes
+    assert minutes <= 7
+    assert f"所要時間 約{minutes}分" in client.get("/").get_data(as_text=True)
+
+
 def test_draft_token_is_long_and_random(app, client):
     token = start(client)
     assert len(token) >= 22  # 128 bits in url-safe base64
@@ -277,14 +285,14 @@ def test_marketing_consent_is_optional_and_recorded_only_when_given(app, client)
 
 def test_lead_consent_is_unticked_and_profile_answers_prefill(client):
     start(client)
-    results = answer_all(client, make_answers(1, pf_role="sales_lead", pf_company_size="s100_299"))
+    results = answer_all(client, make_answers(1, pf_role="sales_lead", pf_company_size="s101_300"))
     html = client.get(results).data.decode()
     found = re.search(r'<input id="consent"[^>]*>', html)
     assert found, "the results page has no consent box"
     consent = found.group(0)
     assert 'type="checkbox"' in consent and "checked" not in consent
     assert re.search(r'<option selected value="sales_lead">', html)
-    assert re.search(r'<option selected value="s100_299">', html)
+    assert re.search(r'<option selected value="s101_300">', html)
 
 
 def test_honeypot_refuses_the_bot_and_stores_no_lead(app, client):
@@ -450,5 +458,68 @@ def test_a_page_shows_errors_only_on_the_failed_post_and_answers_in_the_reader_l
     english = calm.get("/q/1").data.decode()
     assert str(escape(first.text["en"])) in english and first.text["ja"] not in english
     assert re.findall(rf'name="{first.id}" value="([^"]+)" checked', english) == [answers[first.id]]
-    hinted = next(q for q in page.questions if q.hint)
-    assert hinted.hint is not None and str(escape(hinted.hint["en"])) in english  # hints, too, in the reader's language
+    hinted_page = next(p for p in PAGES if any(q.hint for q in p.questions))
+    hinted = next(q for q in hinted_page.questions if q.hint)
+    shown = calm.get(f"/q/{hinted_page.number}").data.decode()
+    assert hinted.hint is not None and str(escape(hinted.hint["en"])) in shown  # hints, too, in the reader's language
+
+
+def _full_report(client, answers) -> tuple[str, str]:
+    """(results page, full result page) of one finished assessment with a lead."""
+    start(client)
+    results = answer_all(client, answers)
+    teaser = client.get(results).data.decode()
+    resp = client.post(results + "/lead", data=LEAD)
+    assert resp.status_code == 303, resp.data.decode()[:300]
+    return teaser, client.get(resp.location).data.decode()
+
+
+def test_the_result_pages_explain_a_capped_level(client):
+    # every area at the top but review at the bottom: level 2, and the page says why
+    capped = make_answers(3, **{q: v for q, v in make_answers(0).items() if q.startswith("rc_")})
+    results, full = _full_report(client, capped)
+    for html in (results, full):
+        assert "改善サイクルが最も弱いため、レベルは2までにとどまります（総合スコアだけならレベル5）。" in html
+
+
+def test_the_full_result_shows_doubts_to_verify_and_counter_evidence(client):
+    answers = make_answers(
+        1,
+        kd_tree="full_tree_with_owners",  # claimed, with two metrics measured: doubted beside the KPI score
+        kd_measured_metrics=["visits", "leads"],
+        rc_frequency="dont_know",  # to verify
+        rc_when_lagging="tweak_creative",
+        pf_cmo="president_runs",  # silo set aside
+        al_goal_agreement="self_set",
+        al_shared_language="different",
+    )
+    _, full = _full_report(client, answers)
+    assert "要確認: KPIツリーの回答と、測定・計画の実態が食い違っています" in full
+    assert '<span class="to-verify">要確認</span>' in full
+    assert "反対の根拠により見送った落とし穴" in full and "社長が自ら統括している" in full
+    assert "重大度は「高」から引き下げています。" in full
+
+
+def test_a_score_card_without_enough_areas_names_the_missing_ones(app):
+    from flask import render_template
+
+    from assessment import evaluate
+
+    d = evaluate(make_answers(2, **{q: None for q in make_answers(2) if q.startswith(("rc_", "kd_"))}))
+    with app.test_request_context("/"):
+        html = render_template("survey/_score.html", d=d, chart="")
+    assert "総合スコアとレベルは判定していません" in html
+    assert "KPI設計、改善サイクル" in html
+
+
+def test_none_of_these_ticked_with_others_is_named_and_the_rest_kept(app, client):
+    token = start(client)
+    page = next(p for p in PAGES if any(q.id == "kd_roadmap_fields" for q in p.questions))
+    for p in PAGES[: page.number - 1]:
+        assert client.post(f"/q/{p.number}", data=page_form_data(p, make_answers(1))).status_code == 303
+    data = page_form_data(page, make_answers(1, kd_roadmap_fields=["none", "owner"]))
+    resp = client.post(f"/q/{page.number}", data=data)
+    assert resp.status_code == 422
+    assert "「該当なし」は他の選択肢と一緒には選べません" in resp.data.decode()
+    kept = assessment(app, token).values
+    assert "kd_roadmap_fields" not in kept and kept["kd_kpi_origin"] == make_answers(1)["kd_kpi_origin"]

@@ -29,6 +29,9 @@ def printable_only(form, field) -> None:
         raise ValidationError(_l("Please remove the special characters from this field."))
 
 
+NONE_WITH_OTHERS = _l("“None of these” cannot be ticked together with other options. Please choose again.")
+
+
 class OptionField(RadioField):
     """One option of a choice or profile question."""
 
@@ -51,12 +54,18 @@ class ChecklistField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 
+    def __init__(self, *args, exclusive: frozenset[str] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.exclusive = exclusive  # "none of these": ticked alone or not at all
+
     def pre_validate(self, form):
         offered = {c.value for c in self.choices}
         if any(v not in offered for v in self.data or ()):
             raise ValidationError(NOT_AN_OPTION)
         if len(set(self.data or ())) != len(self.data or ()):
             raise ValidationError(NOT_AN_OPTION)
+        if len(self.data or ()) > 1 and self.exclusive.intersection(self.data or ()):
+            raise ValidationError(NONE_WITH_OTHERS)
 
 
 class PageForm(FlaskForm):
@@ -93,7 +102,8 @@ def page_form_class(number: int, locale: str, strict: bool = True) -> type[PageF
     for q in page.questions:
         choices = [SelectChoice(o.value, o.label[locale]) for o in q.options]
         if q.type == "checklist":
-            attrs[q.id] = ChecklistField(q.text[locale], choices=choices)
+            exclusive = frozenset(o.value for o in q.options if o.exclusive)
+            attrs[q.id] = ChecklistField(q.text[locale], choices=choices, exclusive=exclusive)
         else:
             attrs[q.id] = OptionField(q.text[locale], choices=choices, validators=required)
     return type(f"PageForm_{page.section}_{locale}", (PageForm,), attrs)

@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from assessment.bank import roles
+from assessment.bank.listing import reading_time
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.diagnose.answers import AnswerError
@@ -123,7 +124,7 @@ def landing():
         draft=draft,
         pages=all_pages,
         questions=sum(len(p.questions) for p in all_pages),
-        minutes=7,
+        minutes=reading_time(default_questionnaire()).minutes,  # the estimate `assessment questions --stats` prints
         area_names=area_names,
         sample_chart=charts.sample_radar(area_names, _locale()),
         sample_overall=round(sum(charts.SAMPLE_SCORES) / len(charts.SAMPLE_SCORES)),
