@@ -14,14 +14,22 @@ from assessment.store.models import (
     ReportLink,
     Revision,
 )
+from assessment.store.workspace import Account, AccountRole, AuditEvent, ClientNote, Comment, CompanyShare, Invitation
 
 __all__ = [
+    "Account",
+    "AccountRole",
     "Answer",
     "Assessment",
+    "AuditEvent",
     "Base",
+    "ClientNote",
+    "Comment",
     "Company",
+    "CompanyShare",
     "Database",
     "FunnelEvent",
+    "Invitation",
     "Lead",
     "ReportFile",
     "ReportLink",

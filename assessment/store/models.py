@@ -57,6 +57,8 @@ class Company(Base):
     size: Mapped[str | None] = mapped_column(String(40))  # a pf_company_size option value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The consultant who looks after this client (store/workspace.py); None: nobody yet, admins see it.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     assessments: Mapped[list[Assessment]] = relationship(back_populates="company")
 
 
@@ -72,6 +74,7 @@ class Assessment(Utm, Base):
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     referrer: Mapped[str | None] = mapped_column(String(500))
     company_id: Mapped[int | None] = mapped_column(ForeignKey("company.id"), index=True)
+    consultant_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))  # interviews
     # Copied from the latest revision for listing and sorting.
     questionnaire_version: Mapped[str | None] = mapped_column(String(40))
     ruleset_version: Mapped[str | None] = mapped_column(String(40))
@@ -118,6 +121,7 @@ class Answer(Base):
     value: Mapped[str | list | None] = mapped_column(JSON)  # an option value, a list for checklists
     note: Mapped[str | None] = mapped_column(Text)
     to_verify: Mapped[bool] = mapped_column(Boolean, default=False)
+    note_in_report: Mapped[bool] = mapped_column(Boolean, default=False)  # notes stay internal unless marked
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
@@ -131,6 +135,8 @@ class Revision(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, ...
     verdict: Mapped[dict] = mapped_column(JSON)  # assessment.diagnose Verdict.to_dict()
+    # The consultant's comments and report notes as this revision shows them; a changed comment adds a revision.
+    comments: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
 
@@ -150,6 +156,11 @@ class Lead(Base):
     consent_at: Mapped[datetime | None] = mapped_column()
     locale: Mapped[str] = mapped_column(String(8), default="ja")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The inbox (store/workspace.py LEAD_STATUSES); who changed the status last, the audit log keeps the rest.
+    status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    status_at: Mapped[datetime | None] = mapped_column()
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     assessment: Mapped[Assessment] = relationship(back_populates="lead")
     company: Mapped[Company | None] = relationship()
 

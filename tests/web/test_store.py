@@ -33,7 +33,7 @@ def test_migrations_create_every_table(app):
         "funnel_event",
         "alembic_version",
     } <= tables
-    assert current(app.config["DATABASE_URL"]) == "0004"
+    assert current(app.config["DATABASE_URL"]) == "0005_workspace"
 
 
 def test_stored_diagnoses_are_lz4_compressed_on_postgresql(app, client):
