@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assessment.cli import bank, site
+from assessment.cli import bank, site, users
 
 
 @click.group()
@@ -13,7 +13,16 @@ def main():
     """CMO思考診断 — diagnose how marketing is connected to management."""
 
 
-for command in (bank.questions, bank.evaluate_cmd, bank.rules, site.serve, site.check, site.db, site.funnel):
+for command in (
+    bank.questions,
+    bank.evaluate_cmd,
+    bank.rules,
+    site.serve,
+    site.check,
+    site.db,
+    site.funnel,
+    users.users,
+):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

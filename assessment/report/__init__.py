@@ -22,6 +22,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.paths import TEMPLATES_DIR
 from assessment.report import view
 from assessment.report.branding import Branding
+from assessment.report.comments import ConsultantComments
 from assessment.report.fonts import check_fonts, face_css, face_files, font_config
 from assessment.report.i18n import environment, translations
 
@@ -59,7 +60,9 @@ def _logo_data_uri(branding: Branding) -> str | None:
     return f"data:{mime};base64,{base64.b64encode(branding.logo.read_bytes()).decode()}"
 
 
-def _html(diagnosis, *, locale, branding, company, respondent, date, standalone, extra_css="", fetcher=None) -> str:
+def _html(
+    diagnosis, *, locale, branding, company, respondent, date, standalone, extra_css="", fetcher=None, comments=None
+) -> str:
     locale = _locale_of(diagnosis, locale)
     branding = branding or Branding.from_env()
     if standalone:  # a browser gets everything inline: no file URLs on a web page
@@ -85,6 +88,7 @@ def _html(diagnosis, *, locale, branding, company, respondent, date, standalone,
             **context,
             inline_css=css + extra_css,
             lang=locale,
+            comments=comments,
         )
     )
 
@@ -164,8 +168,12 @@ def render_pdf(
     date: dt.date | None = None,
     fetcher=None,
     extra_css: str = "",
+    comments: ConsultantComments | None = None,
 ) -> bytes:
-    """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests)."""
+    """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests).
+
+    comments: a consultant's comments and report notes, already in the report's language.
+    """
     from weasyprint import HTML
 
     from assessment.report.fetcher import ProjectFetcher
@@ -182,6 +190,7 @@ def render_pdf(
         standalone=False,
         extra_css=extra_css,
         fetcher=fetcher,
+        comments=comments,
     )
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)

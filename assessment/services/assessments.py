@@ -168,6 +168,7 @@ def submit(session: Session, a: Assessment, qn: Questionnaire | None = None, *, 
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
+    a.top_pitfall = verdict.pitfalls[0].id if verdict.pitfalls else None
     funnel.record(session, "submitted", a)
     if commit:
         try:

@@ -80,6 +80,7 @@ class Assessment(Utm, Base):
     ruleset_version: Mapped[str | None] = mapped_column(String(40))
     overall: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[int | None] = mapped_column(Integer)
+    top_pitfall: Mapped[str | None] = mapped_column(String(40), index=True)  # the leads inbox filters on it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column()

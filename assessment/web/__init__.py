@@ -18,11 +18,13 @@ from assessment import paths
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import config, errors, health, security
+    from assessment.web import auth, config, errors, health, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, limiter, select_babel_locale
     from assessment.web.survey import bp as survey_bp
+    from assessment.web.workspace import bp as workspace_bp
+    from assessment.web.workspace.admin import invite_bp
 
     app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR))
     app.config.update(config.BASE)
@@ -46,10 +48,13 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     security.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
 
     app.register_blueprint(survey_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON clients authenticate nothing and carry no cookies: CSRF does not apply
     app.register_blueprint(health.bp)
+    app.register_blueprint(workspace_bp)
+    app.register_blueprint(invite_bp)
     return app

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sqlalchemy import MetaData, create_engine, insert, inspect, select
+from sqlalchemy import MetaData, create_engine, insert, select
 
 from assessment.store.migrate import current, downgrade, upgrade
 from tests.store.test_migrations import empty_database_url  # noqa: F401  (the fixture: SQLite and PostgreSQL)
@@ -60,7 +60,15 @@ def test_0004_rows_carry_over_to_0005_and_back(empty_database_url):  # noqa: F81
             ],
         )
         conn.execute(
-            insert(t.tables["revision"]), [{"assessment_id": 1, "number": 1, "verdict": {"v": 1}, "created_at": NOW}]
+            insert(t.tables["revision"]),
+            [
+                {
+                    "assessment_id": 1,
+                    "number": 1,
+                    "verdict": {"pitfalls": [{"id": "silo"}, {"id": "vanity_metrics"}]},
+                    "created_at": NOW,
+                }
+            ],
         )
         conn.execute(
             insert(t.tables["lead"]),
@@ -102,6 +110,7 @@ def test_0004_rows_carry_over_to_0005_and_back(empty_database_url):  # noqa: F81
         assert (answer.note, answer.to_verify, answer.note_in_report) == ("memo", True, False)
         assert conn.execute(select(t.tables["company"].c.owner_id)).scalar_one() is None
         assert conn.execute(select(t.tables["revision"].c.comments)).scalar_one() is None
+        assert conn.execute(select(t.tables["assessment"].c.top_pitfall)).scalar_one() == "silo"
         # The new tables take rows that point at the old ones.
         conn.execute(
             insert(t.tables["account"]), [{"id": 1, "email": "c@x.jp", "fs_uniquifier": "u1", "created_at": NOW}]

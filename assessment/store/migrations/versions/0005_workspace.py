@@ -5,7 +5,8 @@ Revises: 0004
 Create Date: 2026-12-01 12:30:00
 
 - account, account_role, account_roles (Flask-Security's user, role and their link), invitation;
-- company.owner_id, company_share, client_note; assessment.consultant_id (who ran the interview);
+- company.owner_id, company_share, client_note; assessment.consultant_id (who ran the interview) and
+  top_pitfall (filled from each latest revision, for the leads inbox);
 - answer.note_in_report (a question's note is internal unless marked for the report);
 - comment (overall / area / pitfall, "discussed") and revision.comments (what a revision shows);
 - lead.status, status_by_id, status_at, assignee_id (the inbox);
@@ -26,6 +27,38 @@ depends_on = None
 
 def _fk(column: str, name: str) -> sa.Column:
     return sa.Column(column, sa.Integer(), sa.ForeignKey("account.id", name=name, ondelete="SET NULL"), nullable=True)
+
+
+def _fill_top_pitfall() -> None:
+    """The first pitfall of each assessment's latest revision (verdicts list them most severe first)."""
+    conn = op.get_bind()
+    assessment = sa.table(
+        "assessment",
+        sa.column("id", sa.Integer),
+        sa.column("revision", sa.Integer),
+        sa.column("top_pitfall", sa.String),
+    )
+    rev = sa.table(
+        "revision",
+        sa.column("assessment_id", sa.Integer),
+        sa.column("number", sa.Integer),
+        sa.column("verdict", sa.JSON),
+    )
+    rows = conn.execute(
+        sa.select(rev.c.assessment_id, rev.c.verdict).join(
+            assessment, sa.and_(assessment.c.id == rev.c.assessment_id, assessment.c.revision == rev.c.number)
+        )
+    )
+    updates = []
+    for a_id, verdict in rows:
+        pitfalls = verdict.get("pitfalls") if isinstance(verdict, dict) else None
+        if pitfalls and isinstance(pitfalls[0], dict) and pitfalls[0].get("id"):
+            updates.append({"aid": a_id, "top": str(pitfalls[0]["id"])[:40]})
+    if updates:
+        conn.execute(
+            assessment.update().where(assessment.c.id == sa.bindparam("aid")).values(top_pitfall=sa.bindparam("top")),
+            updates,
+        )
 
 
 def upgrade() -> None:
@@ -107,6 +140,9 @@ def upgrade() -> None:
         batch.create_index("ix_company_owner_id", ["owner_id"])
     with op.batch_alter_table("assessment") as batch:
         batch.add_column(_fk("consultant_id", "fk_assessment_consultant"))
+        batch.add_column(sa.Column("top_pitfall", sa.String(40), nullable=True))
+        batch.create_index("ix_assessment_top_pitfall", ["top_pitfall"])
+    _fill_top_pitfall()
     with op.batch_alter_table("answer") as batch:
         batch.add_column(sa.Column("note_in_report", sa.Boolean(), nullable=False, server_default=sa.false()))
     with op.batch_alter_table("revision") as batch:
@@ -133,6 +169,8 @@ def downgrade() -> None:
     with op.batch_alter_table("answer") as batch:
         batch.drop_column("note_in_report")
     with op.batch_alter_table("assessment") as batch:
+        batch.drop_index("ix_assessment_top_pitfall")
+        batch.drop_column("top_pitfall")
         batch.drop_constraint("fk_assessment_consultant", type_="foreignkey")
         batch.drop_column("consultant_id")
     with op.batch_alter_table("company") as batch:

@@ -1,0 +1,163 @@
+"""CSV exports of leads and assessments: streamed, Excel-safe, formula-safe.
+
+- UTF-8 with a BOM by default (Excel on Japanese Windows reads UTF-8 without one as Shift_JIS);
+  cp932 on request, each character it cannot hold replaced by "?" and counted (Encoder.replaced);
+- CRLF line ends; a cell starting with = + - @, a tab, CR or NUL gets a leading ' so a
+  spreadsheet shows it as text instead of running it as a formula;
+- rows are read in batches and written as they come: memory stays flat however many rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import and_, select
+from sqlalchemy.orm import Session, selectinload
+
+from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
+from assessment.services.accounts import visible_companies
+from assessment.services.inbox import Filters, filtered
+from assessment.store.models import Assessment, Company, Revision
+from assessment.store.workspace import Account
+
+BATCH = 500
+ENCODINGS = ("utf-8", "cp932")
+_RISKY = ("=", "+", "-", "@", "\t", "\r", "\0")
+
+
+def safe_cell(value) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_RISKY) else text
+
+
+class Encoder:
+    """Rows -> bytes in the chosen encoding; counts what cp932 could not hold."""
+
+    def __init__(self, encoding: str):
+        if encoding not in ENCODINGS:
+            raise ValueError(f"unknown encoding {encoding!r}")
+        self.encoding, self.replaced = encoding, 0
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\r\n")
+
+    def start(self) -> bytes:
+        return "\ufeff".encode() if self.encoding == "utf-8" else b""
+
+    def rows(self, rows: Iterable[list]) -> bytes:
+        self._writer.writerows([[safe_cell(c) for c in row] for row in rows])
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        if self.encoding == "utf-8":
+            return text.encode("utf-8")
+        try:
+            return text.encode("cp932")
+        except UnicodeEncodeError:
+            out = bytearray()
+            for ch in text:
+                try:
+                    out += ch.encode("cp932")
+                except UnicodeEncodeError:
+                    self.replaced += 1
+                    out += b"?"
+            return bytes(out)
+
+
+def stream(encoder: Encoder, rows: Iterator[list], batch: int = BATCH) -> Iterator[bytes]:
+    yield encoder.start()
+    chunk: list[list] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= batch:
+            yield encoder.rows(chunk)
+            chunk = []
+    if chunk:
+        yield encoder.rows(chunk)
+
+
+LEAD_HEADER = [
+    "lead_id", "created_at", "name", "company", "email", "role", "company_size", "level", "overall", "top_pitfall",
+    "utm_source", "utm_medium", "utm_campaign", "consent", "consent_text", "status", "assignee_id",
+]  # fmt: skip
+
+
+def lead_rows(session: Session, account: Account, f: Filters) -> Iterator[list]:
+    yield LEAD_HEADER
+    query = filtered(account, f).order_by(Assessment.id).execution_options(yield_per=BATCH)
+    for lead in session.scalars(query):
+        a = lead.assessment
+        yield [
+            lead.id, lead.created_at.isoformat(), lead.name, lead.company_name, lead.email, lead.role,
+            lead.company_size, a.level, a.overall, a.top_pitfall, a.utm_source, a.utm_medium, a.utm_campaign,
+            int(lead.consent), lead.consent_text, lead.status, lead.assignee_id,
+        ]  # fmt: skip
+
+
+def _label(q, value, locale: str) -> str:
+    if value is None:
+        return ""
+    values = value if isinstance(value, list) else [value]
+    return " / ".join(o.label[locale] if (o := q.option(v)) else str(v) for v in values)
+
+
+def _code(value) -> str:
+    if value is None:
+        return ""
+    return "|".join(value) if isinstance(value, list) else str(value)
+
+
+def assessment_header(qn: Questionnaire) -> list[str]:
+    head = ["assessment_id", "company_id", "company", "kind", "status", "revision", "submitted_at", "overall",
+            "level", *(f"score_{a}" for a in AREA_IDS), "pitfalls"]  # fmt: skip
+    for q in qn.questions:
+        head += [q.id, f"{q.id}_label", f"{q.id}_note", f"{q.id}_to_verify"]
+    return head
+
+
+def assessment_rows(session: Session, account: Account, locale: str, qn: Questionnaire | None = None) -> Iterator[list]:
+    """One row per assessment of the clients this account sees; notes and marks from interviews."""
+    qn = qn or default_questionnaire()
+    yield assessment_header(qn)
+    companies = visible_companies(account).with_only_columns(Company.id)
+    last_id = 0
+    while True:
+        batch = list(
+            session.scalars(
+                select(Assessment)
+                .where(Assessment.id > last_id, Assessment.company_id.in_(companies))
+                .options(selectinload(Assessment.answers), selectinload(Assessment.company))
+                .order_by(Assessment.id)
+                .limit(BATCH)
+            )
+        )
+        if not batch:
+            return
+        last_id = batch[-1].id
+        # A Result has keys(): dict(result) would take it for a mapping, so pairs are unpacked here.
+        latest = (
+            select(Revision.assessment_id, Revision.verdict)
+            .join(Assessment, and_(Assessment.id == Revision.assessment_id, Assessment.revision == Revision.number))
+            .where(Revision.assessment_id.in_([a.id for a in batch]))
+        )
+        verdicts = {a_id: verdict for a_id, verdict in session.execute(latest)}
+        for a in batch:
+            verdict = verdicts.get(a.id) or {}
+            scores = verdict.get("scores") or {}
+            pitfalls = "|".join(p.get("id", "") for p in verdict.get("pitfalls") or [])
+            row = [a.id, a.company_id, a.company.name if a.company else "", a.kind, a.status, a.revision,
+                   a.submitted_at.isoformat() if a.submitted_at else "", a.overall, a.level,
+                   *(scores.get(x) for x in AREA_IDS), pitfalls]  # fmt: skip
+            answers = {r.question: r for r in a.answers}
+            for q in qn.questions:
+                r = answers.get(q.id)
+                value = r.value if r else None
+                row += [
+                    _code(value),
+                    _label(q, value, locale),
+                    (r.note or "") if r else "",
+                    int(bool(r and r.to_verify)),
+                ]
+            yield row
+        session.expunge_all()  # what was read is written: keep the session from holding every row
