@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ColumnElement
 
 from assessment.services import companies
 from assessment.services.accounts import can_see_company, visible_companies
@@ -66,7 +67,7 @@ def list_clients(
     if q:
         key = name_key(q)
         like = f"%{q.replace('%', '').replace('_', '')}%"
-        conditions = [Company.name.ilike(like), Company.email_domain.ilike(like)]
+        conditions: list[ColumnElement[bool]] = [Company.name.ilike(like), Company.email_domain.ilike(like)]
         if key:
             conditions.append(Company.name_key.contains(key, autoescape=True))
         base = base.where(or_(*conditions))

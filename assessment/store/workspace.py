@@ -50,7 +50,8 @@ class Account(Base, UserMixin):
     tf_totp_secret: Mapped[str | None] = mapped_column(String(255))
     tf_phone_number: Mapped[str | None] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    roles: Mapped[list[AccountRole]] = relationship(secondary=account_roles, lazy="selectin")
+    # UserMixin declares list[RoleMixin]; the mapped list holds the subclass (lists are invariant to mypy).
+    roles: Mapped[list[AccountRole]] = relationship(secondary=account_roles, lazy="selectin")  # type: ignore[assignment]
 
     @property
     def is_admin(self) -> bool:

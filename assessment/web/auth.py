@@ -10,6 +10,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from flask import Flask, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_security import Security, SQLAlchemySessionUserDatastore, hash_password, user_authenticated
@@ -45,11 +48,13 @@ def password_hash(password: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    datastore = SQLAlchemySessionUserDatastore(LocalProxy(lambda: db.session), Account, AccountRole)
+    # The datastore wants a scoped_session; a proxy to this request's session serves it the same way.
+    request_session = LocalProxy(lambda: db.session)
+    datastore = SQLAlchemySessionUserDatastore(request_session, Account, AccountRole)  # type: ignore[arg-type]
     security.init_app(app, datastore)
 
     for endpoint in _THROTTLED:
-        view = app.view_functions[endpoint]
+        view: Callable[..., Any] = app.view_functions[endpoint]
         view = limiter.limit(
             lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_account_key, methods=["POST"], deduct_when=_failed
         )(view)

@@ -24,8 +24,11 @@ def _signed_in():
 
 
 def me() -> Account:
-    # current_user is Flask-Login's proxy; inside the workspace it is always a signed-in Account.
-    return db.session.get(Account, current_user.id)  # type: ignore[union-attr]
+    """The signed-in account (this request's session already holds it: Flask-Security loaded it there)."""
+    account = db.session.get(Account, current_user.id)
+    if account is None:
+        abort(401)
+    return account
 
 
 def client_or_404(company_id: int) -> Company:

@@ -56,7 +56,7 @@ def _page_or_404(number: int):
 
 def _page_data(a, pg) -> dict:
     rows = interviews.notes(a)
-    data = {}
+    data: dict[str, object] = {}
     for q in pg.questions:
         row = rows.get(q.id)
         data[q.id] = row.value if row else None
