@@ -66,8 +66,11 @@ def init_app(app: Flask) -> None:
         )(view)
         app.view_functions[endpoint] = view
 
-    @user_authenticated.connect_via(app)
-    def _signed_in(sender, user, **extra):
-        for key in [k for k in session if k not in _SIGN_IN_KEYS]:
-            session.pop(key)
-        audit.record(db.session, user, "sign_in", f"account:{user.id}", address=request.remote_addr)
+    # weak=False: blinker holds receivers weakly, and this function is local to init_app.
+    user_authenticated.connect(_signed_in, app, weak=False)
+
+
+def _signed_in(sender, user, **extra) -> None:
+    for key in [k for k in session if k not in _SIGN_IN_KEYS]:
+        session.pop(key)
+    audit.record(db.session, user, "sign_in", f"account:{user.id}", address=request.remote_addr)

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from assessment.services import accounts, clients, interviews
 from assessment.services.clients import PAGE_SIZE, ClientError
@@ -115,8 +116,8 @@ def _detail(company, note_form=None, status=200):
     leads = list(db.session.scalars(select(Lead).where(Lead.company_id == company.id).order_by(Lead.id.desc())))
     others = [c for c in accounts.consultants(db.session) if c.id != company.owner_id]
     share_form, owner_form = AccountChoiceForm(prefix="share"), AccountChoiceForm(prefix="owner")
-    share_form.account.choices = [(c.id, c.label) for c in others]
-    owner_form.account.choices = [(c.id, c.label) for c in accounts.consultants(db.session)]
+    share_form.account.choices = [SelectChoice(c.id, c.label) for c in others]
+    owner_form.account.choices = [SelectChoice(c.id, c.label) for c in accounts.consultants(db.session)]
     owner_form.account.data = company.owner_id
     owner = db.session.get(Account, company.owner_id) if company.owner_id else None
     return render_template(

@@ -82,7 +82,9 @@ class InviteForm(FlaskForm):
             ),
         ],
     )
-    role = SelectField(_l("Role"), choices=[("consultant", _l("Consultant")), ("admin", _l("Administrator"))])
+    role = SelectField(
+        _l("Role"), choices=[SelectChoice("consultant", _l("Consultant")), SelectChoice("admin", _l("Administrator"))]
+    )
 
 
 class AcceptForm(FlaskForm):
