@@ -70,7 +70,7 @@ ROUTES = [
 
 @pytest.mark.parametrize(("method", "route"), ROUTES)
 def test_another_consultants_client_is_404_on_every_route(app, two_consultants, method, route):
-    alice, bob, ids = two_consultants
+    _, bob, ids = two_consultants
     url = route.format(**ids)
     data = {
         "body": "見た",
