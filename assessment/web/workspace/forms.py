@@ -18,6 +18,11 @@ from assessment.web.survey.forms import TOO_LONG, OptionSelectField, PageForm, p
 DOMAIN = r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 
 
+def _domain(value: str | None) -> str | None:
+    """ "@Example.CO.JP " is example.co.jp: people paste the part after their own @."""
+    return value.strip().lower().lstrip("@") if value else value
+
+
 def size_choices(locale: str) -> list[SelectChoice]:
     q = default_questionnaire().by_id[COMPANY_SIZE.question]
     return [SelectChoice("", _l("Not known"))] + [SelectChoice(o.value, o.label[locale]) for o in q.options]
@@ -32,6 +37,7 @@ class ClientForm(FlaskForm):
     size = OptionSelectField(_l("Company size (employees)"), validators=[Optional()])
     email_domain = StringField(
         _l("Corporate e-mail domain"),
+        filters=[_domain],
         validators=[
             Optional(),
             Length(max=253, message=TOO_LONG),
@@ -50,10 +56,6 @@ class ClientForm(FlaskForm):
     def validate_corporate_number(self, field):
         if field.data and not valid_corporate_number(field.data.strip()):
             raise ValidationError(_l("This is not a valid corporate number (check digit)."))
-
-    def validate_email_domain(self, field):
-        if field.data:
-            field.data = field.data.strip().lower().lstrip("@")
 
 
 class NoteForm(FlaskForm):
