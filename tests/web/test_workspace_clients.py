@@ -83,7 +83,7 @@ def test_a_note_too_long_is_refused_with_a_message_and_the_text_kept(app, consul
 
 
 def test_list_searches_and_sorts_by_name_level_date_and_owner(app, consultant):
-    client, account_id = consultant
+    client, _ = consultant
     names = ["株式会社アルファ", "ベータ株式会社", "ガンマ合同会社"]
     ids = [_company_id(_new(client, name=n)) for n in names]
     with app.app_context():
