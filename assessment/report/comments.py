@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Comment:
-    heading: str  # "Overall", an area's name, a pitfall's title
+    heading: str | None  # an area's name, a pitfall's title; None: the overall comment
     body: str
     author: str
     date: str  # ISO date

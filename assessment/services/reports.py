@@ -63,11 +63,9 @@ def consultant_comments(a: Assessment, locale: str, number: int, snapshot: dict)
     """A revision's comment snapshot (services.comments) as the report shows it, in `locale`."""
     from assessment.bank.questionnaire import default_questionnaire
     from assessment.report.comments import Comment, ConsultantComments, ReportNote
-    from assessment.report.i18n import translations
 
     d = diagnosis(a, locale, number=number)
-    overall = translations(locale).gettext("Overall")
-    headings = {"overall": overall}
+    headings: dict[str, str | None] = {"overall": None}  # the report names it in its own language
     headings.update({f"area:{x.id}": x.name for x in d.areas})
     headings.update({f"pitfall:{p.id}": p.title for p in d.pitfalls})
     kept = snapshot.get("comments") or {}
