@@ -30,10 +30,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.BASE)
     app.config.update(config.from_env() if test_config is None else {**config.from_env({}), **test_config})
     config.check(app.config)
-    # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII.
-    # app.json is typed as the JSONProvider base, which lacks the DefaultJSONProvider settings.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         # Wrapping wsgi_app is Flask's documented way to add middleware; mypy sees a method replaced.
@@ -49,6 +45,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     security.init_app(app)
     auth.init_app(app)
+    # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII. Set after
+    # auth.init_app: Flask-Security installs a JSON provider of its own there.
+    # app.json is typed as the JSONProvider base, which lacks the DefaultJSONProvider settings.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
 
     app.register_blueprint(survey_bp)
