@@ -389,6 +389,8 @@ def main():
     env = {
         **os.environ,
         "SECRET_KEY": "bench-" + os.urandom(8).hex(),
+        "SECURITY_PASSWORD_SALT": "bench-" + os.urandom(8).hex(),
+        "TOTP_SECRETS": "1:bench-" + os.urandom(8).hex(),
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "0",
         "COOKIE_SECURE": "0",

@@ -31,8 +31,8 @@ def create(email, is_admin, name, password_stdin):
     if len(password) < 12:
         raise click.ClickException("the password needs at least 12 characters")
     app = create_app()
-    with app.app_context():
-        try:
+    try:
+        with app.app_context():
             account = accounts.create_account(
                 db.session,
                 email=email,
@@ -40,6 +40,8 @@ def create(email, is_admin, name, password_stdin):
                 role_name="admin" if is_admin else "consultant",
                 name=name,
             )
-        except accounts.AccountError as exc:
-            raise click.ClickException(str(exc)) from None
-        click.echo(f"created {'admin' if is_admin else 'consultant'} {account.email}; sign in at /account/login")
+            click.echo(f"created {'admin' if is_admin else 'consultant'} {account.email}; sign in at /account/login")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["database"].dispose()

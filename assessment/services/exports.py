@@ -38,7 +38,7 @@ class Encoder:
     def __init__(self, encoding: str):
         if encoding not in ENCODINGS:
             raise ValueError(f"unknown encoding {encoding!r}")
-        self.encoding, self.replaced = encoding, 0
+        self.encoding, self.replaced, self.rows_written = encoding, 0, 0
         self._buffer = io.StringIO()
         self._writer = csv.writer(self._buffer, lineterminator="\r\n")
 
@@ -46,7 +46,9 @@ class Encoder:
         return "\ufeff".encode() if self.encoding == "utf-8" else b""
 
     def rows(self, rows: Iterable[list]) -> bytes:
+        rows = list(rows)
         self._writer.writerows([[safe_cell(c) for c in row] for row in rows])
+        self.rows_written += len(rows)
         text = self._buffer.getvalue()
         self._buffer.seek(0)
         self._buffer.truncate()

@@ -10,7 +10,7 @@ from assessment.store import Assessment, Company
 from assessment.store.workspace import Account
 from assessment.web.database import db
 from tests.factories import make_answers, make_assessment
-from tests.web.workspace import signed_in
+from tests.web.workspace import download, signed_in
 
 
 @pytest.fixture
@@ -107,7 +107,7 @@ def test_the_owner_reaches_every_route(app, two_consultants, method, route):
 def test_bobs_list_search_and_export_hold_none_of_alices_clients(app, two_consultants):
     _, bob, _ = two_consultants
     assert "株式会社アリス" not in bob.get("/workspace/clients?q=アリス").get_data(as_text=True)
-    csv_text = bob.get("/workspace/export/assessments.csv").get_data(as_text=True)
+    csv_text = download(bob, "/workspace/export/assessments.csv").get_data(as_text=True)
     assert "株式会社アリス" not in csv_text and len(csv_text.strip().splitlines()) == 1  # the header only
     # The lead is Alice's (assigned to her): Bob's inbox does not list it.
     assert "y@alice.co.jp" not in bob.get("/workspace/leads").get_data(as_text=True)
@@ -139,7 +139,7 @@ def test_an_admin_sees_every_client(app, two_consultants):
 def test_views_are_written_to_the_audit_log(app, two_consultants):
     alice, _, ids = two_consultants
     alice.get(f"/workspace/clients/{ids['company']}")
-    alice.get("/workspace/export/assessments.csv").get_data()
+    download(alice, "/workspace/export/assessments.csv").get_data()
     from assessment.store.workspace import AuditEvent
 
     with app.app_context():

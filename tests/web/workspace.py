@@ -28,3 +28,13 @@ def signed_in(app, email: str, role: str = "consultant"):
     response = sign_in(client, email)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
     return client, account_id
+
+
+def download(client, url: str):
+    """A streamed response read whole and closed, as a WSGI server closes it: the export's session ends then."""
+    response = client.get(url)
+    try:
+        response.get_data()
+    finally:
+        response.close()
+    return response

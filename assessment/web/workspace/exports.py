@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from flask import Response, abort, request, stream_with_context
 from flask_babel import get_locale
+from sqlalchemy.orm import Session
 
 from assessment.services import audit, exports
 from assessment.services.exports import Encoder
+from assessment.store.workspace import Account
 from assessment.web.database import db
 from assessment.web.workspace.access import admin_only, bp, me
 from assessment.web.workspace.leads import filters_from
@@ -20,19 +24,22 @@ def _encoder() -> Encoder:
     return Encoder(encoding)
 
 
-def _download(name: str, rows, encoder: Encoder, target: str) -> Response:
-    account, address = me(), request.remote_addr
-    counted = [0]
+def _download(name: str, make_rows: Callable[[Session, Account], Iterator[list]], target: str) -> Response:
+    """Stream make_rows(session, account) as CSV.
 
-    def counting(it):
-        for row in it:
-            counted[0] += 1
-            yield row
+    The rows are read inside the stream, on the session of the context stream_with_context keeps:
+    the view's own session is closed when the view returns, and a generator made on it would
+    reopen it outside any teardown and leave its transaction open.
+    """
+    encoder, account_id, address = _encoder(), me().id, request.remote_addr
 
     def body():
-        yield from exports.stream(encoder, counting(rows))
-        detail = f"{counted[0] - 1} rows, {encoder.encoding}, {encoder.replaced} characters replaced"
-        audit.record(db.session, account, "export", target, detail, address=address)
+        session = db.session
+        account = session.get(Account, account_id)
+        yield from exports.stream(encoder, make_rows(session, account))
+        rows = encoder.rows_written - 1  # less the header
+        detail = f"{rows} rows, {encoder.encoding}, {encoder.replaced} characters replaced"
+        audit.record(session, account, "export", target, detail, address=address)
 
     response = Response(stream_with_context(body()), mimetype="text/csv")
     response.headers["Content-Type"] = f"text/csv; charset={'Shift_JIS' if encoder.encoding == 'cp932' else 'utf-8'}"
@@ -43,14 +50,16 @@ def _download(name: str, rows, encoder: Encoder, target: str) -> Response:
 
 @bp.get("/export/leads.csv")
 def export_leads():
-    account = admin_only()  # every lead's contact details: the admin's call
-    encoder = _encoder()
-    rows = exports.lead_rows(db.session, account, filters_from(request.args))
-    return _download("leads.csv", rows, encoder, "leads.csv")
+    admin_only()  # every lead's contact details: the admin's call
+    filters = filters_from(request.args)
+    return _download("leads.csv", lambda session, account: exports.lead_rows(session, account, filters), "leads.csv")
 
 
 @bp.get("/export/assessments.csv")
 def export_assessments():
-    encoder = _encoder()
-    rows = exports.assessment_rows(db.session, me(), str(get_locale()))
-    return _download("assessments.csv", rows, encoder, "assessments.csv")
+    locale = str(get_locale())
+    return _download(
+        "assessments.csv",
+        lambda session, account: exports.assessment_rows(session, account, locale),
+        "assessments.csv",
+    )
