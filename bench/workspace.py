@@ -37,7 +37,7 @@ def throwaway_postgres():
     from tests import servers
 
     # The tests' fixture is a generator function under pytest's wrapper: reuse it as a context manager.
-    with contextmanager(servers.pg_url.__wrapped__)() as url:
+    with contextmanager(getattr(servers.pg_url, "__wrapped__"))() as url:  # noqa: B009  (mypy: pytest's wrapper)
         yield url
 
 
@@ -206,6 +206,7 @@ def run(url: str, n: int) -> None:
     rows = 0
     size = 0
     for chunk in response.response:
+        assert isinstance(chunk, bytes)
         rows += chunk.count(b"\r\n")
         size += len(chunk)
         if rows % 20 == 0:

@@ -158,7 +158,7 @@ def test_consultant_walks_from_lead_to_commented_report(server, browser, shots, 
     admin_ctx.close()
     assert errors == [], errors
     with app.app_context():
-        a = db.session.get(Assessment, assessment_id)
+        a = db.session.get_one(Assessment, assessment_id)
         assert (a.status, a.revision) == ("submitted", 3)
         row = db.session.scalar(select(Answer).where(Answer.assessment_id == a.id, Answer.question == first_q))
-        assert row.to_verify
+        assert row is not None and row.to_verify

@@ -23,7 +23,7 @@ def two_consultants(app):
         company = Company(name="株式会社アリス", name_key="アリス", owner_id=alice_id)
         s.add(company)
         s.commit()
-        a = interviews.start(s, s.get(Account, alice_id), company, "ja")
+        a = interviews.start(s, s.get_one(Account, alice_id), company, "ja")
         for qid, value in make_answers(1).items():
             interviews.save(s, a, qid, value=value, commit=False)
         s.commit()
@@ -89,12 +89,12 @@ def test_another_consultants_client_is_404_on_every_route(app, two_consultants, 
     assert "株式会社アリス" not in response.get_data(as_text=True)
     # Nothing changed: the owner, the name, the lead and the interview are as they were.
     with app.app_context():
-        company = db.session.get(Company, ids["company"])
+        company = db.session.get_one(Company, ids["company"])
         assert (company.name, company.owner_id) == ("株式会社アリス", ids["alice"])
-        assert not accounts.can_see_company(db.session, db.session.get(Account, ids["bob"]), company)
-        a = db.session.get(Assessment, ids["assessment"])
+        assert not accounts.can_see_company(db.session, db.session.get_one(Account, ids["bob"]), company)
+        a = db.session.get_one(Assessment, ids["assessment"])
         assert a.status == "submitted" and all(r.note is None for r in a.answers)
-        assert db.session.get(Account, ids["bob"]) is not None
+        assert db.session.get_one(Account, ids["bob"]) is not None
 
 
 @pytest.mark.parametrize(("method", "route"), [r for r in ROUTES if r[0] == "GET"])
@@ -124,7 +124,7 @@ def test_sharing_opens_the_client_to_one_colleague_only(app, two_consultants):
     # A shared consultant works on the client but does not re-share or take it over.
     bob.post(f"/workspace/clients/{ids['company']}/owner", data={"owner-account": str(ids["bob"])})
     with app.app_context():
-        assert db.session.get(Company, ids["company"]).owner_id == ids["alice"]
+        assert db.session.get_one(Company, ids["company"]).owner_id == ids["alice"]
     alice.post(f"/workspace/clients/{ids['company']}/unshare/{ids['bob']}")
     assert bob.get(f"/workspace/clients/{ids['company']}").status_code == 404
 

@@ -47,7 +47,7 @@ def test_a_corporate_domain_finds_the_company_but_free_mail_never_does(app, cons
     b = _company_id(client.post("/workspace/clients/new", data={"name": "乙社", "email_domain": "gmail.com"}))
     assert a != b
     with app.app_context():
-        assert db.session.get(Company, a).email_domain is None
+        assert db.session.get_one(Company, a).email_domain is None
 
 
 def test_bad_corporate_number_is_named_and_nothing_is_created(app, consultant):
@@ -88,7 +88,7 @@ def test_list_searches_and_sorts_by_name_level_date_and_owner(app, consultant):
     ids = [_company_id(_new(client, name=n)) for n in names]
     with app.app_context():
         for cid, level in zip(ids, (0, 3, 1), strict=True):
-            make_assessment(db.session, make_answers(level), company=db.session.get(Company, cid))
+            make_assessment(db.session, make_answers(level), company=db.session.get_one(Company, cid))
     html = client.get("/workspace/clients?q=ベータ").get_data(as_text=True)
     assert "ベータ株式会社" in html and "アルファ" not in html
     by_level = client.get("/workspace/clients?sort=level&desc=1").get_data(as_text=True)
@@ -112,7 +112,7 @@ def test_edit_keeps_identity_keys_valid(app, consultant):
     )
     assert free.status_code == 422
     with app.app_context():
-        company = db.session.get(Company, cid)
+        company = db.session.get_one(Company, cid)
         assert (company.industry, company.email_domain) == ("製造", "sample.co.jp")
 
 
@@ -143,7 +143,7 @@ def test_merge_moves_assessments_leads_and_notes_onto_the_kept_client(app, consu
     assert f'value="{dup_id}"' in page  # offered as a possible duplicate
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": str(dup_id)}).status_code == 303
     with app.app_context():
-        assert db.session.get(Company, dup_id) is None
+        assert db.session.get_one(Company, dup_id) is None
         assert {a.company_id for a in db.session.scalars(select(Assessment))} == {keep}
         assert db.session.scalars(select(Lead.company_id)).all() == [keep]
         assert db.session.scalars(select(ClientNote.company_id)).all() == [keep]

@@ -48,11 +48,10 @@ def _answer_all(client, aid: int, answers: dict) -> None:
         assert _post_page(client, aid, page, answers, nav).status_code == 303
 
 
-def _row(app, aid: int, qid: str) -> Answer | None:
+def _row(app, aid: int, qid: str) -> Answer:
     with app.app_context():
-        row = db.session.scalar(select(Answer).where(Answer.assessment_id == aid, Answer.question == qid))
-        if row is not None:
-            db.session.expunge(row)
+        row = db.session.scalars(select(Answer).where(Answer.assessment_id == aid, Answer.question == qid)).one()
+        db.session.expunge(row)
         return row
 
 
@@ -137,7 +136,7 @@ def test_submit_reopen_and_revise_keeps_the_earlier_revision_and_shows_what_chan
     assert client.post(f"/workspace/interviews/{aid}/reopen").status_code == 303
     _answer_all(client, aid, make_answers(3))
     with app.app_context():
-        a = db.session.get(Assessment, aid)
+        a = db.session.get_one(Assessment, aid)
         assert (a.status, a.revision) == ("submitted", 2)
         numbers = db.session.scalars(select(Revision.number).where(Revision.assessment_id == aid)).all()
         assert sorted(numbers) == [1, 2]
@@ -157,9 +156,9 @@ def test_comments_appear_in_the_pdf_and_a_change_makes_a_new_revision(app, consu
     _answer_all(client, aid, answers)
     q = PAGES[0].questions[0]
     with app.app_context():
-        pitfall = db.session.get(Assessment, aid).top_pitfall
+        pitfall = db.session.get_one(Assessment, aid).top_pitfall
         # Notes go to the report only where marked: one marked, one internal.
-        a = db.session.get(Assessment, aid)
+        a = db.session.get_one(Assessment, aid)
         rows = {r.question: r for r in a.answers}
         rows[q.id].note, rows[q.id].note_in_report = "報告書に載せるメモ", True
         rows[PAGES[0].questions[1].id].note = "社内だけのメモ"
@@ -172,7 +171,7 @@ def test_comments_appear_in_the_pdf_and_a_change_makes_a_new_revision(app, consu
     }
     assert client.post(f"/workspace/interviews/{aid}/comments", data=data).status_code == 303
     with app.app_context():
-        assert db.session.get(Assessment, aid).revision == 2
+        assert db.session.get_one(Assessment, aid).revision == 2
     page = client.get(f"/workspace/interviews/{aid}").get_data(as_text=True)
     assert "経営会議での共有から始めましょう" in page and "interviewer@example.jp" in page
     text = _pdf_text(client.get(f"/workspace/interviews/{aid}/report.pdf").data)
@@ -181,10 +180,10 @@ def test_comments_appear_in_the_pdf_and_a_change_makes_a_new_revision(app, consu
     # The same words again: no new revision. A changed word: revision 3; revision 2's PDF stays.
     client.post(f"/workspace/interviews/{aid}/comments", data=data)
     with app.app_context():
-        assert db.session.get(Assessment, aid).revision == 2
+        assert db.session.get_one(Assessment, aid).revision == 2
     client.post(f"/workspace/interviews/{aid}/comments", data={**data, "comment:overall": "改訂したコメント"})
     with app.app_context():
-        assert db.session.get(Assessment, aid).revision == 3
+        assert db.session.get_one(Assessment, aid).revision == 3
         assert len(db.session.scalars(select(ReportFile).where(ReportFile.assessment_id == aid)).all()) == 1
     assert "改訂したコメント" in _pdf_text(client.get(f"/workspace/interviews/{aid}/report.pdf").data)
     old = _pdf_text(client.get(f"/workspace/interviews/{aid}/report.pdf?revision=2").data)
@@ -200,7 +199,7 @@ def test_a_comment_for_an_unknown_scope_or_too_long_is_refused(app, consultant):
     client.post(f"/workspace/interviews/{aid}/comments", data={"comment:area:nowhere": "x"})
     client.post(f"/workspace/interviews/{aid}/comments", data={"comment:overall": "x" * 10_001})
     with app.app_context():
-        assert db.session.get(Assessment, aid).revision == 1
+        assert db.session.get_one(Assessment, aid).revision == 1
 
 
 def test_english_interview_and_report(app, consultant):

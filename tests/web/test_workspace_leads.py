@@ -36,9 +36,9 @@ def test_inbox_lists_and_filters_leads(app, admin):
     client, _ = admin
     low, high = _lead(app, level=0, company="低い社", source="seo"), _lead(app, level=3, company="高い社")
     with app.app_context():
-        low_level = db.session.get(Lead, low).assessment.level
-        high_pitfall = db.session.get(Lead, high).assessment.top_pitfall
-        low_pitfall = db.session.get(Lead, low).assessment.top_pitfall
+        low_level = db.session.get_one(Lead, low).assessment.level
+        high_pitfall = db.session.get_one(Lead, high).assessment.top_pitfall
+        low_pitfall = db.session.get_one(Lead, low).assessment.top_pitfall
     html = client.get("/workspace/leads").get_data(as_text=True)
     assert "低い社" in html and "高い社" in html
     only_low = client.get(f"/workspace/leads?level={low_level}").get_data(as_text=True)
@@ -61,7 +61,7 @@ def test_status_assign_and_convert(app, admin):
     assert client.post(f"/workspace/leads/{lead_id}/status", data={"status": "bogus"}).status_code == 303
     assert client.post(f"/workspace/leads/{lead_id}/assign", data={"assignee": str(consultant_id)}).status_code == 303
     with app.app_context():
-        lead = db.session.get(Lead, lead_id)
+        lead = db.session.get_one(Lead, lead_id)
         assert (lead.status, lead.status_by_id, lead.assignee_id) == ("contacted", admin_id, consultant_id)
     page = consultant.get(f"/workspace/leads/{lead_id}").get_data(as_text=True)
     assert "admin@example.jp" in page  # who changed the status
@@ -69,7 +69,7 @@ def test_status_assign_and_convert(app, admin):
     assert response.status_code == 303
     company_id = int(response.location.rsplit("/", 1)[1])
     with app.app_context():
-        company = db.session.get(Company, company_id)
+        company = db.session.get_one(Company, company_id)
         assert company.owner_id == consultant_id
         own = db.session.scalars(select(Assessment).where(Assessment.company_id == company_id)).all()
         assert [a.kind for a in own] == ["self"]  # the self-assessment is the company's first assessment
@@ -112,8 +112,8 @@ def test_csv_exports_are_excel_safe_in_both_encodings(app, admin):
     assert "髙橋?野家株式会社" in {r[3] for r in rows[1:]}  # 髙 is in cp932, 𠮷 is not
     with app.app_context():
         details = db.session.scalars(select(AuditEvent.detail).where(AuditEvent.action == "export")).all()
-    assert any("2 rows, utf-8, 0 characters replaced" in d for d in details)
-    assert any("2 rows, cp932, 1 characters replaced" in d for d in details)
+    assert any("2 rows, utf-8, 0 characters replaced" in (d or "") for d in details)
+    assert any("2 rows, cp932, 1 characters replaced" in (d or "") for d in details)
     assert download(client, "/workspace/export/leads.csv?encoding=latin9").status_code == 400
 
 

@@ -36,6 +36,8 @@ def _download(name: str, make_rows: Callable[[Session, Account], Iterator[list]]
     def body():
         session = db.session
         account = session.get(Account, account_id)
+        if account is None:  # removed since the request began: nothing to export to anyone
+            return
         yield from exports.stream(encoder, make_rows(session, account))
         rows = encoder.rows_written - 1  # less the header
         detail = f"{rows} rows, {encoder.encoding}, {encoder.replaced} characters replaced"
