@@ -185,7 +185,7 @@ def run(url: str, n: int) -> None:
     report("leads inbox (consultant)", timed(consultant, inbox, n))
     report("leads inbox (admin, 50,000)", timed(admin, inbox, n))
 
-    start = consultant.post("/workspace/clients/1/interviews")
+    start = consultant.post(f"/workspace/clients/{CONSULTANTS}/interviews")  # one of c00's clients (round robin)
     aid = int(start.location.split("/")[-2])
     ms = []
     for i in range(max(n * 5, 1000)):

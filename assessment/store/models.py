@@ -66,6 +66,8 @@ class Assessment(Utm, Base):
     """One respondent's answers to the questionnaire, and the revisions it was submitted as."""
 
     __tablename__ = "assessment"
+    # A client's latest assessment, for the workspace's client list (services/clients.py).
+    __table_args__ = (Index("ix_assessment_company_submitted", "company_id", "submitted_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     kind: Mapped[str] = mapped_column(String(20), default="self")
@@ -156,7 +158,7 @@ class Lead(Base):
     consent_text: Mapped[str | None] = mapped_column(Text)  # the exact wording shown
     consent_at: Mapped[datetime | None] = mapped_column()
     locale: Mapped[str] = mapped_column(String(8), default="ja")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the inbox lists newest first
     # The inbox (store/workspace.py LEAD_STATUSES); who changed the status last, the audit log keeps the rest.
     status: Mapped[str] = mapped_column(String(12), default="new", index=True)
     status_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from assessment.bank.questionnaire import default_questionnaire
+from assessment.bank.rules import default_rulebook
 from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments as flow
 from assessment.services import comments, interviews, reports, verdicts
@@ -190,6 +191,7 @@ def interview_results(assessment_id: int):
         chart=charts.radar(d),
         changes=interviews.changes(a, shown),
         questions=qn.by_id,
+        pitfall_titles={pid: p.title[locale] for pid, p in default_rulebook().catalog.pitfalls.items()},
         comment_values=comments.current(a),
         shown_comments=comments.of_revision(a, shown),
         form=FlaskForm(),

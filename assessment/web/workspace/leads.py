@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
-from assessment.bank.rules import PITFALL_IDS
+from assessment.bank.rules import PITFALL_IDS, default_rulebook
 from assessment.services import accounts, inbox, verdicts
 from assessment.services.inbox import Filters, InboxError
 from assessment.store.workspace import LEAD_STATUSES, Account
@@ -77,6 +77,7 @@ def lead_list():
         sources=inbox.sources(db.session),
         statuses=status_names(),
         pitfalls=PITFALL_IDS,
+        pitfall_titles={pid: p.title[str(get_locale())] for pid, p in default_rulebook().catalog.pitfalls.items()},
         args={k: v for k, v in request.args.items() if k != "page"},
     )
 

@@ -142,6 +142,7 @@ def upgrade() -> None:
         batch.add_column(_fk("consultant_id", "fk_assessment_consultant"))
         batch.add_column(sa.Column("top_pitfall", sa.String(40), nullable=True))
         batch.create_index("ix_assessment_top_pitfall", ["top_pitfall"])
+        batch.create_index("ix_assessment_company_submitted", ["company_id", "submitted_at"])
     _fill_top_pitfall()
     with op.batch_alter_table("answer") as batch:
         batch.add_column(sa.Column("note_in_report", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -154,10 +155,12 @@ def upgrade() -> None:
         batch.add_column(_fk("assignee_id", "fk_lead_assignee"))
         batch.create_index("ix_lead_status", ["status"])
         batch.create_index("ix_lead_assignee_id", ["assignee_id"])
+        batch.create_index("ix_lead_created_at", ["created_at"])
 
 
 def downgrade() -> None:
     with op.batch_alter_table("lead") as batch:
+        batch.drop_index("ix_lead_created_at")
         batch.drop_index("ix_lead_assignee_id")
         batch.drop_index("ix_lead_status")
         batch.drop_constraint("fk_lead_assignee", type_="foreignkey")
@@ -169,6 +172,7 @@ def downgrade() -> None:
     with op.batch_alter_table("answer") as batch:
         batch.drop_column("note_in_report")
     with op.batch_alter_table("assessment") as batch:
+        batch.drop_index("ix_assessment_company_submitted")
         batch.drop_index("ix_assessment_top_pitfall")
         batch.drop_column("top_pitfall")
         batch.drop_constraint("fk_assessment_consultant", type_="foreignkey")
