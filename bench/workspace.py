@@ -128,6 +128,9 @@ def rss_mib() -> float:
     return 0.0
 
 
+SLOWEST: dict[str, float] = {}
+
+
 def timed(client, urls: list[str], n: int) -> list[float]:
     out = []
     for i in range(n):
@@ -135,14 +138,19 @@ def timed(client, urls: list[str], n: int) -> list[float]:
         t = time.perf_counter()
         response = client.get(url)
         response.get_data()
-        out.append((time.perf_counter() - t) * 1000)
+        ms = (time.perf_counter() - t) * 1000
+        out.append(ms)
+        SLOWEST[url] = max(SLOWEST.get(url, 0.0), ms)
         assert response.status_code == 200, (url, response.status_code)
     return out
 
 
 def report(name: str, ms: list[float]) -> None:
     q = statistics.quantiles(ms, n=100)
-    print(f"{name:<34} n={len(ms):4d}  p50 {q[49]:6.1f} ms  p95 {q[94]:6.1f} ms  p99 {q[98]:6.1f} ms")
+    worst = max(SLOWEST, key=SLOWEST.__getitem__) if SLOWEST else ""
+    print(f"{name:<34} n={len(ms):4d}  p50 {q[49]:6.1f} ms  p95 {q[94]:6.1f} ms  p99 {q[98]:6.1f} ms"
+          + (f"  (slowest: {worst} {SLOWEST[worst]:.0f} ms)" if worst else ""))  # fmt: skip
+    SLOWEST.clear()
 
 
 def main() -> None:

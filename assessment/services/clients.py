@@ -43,17 +43,23 @@ class ClientRow:
 
 
 def _latest():
-    """Per company: the latest submitted assessment's level and moment (a correlated sub-select each)."""
-    latest = (
-        select(Assessment.id)
-        .where(Assessment.company_id == Company.id, Assessment.revision > 0)
+    """Per company: the latest submitted assessment's level and moment, one index probe each
+    (ix_assessment_company_submitted). submitted_at is set by the first submit and kept: it is
+    not null exactly for the assessments with a verdict."""
+    level = (
+        select(Assessment.level)
+        .where(Assessment.company_id == Company.id, Assessment.submitted_at.is_not(None))
         .order_by(Assessment.submitted_at.desc(), Assessment.id.desc())
         .limit(1)
         .correlate(Company)
         .scalar_subquery()
     )
-    level = select(Assessment.level).where(Assessment.id == latest).scalar_subquery()
-    assessed = select(Assessment.submitted_at).where(Assessment.id == latest).scalar_subquery()
+    assessed = (
+        select(func.max(Assessment.submitted_at))
+        .where(Assessment.company_id == Company.id)
+        .correlate(Company)
+        .scalar_subquery()
+    )
     return level.label("level"), assessed.label("assessed_at")
 
 

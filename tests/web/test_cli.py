@@ -13,7 +13,7 @@ def test_db_upgrade_creates_the_sqlite_file(tmp_path, monkeypatch):
     monkeypatch.setenv("DATABASE_URL", url)
     result = CliRunner().invoke(main, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "revision 0004" in result.output and (tmp_path / "cli.db").exists()
+    assert "revision 0005_workspace" in result.output and (tmp_path / "cli.db").exists()
 
 
 def test_demo_seed_and_funnel_counts_by_source(app, monkeypatch):
@@ -75,6 +75,8 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     env = {
         **os.environ,
         "SECRET_KEY": "x" * 32,
+        "SECURITY_PASSWORD_SALT": "y" * 32,
+        "TOTP_SECRETS": "1:" + "z" * 32,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
         "WEB_CONCURRENCY": "3",
     }

@@ -143,7 +143,7 @@ def test_merge_moves_assessments_leads_and_notes_onto_the_kept_client(app, consu
     assert f'value="{dup_id}"' in page  # offered as a possible duplicate
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": str(dup_id)}).status_code == 303
     with app.app_context():
-        assert db.session.get_one(Company, dup_id) is None
+        assert db.session.get(Company, dup_id) is None
         assert {a.company_id for a in db.session.scalars(select(Assessment))} == {keep}
         assert db.session.scalars(select(Lead.company_id)).all() == [keep]
         assert db.session.scalars(select(ClientNote.company_id)).all() == [keep]
