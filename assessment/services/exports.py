@@ -14,12 +14,12 @@ import io
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
 from assessment.services.accounts import visible_companies
 from assessment.services.inbox import Filters, filtered
-from assessment.store.models import Assessment, Company, Revision
+from assessment.store.models import Answer, Assessment, Company, Revision
 from assessment.store.workspace import Account
 
 BATCH = 500
@@ -119,47 +119,49 @@ def assessment_header(qn: Questionnaire) -> list[str]:
 
 
 def assessment_rows(session: Session, account: Account, locale: str, qn: Questionnaire | None = None) -> Iterator[list]:
-    """One row per assessment of the clients this account sees; notes and marks from interviews."""
+    """One row per assessment of the clients this account sees; notes and marks from interviews.
+
+    Read as plain rows, a batch at a time (no ORM objects: 30 answers an assessment would be
+    millions of them), and of each verdict only the scores and pitfalls, extracted by the database.
+    """
     qn = qn or default_questionnaire()
     yield assessment_header(qn)
     companies = visible_companies(account).with_only_columns(Company.id)
+    a = Assessment
+    columns = (a.id, a.company_id, Company.name, a.kind, a.status, a.revision, a.submitted_at, a.overall, a.level)
     last_id = 0
     while True:
-        batch = list(
-            session.scalars(
-                select(Assessment)
-                .where(Assessment.id > last_id, Assessment.company_id.in_(companies))
-                .options(selectinload(Assessment.answers), selectinload(Assessment.company))
-                .order_by(Assessment.id)
-                .limit(BATCH)
-            )
-        )
+        batch = session.execute(
+            select(*columns)
+            .join(Company, Company.id == a.company_id)
+            .where(a.id > last_id, a.company_id.in_(companies))
+            .order_by(a.id)
+            .limit(BATCH)
+        ).all()
         if not batch:
             return
-        last_id = batch[-1].id
-        # A Result has keys(): dict(result) would take it for a mapping, so pairs are unpacked here.
+        ids = [row[0] for row in batch]
+        last_id = ids[-1]
         latest = (
-            select(Revision.assessment_id, Revision.verdict)
-            .join(Assessment, and_(Assessment.id == Revision.assessment_id, Assessment.revision == Revision.number))
-            .where(Revision.assessment_id.in_([a.id for a in batch]))
+            select(Revision.assessment_id, Revision.verdict["scores"], Revision.verdict["pitfalls"])
+            .join(a, and_(a.id == Revision.assessment_id, a.revision == Revision.number))
+            .where(Revision.assessment_id.in_(ids))
         )
-        verdicts = {a_id: verdict for a_id, verdict in session.execute(latest)}
-        for a in batch:
-            verdict = verdicts.get(a.id) or {}
-            scores = verdict.get("scores") or {}
-            pitfalls = "|".join(p.get("id", "") for p in verdict.get("pitfalls") or [])
-            row = [a.id, a.company_id, a.company.name if a.company else "", a.kind, a.status, a.revision,
-                   a.submitted_at.isoformat() if a.submitted_at else "", a.overall, a.level,
-                   *(scores.get(x) for x in AREA_IDS), pitfalls]  # fmt: skip
-            answers = {r.question: r for r in a.answers}
+        found = {row[0]: (row[1] or {}, row[2] or []) for row in session.execute(latest)}
+        answers: dict[int, dict] = {}
+        for aid, question, value, note, to_verify in session.execute(
+            select(Answer.assessment_id, Answer.question, Answer.value, Answer.note, Answer.to_verify).where(
+                Answer.assessment_id.in_(ids)
+            )
+        ):
+            answers.setdefault(aid, {})[question] = (value, note, to_verify)
+        for aid, company_id, company, kind, status, revision, submitted_at, overall, level in batch:
+            scores, pitfalls = found.get(aid, ({}, []))
+            row = [aid, company_id, company, kind, status, revision, submitted_at.isoformat() if submitted_at else "",
+                   overall, level, *(scores.get(x) for x in AREA_IDS),
+                   "|".join(p.get("id", "") for p in pitfalls if isinstance(p, dict))]  # fmt: skip
+            given = answers.get(aid, {})
             for q in qn.questions:
-                r = answers.get(q.id)
-                value = r.value if r else None
-                row += [
-                    _code(value),
-                    _label(q, value, locale),
-                    (r.note or "") if r else "",
-                    int(bool(r and r.to_verify)),
-                ]
+                value, note, to_verify = given.get(q.id, (None, None, False))
+                row += [_code(value), _label(q, value, locale), note or "", int(bool(to_verify))]
             yield row
-        session.expunge_all()  # what was read is written: keep the session from holding every row

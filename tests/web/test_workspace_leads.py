@@ -124,9 +124,15 @@ def test_assessment_csv_has_a_code_and_label_column_per_question_and_interview_n
     aid = start.split("/")[-2]
     client.post(f"/workspace/interviews/{aid}/autosave", json={"question": "al_goal_agreement", "value": "verbal_only"})
     client.post(f"/workspace/interviews/{aid}/autosave", json={"question": "al_goal_agreement", "note": "+確認する"})
+    with app.app_context():
+        done = make_assessment(db.session, make_answers(0), company=db.session.get_one(Company, int(company)))
+        expected = (str(done.overall), done.top_pitfall)
     rows = _read(download(client, "/workspace/export/assessments.csv").data, "utf-8-sig")
     head, row = rows[0], rows[1]
     record = dict(zip(head, row, strict=True))
+    submitted = dict(zip(head, rows[2], strict=True))
+    assert (submitted["overall"], submitted["pitfalls"].split("|")[0]) == expected
+    assert all(submitted[f"score_{area}"].isdigit() for area in ("alignment", "kpi_design"))
     assert record["company"] == "株式会社CSV" and record["kind"] == "consultant"
     assert record["al_goal_agreement"] == "verbal_only" and record["al_goal_agreement_label"]
     assert record["al_goal_agreement_note"] == "'+確認する"
