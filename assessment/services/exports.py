@@ -24,12 +24,16 @@ from assessment.store.workspace import Account
 
 BATCH = 500
 ENCODINGS = ("utf-8", "cp932")
-_RISKY = ("=", "+", "-", "@", "\t", "\r", "\0")
+_RISKY = frozenset("=+-@\t\r\0")
 
 
 def safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_RISKY) else text
+    if value is None:
+        return ""
+    if value.__class__ is int:  # most cells of a large export: nothing to escape
+        return str(value)
+    text = str(value)
+    return "'" + text if text and text[0] in _RISKY else text
 
 
 class Encoder:
@@ -130,6 +134,7 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     a = Assessment
     columns = (a.id, a.company_id, Company.name, a.kind, a.status, a.revision, a.submitted_at, a.overall, a.level)
     last_id = 0
+    shown: dict[tuple, tuple[str, str]] = {}
     while True:
         batch = session.execute(
             select(*columns)
@@ -163,5 +168,12 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
             given = answers.get(aid, {})
             for q in qn.questions:
                 value, note, to_verify = given.get(q.id, (None, None, False))
-                row += [_code(value), _label(q, value, locale), note or "", int(bool(to_verify))]
+                try:  # a question has a few options: each answer's cells are made once per export
+                    key = (q.id, tuple(value) if isinstance(value, list) else value)
+                    pair = shown.get(key)
+                    if pair is None:
+                        pair = shown[key] = (_code(value), _label(q, value, locale))
+                except TypeError:  # an unhashable value kept from an older bank: made for this row only
+                    pair = (_code(value), _label(q, value, locale))
+                row += [*pair, note or "", 1 if to_verify else 0]
             yield row

@@ -14,7 +14,7 @@ from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
 from assessment.web.workspace.access import bp, client_or_404, log, me
-from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm
+from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm, size_choices
 
 
 def client_error(code: str) -> str:
@@ -124,6 +124,7 @@ def _detail(company, note_form=None, status=200):
         "workspace/client.html",
         company=company,
         owner=owner,
+        size_label={c.value: c.label for c in size_choices(_locale())}.get(company.size or "", company.size),
         assessments=interviews.in_progress(db.session, company),
         leads=leads,
         notes=clients.notes(db.session, company),
