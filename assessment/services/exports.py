@@ -105,13 +105,13 @@ def _label(q, value, locale: str) -> str:
     if value is None:
         return ""
     values = value if isinstance(value, list) else [value]
-    return " / ".join(o.label[locale] if (o := q.option(v)) else str(v) for v in values)
+    return " / ".join(o.label[locale] if isinstance(v, str) and (o := q.option(v)) else str(v) for v in values)
 
 
 def _code(value) -> str:
     if value is None:
         return ""
-    return "|".join(value) if isinstance(value, list) else str(value)
+    return "|".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def assessment_header(qn: Questionnaire) -> list[str]:
