@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import and_, select
+from sqlalchemy import Text, and_, cast, select
 from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
@@ -134,7 +135,7 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     a = Assessment
     columns = (a.id, a.company_id, Company.name, a.kind, a.status, a.revision, a.submitted_at, a.overall, a.level)
     last_id = 0
-    shown: dict[tuple, tuple[str, str]] = {}
+    shown: dict[tuple[str, str | None], tuple[str, str]] = {}
     while True:
         batch = session.execute(
             select(*columns)
@@ -153,13 +154,13 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
             .where(Revision.assessment_id.in_(ids))
         )
         found = {row[0]: (row[1] or {}, row[2] or []) for row in session.execute(latest)}
+        # Values come as their JSON text: the few distinct ones are decoded once (below), not 30 a row.
         answers: dict[int, dict] = {}
-        for aid, question, value, note, to_verify in session.execute(
-            select(Answer.assessment_id, Answer.question, Answer.value, Answer.note, Answer.to_verify).where(
-                Answer.assessment_id.in_(ids)
-            )
-        ):
-            answers.setdefault(aid, {})[question] = (value, note, to_verify)
+        raw_answers = select(
+            Answer.assessment_id, Answer.question, cast(Answer.value, Text), Answer.note, Answer.to_verify
+        ).where(Answer.assessment_id.in_(ids))
+        for aid, question, raw, note, to_verify in session.connection().execute(raw_answers):
+            answers.setdefault(aid, {})[question] = (raw, note, to_verify)
         for aid, company_id, company, kind, status, revision, submitted_at, overall, level in batch:
             scores, pitfalls = found.get(aid, ({}, []))
             row = [aid, company_id, company, kind, status, revision, submitted_at.isoformat() if submitted_at else "",
@@ -167,13 +168,10 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
                    "|".join(p.get("id", "") for p in pitfalls if isinstance(p, dict))]  # fmt: skip
             given = answers.get(aid, {})
             for q in qn.questions:
-                value, note, to_verify = given.get(q.id, (None, None, False))
-                try:  # a question has a few options: each answer's cells are made once per export
-                    key = (q.id, tuple(value) if isinstance(value, list) else value)
-                    pair = shown.get(key)
-                    if pair is None:
-                        pair = shown[key] = (_code(value), _label(q, value, locale))
-                except TypeError:  # an unhashable value kept from an older bank: made for this row only
-                    pair = (_code(value), _label(q, value, locale))
+                raw, note, to_verify = given.get(q.id, (None, None, False))
+                pair = shown.get((q.id, raw))
+                if pair is None:  # a question has a few options: each answer's cells are made once per export
+                    value = json.loads(raw) if raw is not None else None
+                    pair = shown[(q.id, raw)] = (_code(value), _label(q, value, locale))
                 row += [*pair, note or "", 1 if to_verify else 0]
             yield row
