@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Text, and_, cast, select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
@@ -136,6 +137,9 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     columns = (a.id, a.company_id, Company.name, a.kind, a.status, a.revision, a.submitted_at, a.overall, a.level)
     last_id = 0
     shown: dict[tuple[str, str | None], tuple[str, str]] = {}
+    # PostgreSQL parses a json value again for each -> taken from it; as jsonb it is parsed once a row.
+    postgres = session.get_bind().dialect.name == "postgresql"
+    verdict = cast(Revision.verdict, JSONB) if postgres else Revision.verdict
     while True:
         batch = session.execute(
             select(*columns)
@@ -149,7 +153,7 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
         ids = [row[0] for row in batch]
         last_id = ids[-1]
         latest = (
-            select(Revision.assessment_id, Revision.verdict["scores"], Revision.verdict["pitfalls"])
+            select(Revision.assessment_id, verdict["scores"], verdict["pitfalls"])
             .join(a, and_(a.id == Revision.assessment_id, a.revision == Revision.number))
             .where(Revision.assessment_id.in_(ids))
         )
