@@ -398,6 +398,8 @@ def main():
         **os.environ,
         "SECRET_KEY": os.urandom(32).hex(),
         "PUBLIC_BASE_URL": "http://127.0.0.1",
+        "SECURITY_PASSWORD_SALT": os.urandom(32).hex(),
+        "TOTP_SECRETS": "1:" + os.urandom(32).hex(),
         "DATABASE_URL": url,
         "RATELIMIT_ENABLED": "0",
         "COOKIE_SECURE": "0",

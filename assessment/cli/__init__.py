@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from assessment.cli import background, bank, site
+from assessment.cli import background, bank, site, users
 
 
 @click.group()
@@ -23,6 +23,7 @@ for command in (
     site.funnel,
     background.worker,
     background.webhooks,
+    users.users,
 ):
     main.add_command(command)
 

@@ -22,6 +22,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.paths import TEMPLATES_DIR
 from assessment.report import view
 from assessment.report.branding import Branding
+from assessment.report.comments import ConsultantComments
 from assessment.report.fonts import check_fonts, face_css, face_files, font_config
 from assessment.report.i18n import environment, translations
 from assessment.report.tracking import GapView, TrendView
@@ -73,6 +74,7 @@ def _html(
     fetcher=None,
     tracking: TrendView | None = None,
     gap: GapView | None = None,
+    comments=None,
 ) -> str:
     locale = _locale_of(diagnosis, locale)
     branding = branding or Branding.from_env()
@@ -103,6 +105,7 @@ def _html(
             tracking_chart=tracking and place_svg(tracking.chart),
             gap=gap,
             gap_chart=gap and place_svg(gap.chart),
+            comments=comments,
         )
     )
 
@@ -192,11 +195,13 @@ def render_pdf(
     date: dt.date | None = None,
     fetcher=None,
     extra_css: str = "",
+    comments: ConsultantComments | None = None,
     tracking: TrendView | None = None,
     gap: GapView | None = None,
 ) -> bytes:
     """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests).
 
+    comments: a consultant's comments and report notes, already in the report's language.
     tracking, gap: a round's sections (report/tracking.py), shown after the summary when given.
     """
     from weasyprint import HTML
@@ -217,6 +222,7 @@ def render_pdf(
         fetcher=fetcher,
         tracking=tracking,
         gap=gap,
+        comments=comments,
     )
     if branding.logo:
         fetcher.extra_files = (*fetcher.extra_files, branding.logo)

@@ -201,6 +201,7 @@ def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) 
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
     a.questionnaire_version, a.ruleset_version = verdict.questionnaire_version, verdict.ruleset_version
     a.overall, a.level = verdict.overall, verdict.level
+    a.top_pitfall = verdict.pitfalls[0].id if verdict.pitfalls else None  # the leads inbox filters on it
     access.grant_results(a, results_days)
     funnel.record(session, "submitted", a)
     webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))

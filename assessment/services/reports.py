@@ -86,3 +86,52 @@ def prerender(database: Database, assessment_id: int, locale: str) -> None:
         a = session.get(Assessment, assessment_id)
         if a is not None and a.revision:
             pdf_bytes(session, a, locale)
+
+
+def consultant_comments(a: Assessment, locale: str, number: int, snapshot: dict):
+    """A revision's comment snapshot (services.comments) as the report shows it, in `locale`."""
+    from assessment.bank.questionnaire import default_questionnaire
+    from assessment.report.comments import Comment, ConsultantComments, ReportNote
+
+    d = diagnosis(a, locale, number=number)
+    headings: dict[str, str | None] = {"overall": None}  # the report names it in its own language
+    headings.update({f"area:{x.id}": x.name for x in d.areas})
+    headings.update({f"pitfall:{p.id}": p.title for p in d.pitfalls})
+    kept = snapshot.get("comments") or {}
+    comments = tuple(
+        Comment(headings[s], c["body"], c.get("author", ""), c.get("date", ""), bool(c.get("discussed")))
+        for s in headings
+        if (c := kept.get(s)) and (c.get("body") or c.get("discussed"))
+    )
+    qn = default_questionnaire()
+    notes = tuple(
+        ReportNote(qn.by_id[q].text[locale], note) for q, note in (snapshot.get("notes") or {}).items() if q in qn.by_id
+    )
+    return ConsultantComments(comments, notes)
+
+
+def revision_pdf(session: Session, a: Assessment, locale: str, number: int, snapshot: dict) -> bytes:
+    """Revision `number`'s PDF with the consultant's comments it was made with; kept like pdf_bytes()."""
+    from assessment.report import render_pdf
+
+    locale = locale if locale in LOCALES else a.locale
+    stored = session.scalar(
+        select(ReportFile.content).where(
+            ReportFile.assessment_id == a.id, ReportFile.revision == number, ReportFile.locale == locale
+        )
+    )
+    if stored is not None:
+        return stored
+    company = a.company.name if a.company else None
+    content = render_pdf(
+        diagnosis(a, locale, number=number),
+        company=company,
+        date=a.submitted_at.date() if a.submitted_at else None,
+        comments=consultant_comments(a, locale, number, snapshot),
+    )
+    session.add(ReportFile(assessment_id=a.id, revision=number, locale=locale, content=content))
+    try:
+        session.commit()
+    except IntegrityError:
+        session.rollback()
+    return content

@@ -27,7 +27,7 @@ from assessment.diagnose.compare import PerceptionGap, Trend, perception_gap, tr
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
 from assessment.services import assessments, verdicts
-from assessment.store.models import RESPONDENT_ROLES, ROUND_RULES, Assessment, Company, Invitation, Round, utcnow
+from assessment.store.models import RESPONDENT_ROLES, ROUND_RULES, Assessment, Company, Round, RoundInvitation, utcnow
 from assessment.store.tokens import looks_like_token
 
 INVITATION_DAYS = 14
@@ -78,11 +78,11 @@ def invite(
     name: str | None = None,
     email: str | None = None,
     days: int = INVITATION_DAYS,
-) -> Invitation:
+) -> RoundInvitation:
     _check_open(r)
     if not 1 <= days <= 90:
         raise RoundError("an invitation lasts 1 to 90 days")
-    inv = Invitation(
+    inv = RoundInvitation(
         round=r, role=_check_role(role), name=name, email=email, expires_at=utcnow() + timedelta(days=days)
     )
     session.add(inv)
@@ -98,7 +98,7 @@ class Opened:
     assessment: Assessment | None
 
 
-def open_invitation(session: Session, inv: Invitation, *, locale: str) -> Opened:
+def open_invitation(session: Session, inv: RoundInvitation, *, locale: str) -> Opened:
     """The invited respondent's own assessment, made on first use; an answered link is used up."""
     if inv.assessment is not None and inv.assessment.has_verdict:
         return Opened("answered", None)
@@ -114,10 +114,10 @@ def open_invitation(session: Session, inv: Invitation, *, locale: str) -> Opened
     return Opened("ok", inv.assessment)
 
 
-def find_invitation(session: Session, token: str | None) -> Invitation | None:
+def find_invitation(session: Session, token: str | None) -> RoundInvitation | None:
     if not looks_like_token(token):
         return None
-    return session.scalars(select(Invitation).where(Invitation.token == token)).one_or_none()
+    return session.scalars(select(RoundInvitation).where(RoundInvitation.token == token)).one_or_none()
 
 
 def add_respondent(session: Session, r: Round, a: Assessment, role: str) -> None:

@@ -59,6 +59,8 @@ class Company(Base):
     size: Mapped[str | None] = mapped_column(String(40))  # a pf_company_size option value
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # The consultant who looks after this client (store/workspace.py); None: nobody yet, admins see it.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     assessments: Mapped[list[Assessment]] = relationship(back_populates="company")
 
 
@@ -72,6 +74,8 @@ class Assessment(Utm, Base):
     """
 
     __tablename__ = "assessment"
+    # A client's latest assessment, for the workspace's client list (services/clients.py).
+    __table_args__ = (Index("ix_assessment_company_submitted", "company_id", "submitted_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     resume_token: Mapped[str | None] = mapped_column(String(64), unique=True, default=new_token)
@@ -86,11 +90,13 @@ class Assessment(Utm, Base):
     # A respondent of a round: which round, answering as whom (RESPONDENT_ROLES).
     round_id: Mapped[int | None] = mapped_column(ForeignKey("round.id", ondelete="SET NULL"), index=True)
     respondent_role: Mapped[str | None] = mapped_column(String(12))
+    consultant_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))  # interviews
     # Copied from the latest revision for listing and sorting.
     questionnaire_version: Mapped[str | None] = mapped_column(String(40))
     ruleset_version: Mapped[str | None] = mapped_column(String(40))
     overall: Mapped[int | None] = mapped_column(Integer)
     level: Mapped[int | None] = mapped_column(Integer)
+    top_pitfall: Mapped[str | None] = mapped_column(String(40), index=True)  # the leads inbox filters on it
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column()
@@ -136,6 +142,7 @@ class Answer(Base):
     value: Mapped[str | list | None] = mapped_column(JSON)  # an option value, a list for checklists
     note: Mapped[str | None] = mapped_column(Text)
     to_verify: Mapped[bool] = mapped_column(Boolean, default=False)
+    note_in_report: Mapped[bool] = mapped_column(Boolean, default=False)  # notes stay internal unless marked
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="answers")
 
@@ -149,6 +156,8 @@ class Revision(Base):
     assessment_id: Mapped[int] = mapped_column(ForeignKey("assessment.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)  # 1, 2, ...
     verdict: Mapped[dict] = mapped_column(JSON)  # assessment.diagnose Verdict.to_dict()
+    # The consultant's comments and report notes as this revision shows them; a changed comment adds a revision.
+    comments: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     assessment: Mapped[Assessment] = relationship(back_populates="revisions")
 
@@ -171,7 +180,12 @@ class Lead(Base):
     acknowledged_at: Mapped[datetime | None] = mapped_column()
     report_emailed_at: Mapped[datetime | None] = mapped_column()  # the report link sent to `email`
     locale: Mapped[str] = mapped_column(String(8), default="ja")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)  # the inbox lists newest first
+    # The inbox (store/workspace.py LEAD_STATUSES); who changed the status last, the audit log keeps the rest.
+    status: Mapped[str] = mapped_column(String(12), default="new", index=True)
+    status_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+    status_at: Mapped[datetime | None] = mapped_column()
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"), index=True)
     assessment: Mapped[Assessment] = relationship(back_populates="lead")
     company: Mapped[Company | None] = relationship()
 
@@ -240,13 +254,13 @@ class Round(Base):
     respondents: Mapped[list[Assessment]] = relationship(
         back_populates="round", foreign_keys="Assessment.round_id", order_by="Assessment.id"
     )
-    invitations: Mapped[list[Invitation]] = relationship(back_populates="round", order_by="Invitation.id")
+    invitations: Mapped[list[RoundInvitation]] = relationship(back_populates="round", order_by="RoundInvitation.id")
 
 
-class Invitation(Base):
+class RoundInvitation(Base):
     """One person's link into a round: unguessable, expiring, used up once their answers are in."""
 
-    __tablename__ = "invitation"
+    __tablename__ = "round_invitation"
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)
     round_id: Mapped[int] = mapped_column(ForeignKey("round.id", ondelete="CASCADE"), index=True)

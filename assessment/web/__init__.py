@@ -18,11 +18,13 @@ from assessment import paths
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import config, errors, health, queue, security
+    from assessment.web import auth, config, errors, health, queue, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, fragments, limiter, select_babel_locale
     from assessment.web.survey import bp as survey_bp
+    from assessment.web.workspace import bp as workspace_bp
+    from assessment.web.workspace.admin import invite_bp
 
     app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR))
     app.config.update(config.BASE)
@@ -30,10 +32,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     config.check(app.config)
     if app.config["PDF_RENDER_AHEAD"] is None:  # ahead of demand only where a queue's workers render
         app.config["PDF_RENDER_AHEAD"] = bool(app.config["REDIS_URL"])
-    # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII.
-    # app.json is typed as the JSONProvider base, which lacks the DefaultJSONProvider settings.
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
     if app.config["TRUST_PROXY"]:
         hops = app.config["TRUST_PROXY"]
         # Wrapping wsgi_app is Flask's documented way to add middleware; mypy sees a method replaced.
@@ -50,10 +48,18 @@ def create_app(test_config: dict | None = None) -> Flask:
         default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     security.init_app(app)
+    auth.init_app(app)
+    # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII. Set after
+    # auth.init_app: Flask-Security installs a JSON provider of its own there.
+    # app.json is typed as the JSONProvider base, which lacks the DefaultJSONProvider settings.
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
     errors.init_app(app)
 
     app.register_blueprint(survey_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # JSON clients authenticate nothing and carry no cookies: CSRF does not apply
     app.register_blueprint(health.bp)
+    app.register_blueprint(workspace_bp)
+    app.register_blueprint(invite_bp)
     return app

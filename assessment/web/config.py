@@ -84,6 +84,24 @@ def from_env(env=os.environ) -> dict:
         # The report link goes to the respondent by e-mail when SMTP_HOST is set (services/mail.py).
         **{key: env.get(key, "") for key in ("SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM")},
         "SMTP_TLS": env.get("SMTP_TLS", "starttls"),
+        **workspace_from_env(env),
+    }
+
+
+DEFAULT_PASSWORD_SALT = "dev-only-pepper"
+
+
+def workspace_from_env(env) -> dict:
+    """The consultant workspace's sign-in (Flask-Security): its secrets come from the environment."""
+    return {
+        # A pepper: Flask-Security HMACs each password with it before argon2id.
+        "SECURITY_PASSWORD_SALT": env.get("SECURITY_PASSWORD_SALT", DEFAULT_PASSWORD_SALT),
+        # Encrypts the TOTP secrets at rest; several keys ("2:new 1:old") allow rotation.
+        "SECURITY_TOTP_SECRETS": dict(
+            item.split(":", 1) for item in env.get("TOTP_SECRETS", "1:dev-only-totp-secret").split()
+        ),
+        "LOGIN_RATE_LIMIT": env.get("LOGIN_RATE_LIMIT", "5 per 15 minutes"),  # failed sign-ins per account
+        "LOGIN_ADDRESS_RATE_LIMIT": env.get("LOGIN_ADDRESS_RATE_LIMIT", "30 per 15 minutes"),  # per client address
     }
 
 
@@ -105,6 +123,42 @@ BASE = {
     "CACHE_TYPE": "SimpleCache",
     "CACHE_DEFAULT_TIMEOUT": 0,
     "CACHE_THRESHOLD": 1000,
+    **{
+        f"SECURITY_{k}": v
+        for k, v in {
+            # argon2id at OWASP's parameters (19 MiB, 2 passes, 1 lane): ~30 ms a sign-in here.
+            "PASSWORD_HASH": "argon2",
+            "PASSWORD_HASH_PASSLIB_OPTIONS": {
+                "argon2__type": "ID",
+                "argon2__memory_cost": 19456,
+                "argon2__time_cost": 2,
+                "argon2__parallelism": 1,
+            },
+            "PASSWORD_LENGTH_MIN": 12,
+            "URL_PREFIX": "/account",
+            "POST_LOGIN_VIEW": "/workspace/",
+            "POST_LOGOUT_VIEW": "/account/login",
+            "CHANGEABLE": True,
+            "POST_CHANGE_VIEW": "/workspace/",
+            "SEND_PASSWORD_CHANGE_EMAIL": False,  # no mail server is required to run the workspace
+            "REGISTERABLE": False,  # accounts come from the admin: `assessment users create` and invitations
+            "RECOVERABLE": False,
+            "TRACKABLE": False,
+            "TWO_FACTOR": True,  # optional: each user turns it on at /account/tf-setup
+            "TWO_FACTOR_REQUIRED": False,
+            "TWO_FACTOR_ENABLED_METHODS": ["authenticator"],
+            "TOTP_ISSUER": "CMO Thinking Assessment",
+            "MULTI_FACTOR_RECOVERY_CODES": False,
+            "RETURN_GENERIC_RESPONSES": True,  # a wrong e-mail and a wrong password read the same
+            "EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},  # no DNS look-up at sign-in
+            "DEFAULT_REMEMBER_ME": False,
+            "I18N_DIRNAME": "builtin",
+        }.items()
+    },
+    # Flask-Login: a session moved to another address or browser is dropped.
+    "SESSION_PROTECTION": "strong",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
 }
 
 
@@ -130,6 +184,13 @@ def check(config) -> None:
         )
     if config["ENV_NAME"] != "production":
         return
+    if config["SECURITY_PASSWORD_SALT"] in (DEFAULT_PASSWORD_SALT, ""):
+        raise ConfigError(
+            "refusing to start in production with the default SECURITY_PASSWORD_SALT: set it to a random "
+            "string of its own (like SECRET_KEY, e.g. python -c 'import secrets; print(secrets.token_hex(32))')"
+        )
+    if "dev-only-totp-secret" in config["SECURITY_TOTP_SECRETS"].values():
+        raise ConfigError("refusing to start in production with the default TOTP_SECRETS: set TOTP_SECRETS=1:<random>")
     if _weak(config["SECRET_KEY"]):
         raise ConfigError(
             f"refusing to start in production with a weak SECRET_KEY (the default, or under "

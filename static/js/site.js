@@ -14,7 +14,8 @@
   document.addEventListener("DOMContentLoaded", function () {
     var marker = document.querySelector("form input[name=page_marker]");
     var form = marker && marker.form;
-    if (!form || !window.fetch || !window.FormData) return;
+    // A form with its own autosave (the workspace's interview pages) is left to it.
+    if (!form || form.hasAttribute("data-autosave") || !window.fetch || !window.FormData) return;
     var touched = {}, pending = Promise.resolve();
     var save = function () {
       var data = new FormData(form);

@@ -77,6 +77,8 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
         **os.environ,
         "SECRET_KEY": "3f9a1c7e5b2d4086af1e9c3b7d5a2f60",
         "PUBLIC_BASE_URL": "https://diagnosis.example.co.jp",
+        "SECURITY_PASSWORD_SALT": "4c8e2a6f1b3d5079ce2a4f6b8d1e3a57",
+        "TOTP_SECRETS": "1:7e1a3c5b9d2f4068ba1c3e5d7f9a2b46",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}",
         "WEB_CONCURRENCY": "3",
     }

@@ -72,6 +72,9 @@ class PageForm(FlaskForm):
     # Present on every real page post: proves the page was submitted, so an empty checklist means [].
     page_marker = HiddenField()
 
+    def question_fields(self):
+        return [self[q.id] for q in self.page.questions]
+
     def first_errors(self) -> dict:
         """question id -> the first message for each question that failed."""
         return {q.id: self[q.id].errors[0] for q in self.page.questions if self[q.id].errors}

@@ -87,6 +87,11 @@ def _brand_settings() -> dict:
     }
 
 
+@bp.app_template_global("form_problems")
+def _form_problems(form) -> list[tuple[str, str, str]]:
+    return problems(form)
+
+
 @bp.app_template_filter("by_reason")
 def _by_reason(evidence) -> list[tuple[str, list]]:
     """Evidence grouped by its "why", in the order first seen: a reason is said once."""

@@ -36,7 +36,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_round_company_id", "round", ["company_id"])
     op.create_table(
-        "invitation",
+        "round_invitation",
         sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("token", sa.String(64), nullable=False, unique=True),
         sa.Column("round_id", sa.Integer(), sa.ForeignKey("round.id", ondelete="CASCADE"), nullable=False),
@@ -47,7 +47,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("assessment_id", sa.Integer(), sa.ForeignKey("assessment.id", ondelete="SET NULL")),
     )
-    op.create_index("ix_invitation_round_id", "invitation", ["round_id"])
+    op.create_index("ix_round_invitation_round_id", "round_invitation", ["round_id"])
     with op.batch_alter_table("assessment") as batch:
         batch.add_column(sa.Column("round_id", sa.Integer()))
         batch.add_column(sa.Column("respondent_role", sa.String(12)))
@@ -61,7 +61,7 @@ def downgrade() -> None:
         batch.drop_constraint("fk_assessment_round_id", type_="foreignkey")
         batch.drop_column("respondent_role")
         batch.drop_column("round_id")
-    op.drop_index("ix_invitation_round_id", "invitation")
-    op.drop_table("invitation")
+    op.drop_index("ix_round_invitation_round_id", "round_invitation")
+    op.drop_table("round_invitation")
     op.drop_index("ix_round_company_id", "round")
     op.drop_table("round")

@@ -1,0 +1,79 @@
+"""Sign-in for the consultant workspace: Flask-Security on the app's session, throttled by Flask-Limiter.
+
+- accounts and roles are store.workspace.Account / AccountRole; hashes are argon2id (config.BASE);
+- failed sign-ins are limited per account (the e-mail typed) and per client address; a success
+  costs nothing;
+- at sign-in the session keeps only what sign-in wrote: the cookie session has no id to renew,
+  so everything an earlier visitor of this browser left (the CSRF token above all) is dropped;
+- a changed password changes fs_uniquifier, which ends every other session of the account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, request, session
+from flask_limiter.util import get_remote_address
+from flask_security import Security, SQLAlchemySessionUserDatastore, hash_password, user_authenticated
+from werkzeug.local import LocalProxy
+
+from assessment.services import audit
+from assessment.store.workspace import Account, AccountRole
+from assessment.web.database import db
+from assessment.web.extensions import limiter
+
+security = Security()
+# Keys Flask-Login and Flask-Security write at sign-in; anything else in the session predates it.
+_SIGN_IN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", "fs_cc", "fs_paa", "fs_gexp")
+_THROTTLED = ("security.login", "security.two_factor_token_validation")
+
+
+def _account_key() -> str:
+    data = request.form if request.form else (request.get_json(silent=True) or {})
+    email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
+    return "login:" + (email.strip().lower()[:254] if isinstance(email, str) else "")
+
+
+def _failed(response) -> bool:
+    """A sign-in that did not pass: the form again (200/400), not a redirect or JSON success."""
+    if response.status_code in (301, 302, 303):
+        return False
+    return not (response.is_json and response.status_code == 200)
+
+
+def password_hash(password: str) -> str:
+    """Flask-Security's argon2id hash (peppered): what the services store. Needs an app context."""
+    return hash_password(password)
+
+
+def init_app(app: Flask) -> None:
+    # The datastore wants a scoped_session; a proxy to this request's session serves it the same way.
+    request_session = LocalProxy(lambda: db.session)
+    datastore = SQLAlchemySessionUserDatastore(request_session, Account, AccountRole)  # type: ignore[arg-type]
+    security.init_app(app, datastore)
+    # Sign-in is by session only. Flask-Security's token loader parses every request's JSON body
+    # (the API's too, however large or deeply nested), which turned a 413 into a 500: no tokens here.
+    app.login_manager.request_loader(lambda _request: None)  # type: ignore[attr-defined]
+
+    for endpoint in _THROTTLED:
+        view: Callable[..., Any] = app.view_functions[endpoint]
+        view = limiter.limit(
+            lambda: current_app.config["LOGIN_RATE_LIMIT"], key_func=_account_key, methods=["POST"], deduct_when=_failed
+        )(view)
+        view = limiter.limit(
+            lambda: current_app.config["LOGIN_ADDRESS_RATE_LIMIT"],
+            key_func=get_remote_address,
+            methods=["POST"],
+            deduct_when=_failed,
+        )(view)
+        app.view_functions[endpoint] = view
+
+    # weak=False: blinker holds receivers weakly, and this function is local to init_app.
+    user_authenticated.connect(_signed_in, app, weak=False)
+
+
+def _signed_in(sender, user, **extra) -> None:
+    for key in [k for k in session if k not in _SIGN_IN_KEYS]:
+        session.pop(key)
+    audit.record(db.session, user, "sign_in", f"account:{user.id}", address=request.remote_addr)

@@ -1,0 +1,58 @@
+"""Who is asking: every workspace URL needs a signed-in account, and each object is checked against it.
+
+A client or assessment the account may not see answers 404, exactly as an unknown id does, so
+guessing ids tells nothing.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, request
+from flask_security import auth_required, current_user
+
+from assessment.services import accounts, audit
+from assessment.store.models import Assessment, Company
+from assessment.store.workspace import Account
+from assessment.web.database import db
+
+bp = Blueprint("workspace", __name__, url_prefix="/workspace")
+
+
+@bp.before_request
+@auth_required("session")
+def _signed_in():
+    """auth_required answers first: the sign-in page for a browser, 401 JSON for a JSON request."""
+
+
+def me() -> Account:
+    """The signed-in account (this request's session already holds it: Flask-Security loaded it there)."""
+    account = db.session.get(Account, current_user.id)
+    if account is None:
+        abort(401)
+    return account
+
+
+def client_or_404(company_id: int) -> Company:
+    company = db.session.get(Company, company_id)
+    if not accounts.can_see_company(db.session, me(), company):
+        abort(404)
+    assert company is not None
+    return company
+
+
+def assessment_or_404(assessment_id: int) -> Assessment:
+    a = db.session.get(Assessment, assessment_id)
+    if not accounts.can_see_assessment(db.session, me(), a):
+        abort(404)
+    assert a is not None
+    return a
+
+
+def admin_only() -> Account:
+    account = me()
+    if not account.is_admin:
+        abort(403)
+    return account
+
+
+def log(action: str, target: str, detail: str | None = None, *, commit: bool = True) -> None:
+    audit.record(db.session, me(), action, target, detail, address=request.remote_addr, commit=commit)

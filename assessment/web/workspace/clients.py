@@ -1,0 +1,227 @@
+"""Clients: the list (search, sort, pages), the detail page, create and edit, notes, sharing, merge."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from assessment.services import accounts, clients, interviews
+from assessment.services.clients import PAGE_SIZE, ClientError
+from assessment.store.models import Lead
+from assessment.store.workspace import Account
+from assessment.web.database import db
+from assessment.web.workspace.access import bp, client_or_404, log, me
+from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm, size_choices
+
+
+def client_error(code: str) -> str:
+    return {
+        "exists_elsewhere": _(
+            "This company is already a client of another consultant. Ask them or an administrator to share it."
+        ),
+        "free_mail_domain": _("A free-mail domain cannot identify a company. Leave the field empty."),
+        "bad_corporate_number": _("This is not a valid corporate number (check digit)."),
+        "corporate_number_taken": _("Another client already has this corporate number. Merge the two instead."),
+        "empty_note": _("Please write the note."),
+        "note_too_long": _("Please use at most %(max)d characters.", max=clients.NOTE_MAX),
+        "not_owner": _("Only the client's owner or an administrator can do this."),
+        "unknown_account": _("Please choose a consultant from the list."),
+        "same_company": _("A client cannot be merged with itself."),
+    }.get(code, _("This change could not be made."))
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+@bp.get("/")
+def home():
+    return redirect(url_for(".client_list"))
+
+
+@bp.get("/clients")
+def client_list():
+    q = request.args.get("q", "")[:200]
+    sort = request.args.get("sort", "name")
+    desc = request.args.get("desc") == "1"
+    page = request.args.get("page", "1")
+    page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
+    return render_template(
+        "workspace/clients.html",
+        rows=rows,
+        total=total,
+        q=q,
+        sort=sort if sort in clients.SORTS else "name",
+        desc=desc,
+        page=page_number,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
+
+
+def _form_values(form: ClientForm) -> dict:
+    return {
+        "name": form.name.data.strip(),
+        "email_domain": form.email_domain.data or None,
+        "corporate_number": (form.corporate_number.data or "").strip() or None,
+        "industry": (form.industry.data or "").strip() or None,
+        "size": form.size.data or None,
+    }
+
+
+@bp.route("/clients/new", methods=["GET", "POST"])
+def client_new():
+    form = ClientForm(locale=_locale())
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("workspace/client_form.html", form=form, company=None), 422
+        try:
+            company, created = clients.create(db.session, me(), **_form_values(form))
+        except ClientError as exc:
+            db.session.rollback()
+            form.name.errors = [client_error(exc.code)]
+            return render_template("workspace/client_form.html", form=form, company=None), 409
+        log("change", f"company:{company.id}", "created" if created else "found again")
+        if not created:
+            flash(_("This company is already a client: here is its page."), "info")
+        return redirect(url_for(".client_detail", company_id=company.id), 303)
+    return render_template("workspace/client_form.html", form=form, company=None)
+
+
+@bp.route("/clients/<int:company_id>/edit", methods=["GET", "POST"])
+def client_edit(company_id: int):
+    company = client_or_404(company_id)
+    form = ClientForm(locale=_locale(), obj=company if request.method == "GET" else None)
+    if request.method == "POST":
+        if not form.validate():
+            return render_template("workspace/client_form.html", form=form, company=company), 422
+        try:
+            clients.edit(db.session, company, **_form_values(form))
+        except ClientError as exc:
+            db.session.rollback()
+            field = form.corporate_number if "corporate" in exc.code else form.email_domain
+            field.errors = [client_error(exc.code)]
+            return render_template("workspace/client_form.html", form=form, company=company), 422
+        log("change", f"company:{company.id}", "edited")
+        flash(_("Saved."), "info")
+        return redirect(url_for(".client_detail", company_id=company.id), 303)
+    return render_template("workspace/client_form.html", form=form, company=company)
+
+
+def _detail(company, note_form=None, status=200):
+    account = me()
+    leads = list(db.session.scalars(select(Lead).where(Lead.company_id == company.id).order_by(Lead.id.desc())))
+    others = [c for c in accounts.consultants(db.session) if c.id != company.owner_id]
+    share_form, owner_form = AccountChoiceForm(prefix="share"), AccountChoiceForm(prefix="owner")
+    share_form.account.choices = [SelectChoice(c.id, c.label) for c in others]
+    owner_form.account.choices = [SelectChoice(c.id, c.label) for c in accounts.consultants(db.session)]
+    owner_form.account.data = company.owner_id
+    owner = db.session.get(Account, company.owner_id) if company.owner_id else None
+    return render_template(
+        "workspace/client.html",
+        company=company,
+        owner=owner,
+        size_label={c.value: c.label for c in size_choices(_locale())}.get(company.size or "", company.size),
+        assessments=interviews.in_progress(db.session, company),
+        leads=leads,
+        notes=clients.notes(db.session, company),
+        shares=clients.shares(db.session, company),
+        duplicates=clients.duplicates(db.session, account, company),
+        may_manage=account.is_admin or company.owner_id == account.id,
+        note_form=note_form or NoteForm(),
+        share_form=share_form,
+        owner_form=owner_form,
+        merge_form=MergeForm(),
+    ), status
+
+
+@bp.get("/clients/<int:company_id>")
+def client_detail(company_id: int):
+    company = client_or_404(company_id)
+    log("view", f"company:{company.id}")
+    return _detail(company)
+
+
+@bp.post("/clients/<int:company_id>/notes")
+def client_note(company_id: int):
+    company = client_or_404(company_id)
+    form = NoteForm()
+    if not form.validate():
+        return _detail(company, form, 422)
+    clients.add_note(db.session, me(), company, form.body.data)
+    log("change", f"company:{company.id}", "note added")
+    return redirect(url_for(".client_detail", company_id=company.id, _anchor="notes"), 303)
+
+
+def _chosen_account(form: AccountChoiceForm) -> Account | None:
+    raw = request.form.get(f"{form._prefix}account", "")
+    return db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+
+
+@bp.post("/clients/<int:company_id>/share")
+def client_share(company_id: int):
+    company = client_or_404(company_id)
+    form = AccountChoiceForm(prefix="share")
+    if not form.validate():
+        abort(400)
+    try:
+        other = _chosen_account(form)
+        clients.share(db.session, me(), company, other)
+    except ClientError as exc:
+        db.session.rollback()
+        flash(client_error(exc.code), "error")
+        return redirect(url_for(".client_detail", company_id=company.id), 303)
+    log("change", f"company:{company.id}", f"shared with account:{other.id if other else '?'}")
+    return redirect(url_for(".client_detail", company_id=company.id, _anchor="sharing"), 303)
+
+
+@bp.post("/clients/<int:company_id>/unshare/<int:account_id>")
+def client_unshare(company_id: int, account_id: int):
+    company = client_or_404(company_id)
+    if not AccountChoiceForm(prefix="unshare").validate():
+        abort(400)
+    try:
+        clients.unshare(db.session, me(), company, account_id)
+    except ClientError as exc:
+        flash(client_error(exc.code), "error")
+        return redirect(url_for(".client_detail", company_id=company.id), 303)
+    log("change", f"company:{company.id}", f"unshared account:{account_id}")
+    return redirect(url_for(".client_detail", company_id=company.id, _anchor="sharing"), 303)
+
+
+@bp.post("/clients/<int:company_id>/owner")
+def client_owner(company_id: int):
+    company = client_or_404(company_id)
+    form = AccountChoiceForm(prefix="owner")
+    if not form.validate():
+        abort(400)
+    try:
+        owner = _chosen_account(form)
+        clients.set_owner(db.session, me(), company, owner)
+    except ClientError as exc:
+        db.session.rollback()
+        flash(client_error(exc.code), "error")
+        return redirect(url_for(".client_detail", company_id=company.id), 303)
+    log("change", f"company:{company.id}", f"owner account:{owner.id if owner else '?'}")
+    return redirect(url_for(".client_detail", company_id=company.id), 303)
+
+
+@bp.post("/clients/<int:company_id>/merge")
+def client_merge(company_id: int):
+    keep = client_or_404(company_id)
+    form = MergeForm()
+    if not form.validate():
+        abort(400)
+    duplicate = client_or_404(int(form.duplicate.data))
+    try:
+        clients.merge(db.session, me(), keep, duplicate)
+    except ClientError as exc:
+        db.session.rollback()
+        flash(client_error(exc.code), "error")
+        return redirect(url_for(".client_detail", company_id=keep.id), 303)
+    log("change", f"company:{keep.id}", f"merged company:{form.duplicate.data}")
+    flash(_("The two clients are merged."), "info")
+    return redirect(url_for(".client_detail", company_id=keep.id), 303)
