@@ -47,6 +47,12 @@ def assessment_or_404(assessment_id: int) -> Assessment:
     return a
 
 
+def posted_account(field: str) -> Account | None:
+    """The account whose id the form posted in `field`, or None (missing, not a number, unknown)."""
+    raw = request.form.get(field, "")
+    return db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+
+
 def admin_only() -> Account:
     account = me()
     if not account.is_admin:

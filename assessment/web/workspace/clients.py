@@ -13,7 +13,7 @@ from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, client_or_404, log, me
+from assessment.web.workspace.access import bp, client_or_404, log, me, posted_account
 from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm, size_choices
 
 
@@ -156,11 +156,6 @@ def client_note(company_id: int):
     return redirect(url_for(".client_detail", company_id=company.id, _anchor="notes"), 303)
 
 
-def _chosen_account(form: AccountChoiceForm) -> Account | None:
-    raw = request.form.get(f"{form._prefix}account", "")
-    return db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
-
-
 @bp.post("/clients/<int:company_id>/share")
 def client_share(company_id: int):
     company = client_or_404(company_id)
@@ -168,7 +163,7 @@ def client_share(company_id: int):
     if not form.validate():
         abort(400)
     try:
-        other = _chosen_account(form)
+        other = posted_account(f"{form._prefix}account")
         clients.share(db.session, me(), company, other)
     except ClientError as exc:
         db.session.rollback()
@@ -199,7 +194,7 @@ def client_owner(company_id: int):
     if not form.validate():
         abort(400)
     try:
-        owner = _chosen_account(form)
+        owner = posted_account(f"{form._prefix}account")
         clients.set_owner(db.session, me(), company, owner)
     except ClientError as exc:
         db.session.rollback()

@@ -15,7 +15,7 @@ from assessment.services.inbox import Filters, InboxError
 from assessment.store.workspace import LEAD_STATUSES, Account
 from assessment.web import charts
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, log, me
+from assessment.web.workspace.access import bp, log, me, posted_account
 
 
 def status_names() -> dict[str, str]:
@@ -131,9 +131,8 @@ def lead_status(lead_id: int):
 def lead_assign(lead_id: int):
     lead = _lead_or_404(lead_id)
     _checked_form()
-    raw = request.form.get("assignee", "")
-    assignee = db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
-    if raw and assignee is None:
+    assignee = posted_account("assignee")
+    if request.form.get("assignee") and assignee is None:
         flash(inbox_error("unknown_account"), "error")
         return redirect(url_for(".lead_detail", lead_id=lead.id), 303)
     try:
