@@ -16,7 +16,7 @@ from typing import Any
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
 from assessment.bank.sme import is_small_company
-from assessment.diagnose.verdict import EvidenceRef, FoundAction, FoundFlag, FoundPitfall, Verdict, as_value
+from assessment.diagnose.verdict import EvidenceRef, FoundAction, FoundFlag, Verdict, as_value, found_pitfall
 
 
 def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Questionnaire | None = None) -> Verdict:
@@ -41,16 +41,6 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
             out.append(EvidenceRef(question=e["question"], value=as_value(value), rule=e.get("rule")))
         return tuple(out)
 
-    def pitfall(p) -> FoundPitfall:
-        return FoundPitfall(
-            id=p["id"],
-            severity=p["severity"],
-            headline=p["headline"],
-            evidence=refs(p["evidence"]),
-            offsets=refs(p.get("offsets", ())),
-            base_severity=p.get("base_severity"),
-        )
-
     if "profile" in data:
         profile = dict(data["profile"])
     else:
@@ -69,7 +59,7 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
         level=level["number"] if level else None,
         uncapped_level=(level or {}).get("uncapped")
         or (qn.level_for(overall).number if isinstance(overall, (int, float)) else None),
-        pitfalls=tuple(pitfall(p) for p in data["pitfalls"]),
+        pitfalls=tuple(found_pitfall(p, refs) for p in data["pitfalls"]),
         actions=tuple(
             FoundAction(
                 id=a["id"], priority=a["priority"], because=tuple(a["because"]), areas=tuple(a.get("areas", ()))
@@ -85,5 +75,5 @@ def verdict_from_diagnosis_dict(data: Mapping[str, Any], *, questionnaire: Quest
         profile=profile,
         small_company=small,
         level_capped_by=level.get("capped_by") if level else None,
-        cleared=tuple(pitfall(p) for p in data.get("cleared", ())),
+        cleared=tuple(found_pitfall(p, refs) for p in data.get("cleared", ())),
     )

@@ -9,7 +9,7 @@ still reads after a later questionnaire drops a question or renames an option.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -112,16 +112,6 @@ class Verdict:
         if data.get("format") != cls.FORMAT:
             raise ValueError(f"not a {cls.FORMAT} dict (format: {data.get('format')!r})")
 
-        def pitfall(p) -> FoundPitfall:
-            return FoundPitfall(
-                id=p["id"],
-                severity=p["severity"],
-                headline=p["headline"],
-                evidence=refs(p["evidence"]),
-                offsets=refs(p.get("offsets", ())),
-                base_severity=p.get("base_severity"),
-            )
-
         def refs(items):
             return tuple(
                 EvidenceRef(
@@ -137,7 +127,7 @@ class Verdict:
             overall=data["overall"],
             level=data["level"],
             uncapped_level=data.get("uncapped_level"),
-            pitfalls=tuple(pitfall(p) for p in data["pitfalls"]),
+            pitfalls=tuple(found_pitfall(p, refs) for p in data["pitfalls"]),
             actions=tuple(
                 FoundAction(
                     id=a["id"], priority=a["priority"], because=tuple(a["because"]), areas=tuple(a.get("areas", ()))
@@ -153,5 +143,17 @@ class Verdict:
             profile=data.get("profile", {}),
             small_company=data.get("small_company", False),
             level_capped_by=data.get("level_capped_by"),
-            cleared=tuple(pitfall(p) for p in data.get("cleared", ())),
+            cleared=tuple(found_pitfall(p, refs) for p in data.get("cleared", ())),
         )
+
+
+def found_pitfall(p: Mapping[str, Any], refs: Callable[[Any], tuple[EvidenceRef, ...]]) -> FoundPitfall:
+    """A stored pitfall; refs reads its evidence lists (each stored shape has its own)."""
+    return FoundPitfall(
+        id=p["id"],
+        severity=p["severity"],
+        headline=p["headline"],
+        evidence=refs(p["evidence"]),
+        offsets=refs(p.get("offsets", ())),
+        base_severity=p.get("base_severity"),
+    )
