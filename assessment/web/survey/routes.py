@@ -87,9 +87,8 @@ def _brand_settings() -> dict:
     }
 
 
-@bp.app_template_global("form_problems")
-def _form_problems(form) -> list[tuple[str, str, str]]:
-    return problems(form)
+# The error summary's lines for a WTForms form (the interview pages' template calls it).
+bp.add_app_template_global(problems, "form_problems")
 
 
 @bp.app_template_filter("by_reason")
