@@ -128,9 +128,14 @@ def emit(session: Session, event: str, data: Callable[[], dict]) -> list[Webhook
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    targets = [e for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)) if event in e.events]
+    with session.no_autoflush:  # the caller's pending rows do not change who subscribes: flush them once, later
+        endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)).all()
+    targets = [e for e in endpoints if event in e.events]
+    if not targets:
+        return []
+    session.flush()  # the payload reads rows the caller has only added (ids, the new revision)
+    payload = data()
     deliveries: list[WebhookDelivery] = []
-    payload = data() if targets else {}
     for target in targets:
         message_id = "msg_" + secrets.token_urlsafe(18)
         body = {"type": event, "timestamp": utcnow().isoformat(), "data": payload}
