@@ -97,7 +97,9 @@ def _workspace(app, states: States) -> None:
     assert admin.get("/workspace/").status_code == 302  # the home is the clients list
     states.add("clients-empty", admin.get("/workspace/clients"))
     states.add("client-new", admin.get("/workspace/clients/new"))
-    company = int(admin.post("/workspace/clients/new", data={"name": "株式会社マークアップ"}).location.rsplit("/", 1)[1])
+    company = int(
+        admin.post("/workspace/clients/new", data={"name": "株式会社マークアップ"}).location.rsplit("/", 1)[1]
+    )
     states.add("client", admin.get(f"/workspace/clients/{company}"))
     states.add("client-edit", admin.get(f"/workspace/clients/{company}/edit"))
     aid = int(admin.post(f"/workspace/clients/{company}/interviews").location.split("/")[-2])

@@ -47,7 +47,9 @@ def served(tmp_path):
     env.pop("WEB_THREADS", None)
     log = open(tmp_path / "gunicorn.log", "wb")  # noqa: SIM115 - closed below
     cmd = [sys.executable, "-m", "gunicorn", "-c", "python:assessment.web.gunicorn_conf"]
-    web = subprocess.Popen([*cmd, "-b", f"127.0.0.1:{port}", "assessment.web:create_app()"], env=env, stdout=log, stderr=log)
+    web = subprocess.Popen(
+        [*cmd, "-b", f"127.0.0.1:{port}", "assessment.web:create_app()"], env=env, stdout=log, stderr=log
+    )
     try:
         deadline = time.monotonic() + HANG_GUARD
         while True:

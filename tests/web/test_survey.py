@@ -292,7 +292,15 @@ def test_a_gate_post_with_errors_redirects_and_the_page_keeps_what_was_typed(app
     # A reload is a plain GET: the same page, the same messages, nothing resent.
     assert client.get(results).data.decode() == first
     with client.session_transaction() as s:
-        assert set(s["gate"]["fields"]) <= {"name", "company", "email", "role", "company_size", "acknowledge", "consent"}
+        assert set(s["gate"]["fields"]) <= {
+            "name",
+            "company",
+            "email",
+            "role",
+            "company_size",
+            "acknowledge",
+            "consent",
+        }
     # The messages follow the language switch; the values stay.
     client.get("/lang/en")
     english = client.get(results).data.decode()
