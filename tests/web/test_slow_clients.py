@@ -13,7 +13,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
@@ -21,7 +20,7 @@ import pytest
 
 from assessment.store.migrate import upgrade
 from tests.factories import make_answers
-from tests.servers import free_port
+from tests.servers import free_port, wait_serving
 
 HEADER_TRICKLERS = 12  # more than the 4 request slots of the earlier configuration (2 workers x 2 threads)
 BODY_TRICKLERS = 4
@@ -51,16 +50,7 @@ def served(tmp_path):
         [*cmd, "-b", f"127.0.0.1:{port}", "assessment.web:create_app()"], env=env, stdout=log, stderr=log
     )
     try:
-        deadline = time.monotonic() + HANG_GUARD
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if web.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError((tmp_path / "gunicorn.log").read_text()) from None
-                time.sleep(0.2)
+        wait_serving(port, web)
         yield port
     finally:
         web.terminate()

@@ -314,6 +314,27 @@ def test_a_gate_post_with_errors_redirects_and_the_page_keeps_what_was_typed(app
         assert db.session.scalars(select(Lead)).one().name == typed["name"]
 
 
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_the_page_after_a_refused_gate_post_carries_a_csrf_token_that_takes_the_next_post(client):
+    from tests.web.conftest import csrf_token
+
+    client.get("/")
+    client.post("/start", data={"csrf_token": csrf_token(client.get("/").data.decode())})
+    for page in PAGES:
+        html = client.get(f"/q/{page.number}").data.decode()
+        data = dict(page_form_data(page, make_answers(1)), csrf_token=csrf_token(html))
+        resp = client.post(f"/q/{page.number}", data=data)
+        assert resp.status_code == 303
+    results = resp.location
+    token = csrf_token(client.get(results).data.decode())
+    refused = client.post(results + "/lead", data=dict(LEAD, email="taro@", csrf_token=token))
+    assert refused.status_code == 303
+    html = client.get(refused.location).data.decode()
+    assert "正しいメールアドレス" in html and "CSRF" not in html
+    taken = client.post(results + "/lead", data=dict(LEAD, csrf_token=csrf_token(html)))
+    assert taken.status_code == 303 and "/report/" in taken.location
+
+
 def test_kept_gate_values_belong_to_their_assessment_and_are_cut_to_size(client):
     start(client)
     first = answer_all(client)

@@ -367,8 +367,11 @@ def _kept_gate_form(a) -> LeadForm | None:
     if not isinstance(kept, dict) or kept.get("assessment") != a.id or not isinstance(kept.get("fields"), dict):
         return None
     fields = {k: v for k, v in kept["fields"].items() if k in GATE_KEPT and isinstance(v, str)}
-    form = LeadForm(formdata=MultiDict(fields), locale=_locale(), meta={"csrf": False})
+    form = LeadForm(formdata=MultiDict(fields), locale=_locale())
     form.validate()
+    # The kept fields hold no CSRF token (never kept): its field renders a fresh one for the next post.
+    if "csrf_token" in form:  # absent when CSRF is off (tests)
+        form.csrf_token.errors = []
     return form
 
 
