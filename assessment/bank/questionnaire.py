@@ -39,6 +39,8 @@ class Question:
     thresholds: tuple[int, ...] = ()  # checklist: counts needed for score 1, 2, 3
     line: int = 0
     file: str = ""
+    # retired only: the asked question whose values mean the same (questions/retired.yaml 'replaced_by')
+    replaced_by: str = ""
     # Option values no longer offered (questions/retired.yaml 'options'): their labels, to show stored answers
     retired_labels: Mapping[str, Text] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
@@ -323,13 +325,31 @@ def _read_retired(path: Path, r: Reader, asked: dict[str, Question]) -> dict[str
     retired: dict[str, Question] = {}
     for i, node in r.entries(doc, "questions"):
         area = r.choice(node, "area", f"questions[{i}]", AREA_IDS)
-        q = _read_question(i, node, area or AREA_IDS[0], r, frozenset({"area"}))
+        q = _read_question(i, node, area or AREA_IDS[0], r, frozenset({"area", "replaced_by"}))
         if q is None:
             continue
         if q.id in asked or q.id in retired:
             r.add(node, f"question '{q.id}'", "a retired question id must not be asked, nor retired twice")
+        successor = node.get("replaced_by")
+        if successor is not None:
+            q = replace(q, replaced_by=_successor(q, successor, node, r, asked))
         retired[q.id] = q
     return retired
+
+
+def _successor(q: Question, successor: object, node: Mapping, r: Reader, asked: Mapping[str, Question]) -> str:
+    """'replaced_by': the asked question whose options mean what this retired one's did, value for value
+    and score for score, so its stored answers compare with the successor's (diagnose/compare.py)."""
+    owner = f"question '{q.id}'"
+    new = asked.get(successor) if isinstance(successor, str) else None
+    if new is None or new.type != q.type:
+        r.add(node, owner, f"'replaced_by' must be an asked question of type {q.type}, got {successor!r}")
+        return ""
+    differ = [o.value for o in q.options if (n := new.option(o.value)) is None or n.score != o.score]
+    if differ:
+        r.add(node, owner, f"'replaced_by' {successor} lacks or scores differently: {', '.join(differ)}")
+        return ""
+    return successor
 
 
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
