@@ -349,7 +349,7 @@ def _successor(q: Question, successor: object, node: Mapping, r: Reader, asked: 
     if differ:
         r.add(node, owner, f"'replaced_by' {successor} lacks or scores differently: {', '.join(differ)}")
         return ""
-    return successor
+    return new.id
 
 
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
