@@ -20,6 +20,7 @@ from flask import (
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 from assessment.bank import roles
 from assessment.bank.listing import reading_time
@@ -346,6 +347,34 @@ def _gate(a, d, form):
     )
 
 
+# The lead gate's fields kept across the redirect after a post with errors (post/redirect/get): what
+# the respondent typed, each cut to one character past its limit so a "too long" message still shows
+# and the session cookie stays small. Never the CSRF token or the honeypot.
+GATE_KEPT = {"name": 101, "company": 201, "email": 255, "role": 64, "company_size": 64, "acknowledge": 2, "consent": 2}
+GATE_SESSION_KEY = "gate"
+
+
+def _keep_gate_post(a) -> None:
+    session[GATE_SESSION_KEY] = {
+        "assessment": a.id,
+        "fields": {k: request.form[k][:n] for k, n in GATE_KEPT.items() if k in request.form},
+    }
+
+
+def _kept_gate_form(a) -> LeadForm | None:
+    """The form as last posted for this assessment, validated again (its messages in today's language)."""
+    kept = session.get(GATE_SESSION_KEY)
+    if not isinstance(kept, dict) or kept.get("assessment") != a.id or not isinstance(kept.get("fields"), dict):
+        return None
+    fields = {k: v for k, v in kept["fields"].items() if k in GATE_KEPT and isinstance(v, str)}
+    form = LeadForm(formdata=MultiDict(fields), locale=_locale())
+    form.validate()
+    # The kept fields hold no CSRF token (never kept): its field renders a fresh one for the next post.
+    if "csrf_token" in form:  # absent when CSRF is off (tests)
+        form.csrf_token.errors = []
+    return form
+
+
 @bp.get("/results/<token>")
 def results(token):
     a, away = _awaiting_lead(token)
@@ -353,7 +382,7 @@ def results(token):
         return away
     if current_app.config["PDF_RENDER_AHEAD"]:  # the respondent may fill the lead gate: render ahead
         jobs().render(a.id, a.revision, _locale(), priority="speculative")
-    return _gate(a, _diagnosis(a), _lead_form(a))
+    return _gate(a, _diagnosis(a), _kept_gate_form(a) or _lead_form(a))
 
 
 @bp.post("/results/<token>/lead")
@@ -363,7 +392,6 @@ def lead(token):
     if away:
         return away
     form = _lead_form(a)
-    d = _diagnosis(a)
     if form.is_bot:
         return render_template(
             "errors/message.html",
@@ -371,7 +399,10 @@ def lead(token):
             message=_("The form could not be accepted. Please try again."),
         ), 400
     if not form.validate():
-        return _gate(a, d, form), 422
+        # Post/redirect/get: a reload of the page with the messages asks nothing of the browser.
+        _keep_gate_post(a)
+        return redirect(url_for(".results", token=a.results_token, _anchor="error-summary"), 303)
+    session.pop(GATE_SESSION_KEY, None)
     lead = leads.capture_lead(
         db.session,
         a,
