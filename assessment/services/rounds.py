@@ -186,6 +186,7 @@ def close_round(
         result = diagnose(answers, questionnaire=qn)
     now = utcnow()
     r.rule, r.verdict, r.status, r.closed_at, r.due_at = rule, result.to_dict(), "closed", now, now + QUARTER
+    r.level, r.overall, r.scores = result.level, result.overall, dict(result.scores)
     if r.targets is None:
         r.targets = default_targets(result, qn)
     session.commit()

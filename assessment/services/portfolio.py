@@ -1,0 +1,277 @@
+"""The consultant's portfolio: every company they may see, its latest round and what is due.
+
+One page is four queries however many companies there are: the companies with their last two
+closed rounds and their open round (a window over each company's closed rounds, served by
+ix_round_company_status_closed), their count, then the page's invitations and respondents grouped
+by round. Level, overall and area scores come from the summary close_round copies onto the round
+(migration 0009): reading every round's whole verdict to sort by level cost more than the page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from assessment.bank.questionnaire import Questionnaire, default_questionnaire
+from assessment.services.accounts import visible_companies
+from assessment.services import rounds
+from assessment.services.rounds import QUARTER
+from assessment.store.models import Assessment, Company, Round, RoundInvitation, aware, utcnow
+from assessment.store.workspace import Account
+
+if TYPE_CHECKING:  # report/ is loaded when a page draws its charts, not by every importer of services
+    from assessment.report.tracking import GapView, TrendView
+
+PAGE_SIZE = 50
+SORTS = ("name", "level", "change", "due", "assessed")
+SHOWS = ("all", "overdue", "due_soon", "open")
+DUE_SOON = timedelta(days=30)
+
+
+@dataclass(frozen=True)
+class AreaChange:
+    area: str  # area id
+    score: int | None
+    delta: int | None  # since the round before; None without one or when either is unanswered
+
+
+@dataclass(frozen=True)
+class OpenRound:
+    id: int
+    token: str
+    period: str
+    answered: int  # respondents whose answers are in (invited or joined as interview / lead)
+    invited: int  # invitations sent
+    waiting: int  # invitations not answered yet and still valid
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    id: int
+    name: str
+    industry: str | None
+    rounds: int  # closed rounds
+    period: str | None  # the latest closed round's
+    closed_at: datetime | None
+    level: int | None
+    overall: int | None
+    level_delta: int | None
+    overall_delta: int | None
+    areas: tuple[AreaChange, ...]
+    due_at: datetime | None  # the next round's due date: the latest round's, else a quarter after it
+    overdue: bool
+    due_soon: bool
+    open_round: OpenRound | None
+
+
+@dataclass(frozen=True)
+class Portfolio:
+    rows: list[PortfolioRow]
+    total: int
+    page: int
+    pages: int
+
+
+def _delta(after: int | None, before: int | None) -> int | None:
+    return None if after is None or before is None else after - before
+
+
+def _closed_ranked(account: Account):
+    """Each visible company's closed rounds, numbered newest first (rn), with their count (n)."""
+    query = select(
+        Round.id,
+        Round.company_id,
+        Round.period,
+        Round.level,
+        Round.overall,
+        Round.scores,
+        Round.closed_at,
+        Round.due_at,
+        func.row_number()
+        .over(partition_by=Round.company_id, order_by=(Round.closed_at.desc(), Round.id.desc()))
+        .label("rn"),
+        func.count().over(partition_by=Round.company_id).label("n"),
+    ).where(Round.status == "closed")
+    if not account.is_admin:  # only the account's companies' rounds are numbered
+        query = query.where(Round.company_id.in_(visible_companies(account).with_only_columns(Company.id)))
+    return query.subquery("ranked")
+
+
+def portfolio(
+    session: Session,
+    account: Account,
+    *,
+    show: str = "all",
+    sort: str = "due",
+    desc: bool = False,
+    page: int = 1,
+    now: datetime | None = None,
+    qn: Questionnaire | None = None,
+) -> Portfolio:
+    """One page of the companies this account sees, filtered by `show` and sorted by `sort`."""
+    now = now or utcnow()
+    qn = qn or default_questionnaire()
+    show = show if show in SHOWS else "all"
+    sort = sort if sort in SORTS else "due"
+    ranked = _closed_ranked(account)
+    latest, previous = aliased(ranked, name="latest"), aliased(ranked, name="previous")
+    open_ids = (
+        select(func.max(Round.id).label("id"), Round.company_id).where(Round.status == "open").group_by(Round.company_id)
+    ).subquery("open_ids")
+    opened = aliased(Round, name="opened")
+    base = (
+        visible_companies(account)
+        .outerjoin(latest, and_(latest.c.company_id == Company.id, latest.c.rn == 1))
+        .outerjoin(previous, and_(previous.c.company_id == Company.id, previous.c.rn == 2))
+        .outerjoin(open_ids, open_ids.c.company_id == Company.id)
+        .outerjoin(opened, opened.id == open_ids.c.id)
+    )
+    if show == "overdue":
+        base = base.where(latest.c.due_at < now)
+    elif show == "due_soon":
+        base = base.where(latest.c.due_at >= now, latest.c.due_at < now + DUE_SOON)
+    elif show == "open":
+        base = base.where(opened.id.is_not(None))
+    total = session.scalar(select(func.count()).select_from(base.with_only_columns(Company.id).subquery())) or 0
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(1, page), pages)
+    column = {
+        "name": Company.name_key,
+        "level": latest.c.level,
+        "change": latest.c.overall - previous.c.overall,
+        "due": latest.c.due_at,
+        "assessed": latest.c.closed_at,
+    }[sort]
+    order = column.desc().nulls_last() if desc else column.asc().nulls_last()
+    query = (
+        base.with_only_columns(
+            Company.id,
+            Company.name,
+            Company.industry,
+            latest.c.n,
+            latest.c.period,
+            latest.c.closed_at,
+            latest.c.level,
+            latest.c.overall,
+            latest.c.scores,
+            latest.c.due_at,
+            previous.c.level,
+            previous.c.overall,
+            previous.c.scores,
+            opened.id,
+            opened.token,
+            opened.period,
+        )
+        .order_by(order, Company.name_key, Company.id)
+        .limit(PAGE_SIZE)
+        .offset((page - 1) * PAGE_SIZE)
+    )
+    found = session.execute(query).all()
+    counts = _open_counts(session, [r[13] for r in found if r[13] is not None], now)
+    rows = [_row(r, counts, now, qn) for r in found]
+    return Portfolio(rows, total, page, pages)
+
+
+def _open_counts(session: Session, round_ids: list[int], now: datetime) -> dict[int, tuple[int, int, int]]:
+    """Per open round: (answered respondents, invitations, invitations still waiting)."""
+    if not round_ids:
+        return {}
+    answered: dict[int, int] = {
+        rid: n
+        for rid, n in session.execute(
+            select(Assessment.round_id, func.count())
+            .where(Assessment.round_id.in_(round_ids), Assessment.revision > 0)
+            .group_by(Assessment.round_id)
+        )
+    }
+    waiting_one = case(
+        (
+            and_(
+                or_(RoundInvitation.assessment_id.is_(None), Assessment.revision == 0),
+                RoundInvitation.expires_at > now,
+            ),
+            1,
+        ),
+        else_=0,
+    )
+    invited = {
+        rid: (int(n), int(w or 0))
+        for rid, n, w in session.execute(
+            select(RoundInvitation.round_id, func.count(), func.sum(waiting_one))
+            .outerjoin(Assessment, Assessment.id == RoundInvitation.assessment_id)
+            .where(RoundInvitation.round_id.in_(round_ids))
+            .group_by(RoundInvitation.round_id)
+        )
+    }
+    return {rid: (answered.get(rid, 0), *invited.get(rid, (0, 0))) for rid in round_ids}
+
+
+def _row(r, counts: dict[int, tuple[int, int, int]], now: datetime, qn: Questionnaire) -> PortfolioRow:
+    (cid, name, industry, n, period, closed_at, level, overall, scores, due_at, p_level, p_overall, p_scores) = r[:13]
+    closed_at = aware(closed_at) if closed_at else None
+    due = aware(due_at) if due_at else (closed_at + QUARTER if closed_at else None)
+    scores, p_scores = scores or {}, p_scores if n and n > 1 else None
+    areas = tuple(
+        AreaChange(a.id, scores.get(a.id), _delta(scores.get(a.id), (p_scores or {}).get(a.id))) for a in qn.areas
+    )
+    open_round = None
+    if r[13] is not None:
+        open_round = OpenRound(r[13], r[14], r[15], *counts.get(r[13], (0, 0, 0)))
+    return PortfolioRow(
+        id=cid,
+        name=name,
+        industry=industry,
+        rounds=n or 0,
+        period=period,
+        closed_at=closed_at,
+        level=level,
+        overall=overall,
+        level_delta=_delta(level, p_level),
+        overall_delta=_delta(overall, p_overall),
+        areas=areas if scores else (),
+        due_at=due,
+        overdue=due is not None and due < now,
+        due_soon=due is not None and now <= due < now + DUE_SOON,
+        open_round=open_round,
+    )
+
+
+@dataclass(frozen=True)
+class CompanyTracking:
+    """The company page's tracking section: the report's trend and gap views plus the round summaries."""
+
+    rounds: int  # closed rounds
+    trend: TrendView | None  # None with fewer than two closed rounds
+    gap: GapView | None  # the latest round's, when it had both sides
+    levels: tuple[int | None, ...]  # the overall level per closed round, oldest first (trend.periods)
+    overall: tuple[int | None, ...]  # the overall score per closed round
+    areas: tuple[tuple[str, int | None, int | None, int | None], ...]  # area name, before, after, delta
+
+
+def company_tracking(
+    session: Session, company: Company, locale: str, qn: Questionnaire | None = None
+) -> CompanyTracking:
+    """What changed over the company's closed rounds, in `locale`, drawn as the PDF draws it."""
+    qn = qn or default_questionnaire()
+    closed = rounds.closed_rounds(session, company)
+    if len(closed) < 2:
+        return CompanyTracking(len(closed), None, None, (), (), ())
+    _diagnosis, trend_view, gap_view = rounds.report_views(session, closed[-1], locale, qn)
+    assert trend_view is not None  # two closed rounds make a trend
+    before, after = closed[-2].scores or {}, closed[-1].scores or {}
+    areas = tuple(
+        (a.name[locale], before.get(a.id), after.get(a.id), _delta(after.get(a.id), before.get(a.id)))
+        for a in qn.areas
+    )
+    return CompanyTracking(
+        len(closed),
+        trend_view,
+        gap_view,
+        tuple(r.level for r in closed),
+        tuple(r.overall for r in closed),
+        areas,
+    )
