@@ -98,7 +98,7 @@ def _closed_ranked(account: Account):
     ).where(Round.status == "closed")
     if not account.is_admin:  # only the account's companies' rounds are numbered
         query = query.where(Round.company_id.in_(visible_companies(account).with_only_columns(Company.id)))
-    return query.subquery("ranked")
+    return query.cte("ranked")  # read twice (latest, previous), computed once
 
 
 def portfolio(
@@ -136,7 +136,10 @@ def portfolio(
         base = base.where(latest.c.due_at >= now, latest.c.due_at < now + DUE_SOON)
     elif show == "open":
         base = base.where(opened.id.is_not(None))
-    total = session.scalar(select(func.count()).select_from(base.with_only_columns(Company.id).subquery())) or 0
+    # Each company is one row of `base` (one latest, one previous, one open round at most), so the
+    # count needs the rounds only when the filter reads them.
+    counted = base if show in ("overdue", "due_soon", "open") else visible_companies(account)
+    total = session.scalar(select(func.count()).select_from(counted.with_only_columns(Company.id).subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(1, page), pages)
     column = {

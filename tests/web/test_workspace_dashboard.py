@@ -65,7 +65,7 @@ def test_the_workspace_home_is_the_dashboard_and_lists_only_ones_own_companies(p
     assert 'class="overdue"' in page  # due a quarter after 100 days ago
     words = text_of(page)
     assert ("期限切れ" in words) or ("Overdue" in words)
-    assert re.search(r"(上昇|up) \d+", words)  # the change is said in words beside the arrow
+    assert re.search(r"(上昇|up) \+\d+", words)  # the change is said in words beside the arrow
     bobs = bob.get("/workspace/dashboard").get_data(as_text=True)
     assert "ボブ" in bobs and "推移" not in bobs and "未実施" not in bobs
 
