@@ -88,11 +88,7 @@ def trend_view(
     periods = tuple(period for period, _scores in rounds)
     rows = tuple((a.name[locale], tuple(scores.get(a.id) for _period, scores in rounds)) for a in qn.areas)
     title = gettext("Area scores by round")
-    label = (
-        title
-        + ": "
-        + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
-    )
+    label = title + ": " + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
     svg = charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label, title=title)
     since = periods[-2] if len(periods) > 1 else ""
     titles = {p.id: p.title for d in (before, after) if d is not None for p in d.pitfalls}
@@ -149,11 +145,7 @@ def gap_view(g: PerceptionGap, qn: Questionnaire, locale: str) -> GapView:
     name = {a.id: a.name[locale] for a in qn.areas}
     rows = tuple((name[a.area], a.scores[0], a.scores[1]) for a in g.areas)
     title = _("Area scores of management and marketing")
-    label = (
-        title
-        + ": "
-        + "; ".join(f"{n} {'–' if m is None else m} / {'–' if k is None else k}" for n, m, k in rows)
-    )
+    label = title + ": " + "; ".join(f"{n} {'–' if m is None else m} / {'–' if k is None else k}" for n, m, k in rows)
     largest = tuple(
         (
             qn.by_id[i.question].text[locale],

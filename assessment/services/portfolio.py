@@ -17,8 +17,8 @@ from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
-from assessment.services.accounts import visible_companies
 from assessment.services import rounds
+from assessment.services.accounts import visible_companies
 from assessment.services.rounds import QUARTER
 from assessment.store.models import Assessment, Company, Round, RoundInvitation, aware, utcnow
 from assessment.store.workspace import Account
@@ -120,7 +120,9 @@ def portfolio(
     ranked = _closed_ranked(account)
     latest, previous = aliased(ranked, name="latest"), aliased(ranked, name="previous")
     open_ids = (
-        select(func.max(Round.id).label("id"), Round.company_id).where(Round.status == "open").group_by(Round.company_id)
+        select(func.max(Round.id).label("id"), Round.company_id)
+        .where(Round.status == "open")
+        .group_by(Round.company_id)
     ).subquery("open_ids")
     opened = aliased(Round, name="opened")
     base = (
@@ -190,6 +192,7 @@ def _open_counts(session: Session, round_ids: list[int], now: datetime) -> dict[
             .where(Assessment.round_id.in_(round_ids), Assessment.revision > 0)
             .group_by(Assessment.round_id)
         )
+        if rid is not None
     }
     waiting_one = case(
         (
@@ -267,8 +270,7 @@ def company_tracking(
     assert trend_view is not None  # two closed rounds make a trend
     before, after = closed[-2].scores or {}, closed[-1].scores or {}
     areas = tuple(
-        (a.name[locale], before.get(a.id), after.get(a.id), _delta(after.get(a.id), before.get(a.id)))
-        for a in qn.areas
+        (a.name[locale], before.get(a.id), after.get(a.id), _delta(after.get(a.id), before.get(a.id))) for a in qn.areas
     )
     return CompanyTracking(
         len(closed),

@@ -105,7 +105,10 @@ def test_the_dashboard_leads_to_a_companys_trend_and_gap(server, browser, shots,
     assert section.get_by_role("heading", name="ラウンドごとの推移").is_visible()
     charts = section.get_by_role("img")
     assert charts.count() == 2
-    assert section.get_by_role("cell", name="2026-Q1").count() + section.get_by_role("columnheader", name="2026-Q1").count()
+    assert (
+        section.get_by_role("cell", name="2026-Q1").count()
+        + section.get_by_role("columnheader", name="2026-Q1").count()
+    )
     assert section.get_by_role("heading", name="解消した落とし穴 (", exact=False).is_visible()
     assert section.get_by_text("完了", exact=True).is_visible()  # the step marked done last round
     _fits(page)

@@ -57,6 +57,8 @@ def test_the_change_since_the_last_round_is_per_area_and_overall(session):
     )
     previous = rounds.closed_rounds(session, company)[-2]
     (row,) = portfolio.portfolio(session, me, now=NOW).rows
+    assert last.overall is not None and previous.overall is not None and last.level and previous.level
+    assert last.scores is not None and previous.scores is not None
     assert (row.rounds, row.period, row.level, row.overall) == (3, "2026-Q4", last.level, last.overall)
     assert row.overall_delta == last.overall - previous.overall > 0
     assert row.level_delta == last.level - previous.level
@@ -65,7 +67,8 @@ def test_the_change_since_the_last_round_is_per_area_and_overall(session):
     for area, change in by_area.items():
         assert change.score == last.scores[area]
         assert change.delta == last.scores[area] - previous.scores[area]
-    assert by_area["alignment"].delta < by_area["kpi_design"].delta  # one alignment answer stayed at 1
+    alignment, kpi = by_area["alignment"].delta, by_area["kpi_design"].delta
+    assert alignment is not None and kpi is not None and alignment < kpi  # one alignment answer stayed at 1
 
 
 def test_one_round_has_no_change_and_no_round_has_no_due_date(session):
@@ -159,6 +162,7 @@ def test_the_company_tracking_needs_two_rounds_and_then_carries_the_trend_and_th
     t = portfolio.company_tracking(session, company, "en")
     assert t.rounds == 2 and t.trend is not None and t.trend.periods == ("2026-Q3", "2026-Q4")
     assert t.trend.resolved and "Since 2026-Q3" in t.trend.summary
-    assert len(t.levels) == len(t.overall) == 2 and t.overall[1] > t.overall[0]
+    before, after = t.overall
+    assert len(t.levels) == 2 and before is not None and after is not None and after > before
     assert all(delta is not None and delta > 0 for _name, _b, _a, delta in t.areas)
     assert t.gap is not None and "<title>" in t.gap.chart and "<desc>" in t.trend.chart

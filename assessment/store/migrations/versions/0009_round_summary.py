@@ -56,7 +56,10 @@ def _fill() -> None:
             rnd.update()
             .where(rnd.c.id == sa.bindparam("rid"))
             .values(
-                level=sa.bindparam("lv"), overall=sa.bindparam("ov"), scores=sa.bindparam("sc"), due_at=sa.bindparam("due")
+                level=sa.bindparam("lv"),
+                overall=sa.bindparam("ov"),
+                scores=sa.bindparam("sc"),
+                due_at=sa.bindparam("due"),
             ),
             updates,
         )
