@@ -25,16 +25,10 @@ QUARTER = timedelta(days=91)  # services/rounds.py QUARTER, copied: a migration 
 
 def _fill() -> None:
     conn = op.get_bind()
-    rnd = sa.table(
-        "round",
-        sa.column("id", sa.Integer),
-        sa.column("verdict", sa.JSON),
-        sa.column("closed_at", sa.DateTime(timezone=True)),
-        sa.column("due_at", sa.DateTime(timezone=True)),
-        sa.column("level", sa.Integer),
-        sa.column("overall", sa.Integer),
-        sa.column("scores", sa.JSON),
-    )
+    when = sa.DateTime(timezone=True)
+    kinds = {"id": sa.Integer, "verdict": sa.JSON, "closed_at": when, "due_at": when, "level": sa.Integer}
+    kinds.update(overall=sa.Integer, scores=sa.JSON)
+    rnd = sa.table("round", *(sa.column(name, kind) for name, kind in kinds.items()))
     updates = []
     for rid, verdict, closed_at, due_at in conn.execute(
         sa.select(rnd.c.id, rnd.c.verdict, rnd.c.closed_at, rnd.c.due_at).where(rnd.c.verdict.is_not(None))
