@@ -34,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from sqlalchemy import event, text
+from sqlalchemy import event, make_url, text
 from workspace import _copy  # bench/workspace.py: a script's own directory is on sys.path
 
 from assessment import samples
@@ -47,6 +47,7 @@ from assessment.store.tokens import new_token
 from assessment.web import create_app
 from tests.web.workspace import PASSWORD, make_account, sign_in
 
+APP = "bench-dashboard"  # the app's connections' application_name, for PgCpu
 NAME = "株式会社ダッシュ"  # every seeded company's name starts so: a seeded database is found again
 CHUNK = 100  # companies per COPY batch, so the answer rows never all sit in memory
 
@@ -153,32 +154,26 @@ def percentile(xs: list[float], p: int) -> float:
 
 
 class PgCpu:
-    """CPU seconds of the PostgreSQL server's processes (the postmaster's children) when it runs on this
-    machine and its data directory is readable, else None: the database's share of a request, which the
-    load average of a shared machine does not inflate as it does wall time."""
+    """CPU seconds of the app's own PostgreSQL backends (application_name APP), when the server runs on this
+    machine: the database's share of a request, which a busy machine inflates less than wall time. Other
+    sessions, autovacuum and the checkpointer are left out."""
 
-    def __init__(self, engine):
-        self.children = None
-        try:
-            with engine.connect() as conn:
-                data = conn.scalar(text("SELECT setting FROM pg_settings WHERE name = 'data_directory'"))
-            pid = int(Path(data, "postmaster.pid").read_text().split()[0])
-            self.children = Path(f"/proc/{pid}/task/{pid}/children")
-            self.now()
-        except (OSError, ValueError, TypeError):
-            self.children = None
+    def __init__(self, url: str):
+        import psycopg
+
+        self.conn = psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True)
+        self.tick = os.sysconf("SC_CLK_TCK")
 
     def now(self) -> float | None:
-        if self.children is None:
-            return None
+        pids = [r[0] for r in self.conn.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APP])]
         total = 0
-        for child in self.children.read_text().split():
+        for pid in pids:
             try:
-                fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
             except OSError:
-                continue  # a backend that just ended
+                return None  # not on this machine (or not readable)
             total += int(fields[11]) + int(fields[12])  # utime, stime
-        return total / os.sysconf("SC_CLK_TCK")
+        return total / self.tick
 
 
 class Queries:
@@ -221,10 +216,10 @@ def show(name: str, wall: list[float], cpu: list[float], *, sql=None, pg=None, t
     print(line + (f"  (target {target})" if target else ""))
 
 
-def web(app, company_ids: list[int], n: int, runs: int) -> None:
+def web(app, url: str, company_ids: list[int], n: int, runs: int) -> None:
     client = app.test_client()
     assert sign_in(client, "all@bench.jp", PASSWORD).status_code == 302
-    queries, pg = Queries(app.extensions["database"].engine), PgCpu(app.extensions["database"].engine)
+    queries, pg = Queries(app.extensions["database"].engine), PgCpu(url)
     shows, sorts = ("all", "overdue", "due_soon", "open"), ("due", "name", "level", "change", "assessed")
     dash = [
         f"/workspace/dashboard?show={s}&sort={o}&desc={d}&page={p}"
@@ -388,7 +383,8 @@ def main() -> None:
     print(subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip(), f"({os.cpu_count()} CPUs)")
     with postgres(args.database_url) as url:
         upgrade(url)
-        config = {"ENV_NAME": "development", "SECRET_KEY": "bench", "DATABASE_URL": url, "RATELIMIT_ENABLED": False,
+        app_url = make_url(url).update_query_dict({"application_name": APP}).render_as_string(hide_password=False)
+        config = {"ENV_NAME": "development", "SECRET_KEY": "bench", "DATABASE_URL": app_url, "RATELIMIT_ENABLED": False,
                   "WTF_CSRF_ENABLED": False, "SESSION_COOKIE_SECURE": False, "PDF_PRERENDER": False}  # fmt: skip
         app = create_app(config)
         database = app.extensions["database"]
@@ -408,7 +404,7 @@ def main() -> None:
                 )
             ).one()
         print(f"{len(ids)} companies, {counts[0]} rounds, {counts[1]} assessments, {counts[2]} answers")
-        web(app, ids, args.requests, args.runs)
+        web(app, url, ids, args.requests, args.runs)
         closing(url, args.closes, args.runs)
         json_or_columns(url, args.runs)
         database.dispose()

@@ -1,9 +1,9 @@
 """The consultant's portfolio: every company they may see, its latest round and what is due.
 
-One page is four queries however many companies there are: the companies with their last two
+One page is five queries however many companies there are: the companies with their last two
 closed rounds and their open round (a window over each company's closed rounds, served by
-ix_round_company_status_closed), their count, then the page's invitations and respondents grouped
-by round. Level, overall and area scores come from the summary close_round copies onto the round
+ix_round_company_status_closed), their count, then the page's area scores, invitations and
+respondents by round id. Level, overall and area scores come from the summary close_round copies onto the round
 (migration 0009): reading every round's whole verdict to sort by level cost more than the page.
 """
 
@@ -88,7 +88,6 @@ def _closed_ranked(account: Account):
         Round.period,
         Round.level,
         Round.overall,
-        Round.scores,
         Round.closed_at,
         Round.due_at,
         func.row_number()
@@ -162,11 +161,11 @@ def portfolio(
             latest.c.closed_at,
             latest.c.level,
             latest.c.overall,
-            latest.c.scores,
+            latest.c.id,
             latest.c.due_at,
             previous.c.level,
             previous.c.overall,
-            previous.c.scores,
+            previous.c.id,
             opened.id,
             opened.token,
             opened.period,
@@ -177,7 +176,10 @@ def portfolio(
     )
     found = session.execute(query).all()
     counts = _open_counts(session, [r[13] for r in found if r[13] is not None], now)
-    rows = [_row(r, counts, now, qn) for r in found]
+    # The area scores (JSON) of the page's rounds only: carried through the window's sort, they cost more.
+    ids = [i for r in found for i in (r[8], r[12]) if i is not None]
+    scores = dict(session.execute(select(Round.id, Round.scores).where(Round.id.in_(ids))).all()) if ids else {}
+    rows = [_row(r, counts, scores, now, qn) for r in found]
     return Portfolio(rows, total, page, pages)
 
 
@@ -216,11 +218,11 @@ def _open_counts(session: Session, round_ids: list[int], now: datetime) -> dict[
     return {rid: (answered.get(rid, 0), *invited.get(rid, (0, 0))) for rid in round_ids}
 
 
-def _row(r, counts: dict[int, tuple[int, int, int]], now: datetime, qn: Questionnaire) -> PortfolioRow:
-    (cid, name, industry, n, period, closed_at, level, overall, scores, due_at, p_level, p_overall, p_scores) = r[:13]
+def _row(r, counts: dict[int, tuple[int, int, int]], by_round: dict, now: datetime, qn: Questionnaire) -> PortfolioRow:
+    (cid, name, industry, n, period, closed_at, level, overall, rid, due_at, p_level, p_overall, p_rid) = r[:13]
     closed_at = aware(closed_at) if closed_at else None
     due = aware(due_at) if due_at else (closed_at + QUARTER if closed_at else None)
-    scores, p_scores = scores or {}, p_scores if n and n > 1 else None
+    scores, p_scores = by_round.get(rid) or {}, by_round.get(p_rid)
     areas = tuple(
         AreaChange(a.id, scores.get(a.id), _delta(scores.get(a.id), (p_scores or {}).get(a.id))) for a in qn.areas
     )
