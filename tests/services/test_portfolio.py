@@ -56,6 +56,9 @@ def test_the_change_since_the_last_round_is_per_area_and_overall(session):
         closed_at=NOW - timedelta(days=5),
     )
     previous = rounds.closed_rounds(session, company)[-2]
+    kept = rounds.round_verdict(last)
+    assert kept is not None  # close_round copied its summary onto the round
+    assert (last.level, last.overall, last.scores) == (kept.level, kept.overall, dict(kept.scores))
     (row,) = portfolio.portfolio(session, me, now=NOW).rows
     assert last.overall is not None and previous.overall is not None and last.level and previous.level
     assert last.scores is not None and previous.scores is not None
