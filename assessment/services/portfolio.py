@@ -85,7 +85,7 @@ def _latest(account: Account):
     twice its CPU at 1,000 companies, and a window joined twice (latest, previous) misled PostgreSQL's
     row estimates into nested loops (0.3-1 s with a filter).
     """
-    w = {"partition_by": Round.company_id, "order_by": (Round.closed_at.desc(), Round.id.desc())}
+    newest_first = (Round.closed_at.desc(), Round.id.desc())
     query = select(
         Round.company_id,
         Round.id,
@@ -94,10 +94,10 @@ def _latest(account: Account):
         Round.overall,
         Round.closed_at,
         Round.due_at,
-        func.lead(Round.id).over(**w).label("p_id"),
-        func.lead(Round.level).over(**w).label("p_level"),
-        func.lead(Round.overall).over(**w).label("p_overall"),
-        func.row_number().over(**w).label("rn"),
+        func.lead(Round.id).over(partition_by=Round.company_id, order_by=newest_first).label("p_id"),
+        func.lead(Round.level).over(partition_by=Round.company_id, order_by=newest_first).label("p_level"),
+        func.lead(Round.overall).over(partition_by=Round.company_id, order_by=newest_first).label("p_overall"),
+        func.row_number().over(partition_by=Round.company_id, order_by=newest_first).label("rn"),
         func.count().over(partition_by=Round.company_id).label("n"),
     ).where(Round.status == "closed")
     if not account.is_admin:  # only the account's companies' rounds are read
@@ -183,7 +183,9 @@ def portfolio(
     counts = _open_counts(session, [r[13] for r in found if r[13] is not None], now)
     # The area scores (JSON) of the page's rounds only: carried through the window's sort, they cost more.
     ids = [i for r in found for i in (r[8], r[12]) if i is not None]
-    scores = dict(session.execute(select(Round.id, Round.scores).where(Round.id.in_(ids))).all()) if ids else {}
+    scores: dict[int, dict | None] = {}
+    if ids:
+        scores = {rid: value for rid, value in session.execute(select(Round.id, Round.scores).where(Round.id.in_(ids)))}
     rows = [_row(r, counts, scores, now, qn) for r in found]
     return Portfolio(rows, total, page, pages)
 

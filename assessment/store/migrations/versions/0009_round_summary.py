@@ -26,8 +26,8 @@ QUARTER = timedelta(days=91)  # services/rounds.py QUARTER, copied: a migration 
 def _fill() -> None:
     conn = op.get_bind()
     when = sa.DateTime(timezone=True)
-    kinds = {"id": sa.Integer, "verdict": sa.JSON, "closed_at": when, "due_at": when, "level": sa.Integer}
-    kinds.update(overall=sa.Integer, scores=sa.JSON)
+    kinds: dict[str, sa.types.TypeEngine] = {"id": sa.Integer(), "verdict": sa.JSON(), "closed_at": when}
+    kinds.update(due_at=when, level=sa.Integer(), overall=sa.Integer(), scores=sa.JSON())
     rnd = sa.table("round", *(sa.column(name, kind) for name, kind in kinds.items()))
     updates = []
     for rid, verdict, closed_at, due_at in conn.execute(
