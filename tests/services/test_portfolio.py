@@ -169,3 +169,36 @@ def test_the_company_tracking_needs_two_rounds_and_then_carries_the_trend_and_th
     assert len(t.levels) == 2 and before is not None and after is not None and after > before
     assert all(delta is not None and delta > 0 for _name, _b, _a, delta in t.areas)
     assert t.gap is not None and "<title>" in t.gap.chart and "<desc>" in t.trend.chart
+
+
+def test_a_page_costs_the_same_few_queries_for_two_companies_or_twelve(session):
+    from sqlalchemy import event
+
+    me = account(session, "me@example.jp")
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    def queries_for_a_page() -> int:
+        statements.clear()
+        event.listen(session.get_bind(), "before_cursor_execute", count)
+        try:
+            portfolio.portfolio(session, me, show="overdue", sort="change", now=NOW)
+        finally:
+            event.remove(session.get_bind(), "before_cursor_execute", count)
+        return len(statements)
+
+    def add(i: int) -> None:
+        company = owned(session, me, f"株式会社{i:02d}")
+        make_round(session, company, period="2026-Q2", closed_at=NOW - timedelta(days=200))
+        make_round(session, company, period="2026-Q3", closed_at=NOW - timedelta(days=100))
+        rounds.invite(session, make_round(session, company, period="2026-Q4", close=False), "marketing")
+
+    for i in range(2):
+        add(i)
+    few = queries_for_a_page()
+    for i in range(2, 12):
+        add(i)
+    assert queries_for_a_page() == few <= 5  # count, page, scores, respondents, invitations
+    assert len(portfolio.portfolio(session, me, show="overdue", now=NOW).rows) == 12
