@@ -89,7 +89,7 @@ def test_the_dashboard_leads_to_a_companys_trend_and_gap(server, browser, shots,
     assert page.get_by_role("link", name="次へ").is_visible()  # 53 companies: two pages
     row = page.locator("tr", has_text=f"株式会社推移{tag}")
     assert row.get_by_text("期限切れ").is_visible() and "上昇" in row.inner_text()
-    page.locator("tr", has_text=f"株式会社実施中{tag}").get_by_text("招待 1 名中 1 名が回答済み").wait_for()
+    page.locator("tr", has_text=f"株式会社実施中{tag}").get_by_text("回答済み 1 名・招待 1 名").wait_for()
     _fits(page)
     _no_violations(page)
     page.screenshot(path=str(shots / f"dashboard-{tag}-1-all.png"), full_page=True)
