@@ -27,7 +27,16 @@ from assessment.diagnose.compare import PerceptionGap, Trend, perception_gap, tr
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
 from assessment.services import assessments, verdicts
-from assessment.store.models import RESPONDENT_ROLES, ROUND_RULES, Assessment, Company, Round, RoundInvitation, utcnow
+from assessment.store.models import (
+    RESPONDENT_ROLES,
+    ROUND_RULES,
+    Assessment,
+    Company,
+    Round,
+    RoundInvitation,
+    aware,
+    utcnow,
+)
 from assessment.store.tokens import looks_like_token
 
 INVITATION_DAYS = 14
@@ -186,6 +195,7 @@ def close_round(
         result = diagnose(answers, questionnaire=qn)
     now = utcnow()
     r.rule, r.verdict, r.status, r.closed_at, r.due_at = rule, result.to_dict(), "closed", now, now + QUARTER
+    r.level, r.overall, r.scores = result.level, result.overall, dict(result.scores)
     if r.targets is None:
         r.targets = default_targets(result, qn)
     session.commit()
@@ -276,7 +286,9 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
         raise RoundError("the round is not closed yet: it has no diagnosis")
     diagnosis = localize(kept, locale, questionnaire=qn)
     history = [
-        x for x in closed_rounds(session, r.company) if x.closed_at and r.closed_at and x.closed_at <= r.closed_at
+        x
+        for x in closed_rounds(session, r.company)
+        if x.closed_at and r.closed_at and aware(x.closed_at) <= aware(r.closed_at)  # SQLite reads them back naive
     ]
     tracking = None
     if len(history) >= 2:

@@ -41,7 +41,7 @@ def _locale() -> str:
 
 @bp.get("/")
 def home():
-    return redirect(url_for(".client_list"))
+    return redirect(url_for(".dashboard"))
 
 
 @bp.get("/clients")
