@@ -26,7 +26,6 @@ from assessment.web.extensions import limiter
 from assessment.web.survey.routes import Answering, _locale, answer_page, bp, render_page, set_language, submit_or_back
 
 
-
 def _unavailable(state: str):
     """The page for a link that opens nothing: it names no company, no consultant, no round."""
     title, message = {

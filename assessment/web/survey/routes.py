@@ -19,9 +19,9 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask.typing import ResponseReturnValue
 from flask_wtf import FlaskForm
 
 from assessment.bank import roles
@@ -46,8 +46,10 @@ bp = Blueprint("survey", __name__)
 # cache or the browser's disk cache, never indexed.
 PRIVATE_ENDPOINTS = frozenset(
     f"survey.{name}"
-    for name in ("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf")
-    + ("invitation", "invitation_start", "invited_page", "invited_save")  # survey/invited.py
+    for name in (
+        *("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf"),
+        *("invitation", "invitation_start", "invited_page", "invited_save"),  # survey/invited.py
+    )
 )
 
 

@@ -12,22 +12,22 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, RadioField, SelectChoice, SelectField, StringField
+from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
-from assessment.services import accounts, mail, rounds, verdicts
+from assessment.services import accounts, mail, rounds
 from assessment.services.rounds import RoundError
 from assessment.store.models import RESPONDENT_ROLES, Assessment, Company, Round, RoundInvitation, utcnow
 from assessment.web.database import db
 from assessment.web.queue import jobs
-from assessment.web.survey.forms import TOO_LONG, printable_only
+from assessment.web.survey.forms import TOO_LONG, OptionField, OptionSelectField, printable_only
 from assessment.web.survey.invited import role_names
 from assessment.web.urls import external_url
 from assessment.web.workspace.access import bp, client_or_404, log, me
 
-LANGUAGES = (("ja", "日本語"), ("en", "English"))
+LANGUAGES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
 
 
 def _locale() -> str:
@@ -51,7 +51,7 @@ class OpenForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    role = SelectField(_l("Role"), validators=[DataRequired()])
+    role = OptionSelectField(_l("Role"))
     name = StringField(
         _l("Name (optional)"), validators=[Optional(), Length(max=100, message=TOO_LONG), printable_only]
     )
@@ -61,10 +61,12 @@ class InviteForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=254, message=TOO_LONG),
-            Email(message=_l("Please enter a valid email address, like name@example.co.jp."), check_deliverability=False),
+            Email(
+                message=_l("Please enter a valid email address, like name@example.co.jp."), check_deliverability=False
+            ),
         ],
     )
-    locale = SelectField(_l("Language of the invitation"), choices=list(LANGUAGES), validators=[DataRequired()])
+    locale = OptionSelectField(_l("Language of the invitation"), choices=LANGUAGES)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -72,21 +74,20 @@ class InviteForm(FlaskForm):
 
 
 class AddForm(FlaskForm):
-    assessment = SelectField(_l("Interview or self-assessment"), validators=[DataRequired()])
-    role = SelectField(_l("Answering as"), validators=[DataRequired()])
+    assessment = OptionSelectField(_l("Interview or self-assessment"))
+    role = OptionSelectField(_l("Answering as"))
 
 
 class CloseForm(FlaskForm):
-    rule = RadioField(
+    rule = OptionField(
         _l("How the round's diagnosis is made"),
         choices=[
-            ("reference", _l("From one reference respondent's answers")),
-            ("median", _l("Question by question, the median of all respondents' answers")),
+            SelectChoice("reference", _l("From one reference respondent's answers")),
+            SelectChoice("median", _l("Question by question, the median of all respondents' answers")),
         ],
         default="reference",
-        validators=[DataRequired()],
     )
-    reference = SelectField(_l("Reference respondent"), validators=[Optional()])
+    reference = OptionSelectField(_l("Reference respondent"))
 
 
 class DueForm(FlaskForm):
@@ -173,7 +174,7 @@ def _round_page(r: Round, *, invite_form=None, add_form=None, close_form=None, s
         outdated=rounds.outdated(r, qn),
         version=qn.version,
         one_side=bool(sides) and not {"management", "marketing"} <= sides,
-        sides=sides,
+        side_names=[role_names()[role] for role in RESPONDENT_ROLES if role in sides],
         previous=rounds.previous_closed(db.session, r),
         invite_form=invite_form or InviteForm(formdata=None, locale=_locale()),
         add_form=add_form or _add_form(r),
@@ -230,7 +231,9 @@ def round_invite(token: str):
         if _email_invitation(inv):
             flash(_("The invitation is being sent to %(email)s.", email=inv.email), "info")
         else:
-            flash(_("E-mail is not set up on this site (SMTP_HOST): copy the link below and send it yourself."), "error")
+            flash(
+                _("E-mail is not set up on this site (SMTP_HOST): copy the link below and send it yourself."), "error"
+            )
     else:
         flash(_("Invitation made: copy the link below and send it to the respondent."), "info")
     return redirect(url_for(".round_detail", token=r.token, _anchor=f"invitation-{inv.id}"), 303)
@@ -299,12 +302,12 @@ def round_add(token: str):
 def round_close(token: str):
     r = _round_or_404(token)
     invitations = {inv.assessment_id: inv for inv in r.invitations if inv.assessment_id}
+    if r.status == "open" and not rounds.submitted(r):  # no form to fill in: say why first
+        flash(round_error(RoundError("nobody has submitted")), "error")
+        return redirect(url_for(".round_detail", token=r.token), 303)
     form = _close_form(r, invitations)
     if not form.validate():
         return _round_page(r, close_form=form, status=422)
-    if not rounds.submitted(r):
-        flash(round_error(RoundError("nobody has submitted")), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
     reference = None
     if form.rule.data == "reference" and form.reference.data:
         reference = db.session.get(Assessment, int(form.reference.data))
@@ -314,9 +317,15 @@ def round_close(token: str):
         db.session.rollback()
         flash(round_error(exc), "error")
         return redirect(url_for(".round_detail", token=r.token), 303)
-    log("change", f"round:{r.id}", f"closed by {r.rule}" + (f" on assessment:{r.reference_id}" if r.reference_id else ""))
+    log(
+        "change",
+        f"round:{r.id}",
+        f"closed by {r.rule}" + (f" on assessment:{r.reference_id}" if r.reference_id else ""),
+    )
     if not {"management", "marketing"} <= rounds.sides(r):
-        flash(_("The round is closed. It has no comparison of management and marketing: only one side answered."), "info")
+        flash(
+            _("The round is closed. It has no comparison of management and marketing: only one side answered."), "info"
+        )
     else:
         flash(_("The round is closed."), "info")
     return redirect(url_for(".round_report", token=r.token), 303)
@@ -417,10 +426,9 @@ def round_steps(token: str):
     v = rounds.round_verdict(r)
     if v is None:
         abort(404)
-    changes = {}
+    changes: dict[str, str | None] = {}
     for action in v.actions:
-        mark = request.form.get(f"step:{action.id}", "")
-        changes[action.id] = mark or None
+        changes[action.id] = request.form.get(f"step:{action.id}", "") or None
     if any(m is not None and m not in rounds.STEP_STATUSES for m in changes.values()):
         flash(_("Please choose one of the offered marks."), "error")
         return redirect(url_for(".round_report", token=r.token, _anchor="steps"), 303)
