@@ -31,7 +31,9 @@ def test_rows_from_before_take_the_defaults_and_the_downgrade_drops_only_the_new
                 name="株式会社前", name_key="前", created_at=datetime(2026, 7, 1), updated_at=datetime(2026, 7, 1)
             )
         ).inserted_primary_key
+        assert company is not None
         rid = conn.execute(insert(tables.tables["round"]).values(company_id=company[0], **ROUND)).inserted_primary_key
+        assert rid is not None
         conn.execute(
             insert(tables.tables["round_invitation"]).values(
                 token="i" * 32,
