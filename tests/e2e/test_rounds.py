@@ -11,6 +11,7 @@ import subprocess
 from datetime import timedelta
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
 
 from assessment.services import accounts, clients
@@ -42,8 +43,11 @@ def _pdf_text(data: bytes, tmp_path) -> str:
     return subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
 
 
+AXE: dict[str, list] = {}
+
+
 def _both_widths(page, shots, name: str) -> None:
-    """The page as a desktop shows it and as a 390 px phone does."""
+    """The page as a desktop shows it and as a 390 px phone does, checked by axe-core at both."""
     width = page.viewport_size["width"] if page.viewport_size else 1280
     for w in (1280, 390):
         page.set_viewport_size({"width": w, "height": 900})
@@ -55,6 +59,7 @@ def _both_widths(page, shots, name: str) -> None:
             w,
         )
         assert wide == [], (name, w)
+        AXE[f"{name} {w}"] = [(v["id"], len(v["nodes"])) for v in Axe().run(page).response["violations"]]
     page.set_viewport_size({"width": width, "height": 900})
 
 
@@ -107,7 +112,7 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
             page.get_by_role("button", name="結果を見る" if number == len(PAGES) else "次へ").click()
         page.wait_for_url(re.compile(r"/i/[^/]+$"))
         assert "ご回答ありがとうございました" in page.locator("h1").inner_text()
-        assert page.locator("#gap-h").count() == 0  # nothing of the other side's
+        assert page.locator("section.rounds.gap").count() == 0  # nothing of the other side's
         if tag:
             _both_widths(page, shots, f"{tag}-3-thanks")
         assert page.context.cookies() == [] or all(c["name"] != "cmo_draft" for c in page.context.cookies())
@@ -129,8 +134,8 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
     assert consultant.locator("table.respondents").inner_text().count("回答済み") == 2
     _both_widths(consultant, shots, "round-1")
     close_round()
-    assert consultant.locator("#gap-h").is_visible()
-    chart = consultant.locator(".round-chart svg").first
+    assert consultant.locator("section.rounds.gap").is_visible()
+    chart = consultant.locator("section.rounds.gap svg").first
     assert chart.get_attribute("role") == "img" and chart.locator("title").count() == 1
     _both_widths(consultant, shots, "report-1")
     with consultant.expect_download() as download:
@@ -165,3 +170,4 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
     _both_widths(consultant, shots, "client")
     ctx.close()
     assert errors == []
+    assert {state: found for state, found in AXE.items() if found} == {}

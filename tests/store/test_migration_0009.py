@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import MetaData, create_engine, insert, select
+from sqlalchemy import create_engine, insert, select
 
 from assessment.store.migrate import current, downgrade, upgrade
+from tests.store.test_migration_0008 import _tables
 from tests.store.test_migrations import empty_database_url  # noqa: F401  (fixture)
 
 ROUND = {"token": "r" * 32, "period": "2026-Q3", "status": "closed", "opened_at": datetime(2026, 7, 1)}
-
-
-def _tables(url: str) -> MetaData:
-    engine = create_engine(url)
-    metadata = MetaData()
-    metadata.reflect(engine)
-    engine.dispose()
-    return metadata
 
 
 def test_rows_from_before_take_the_defaults_and_the_downgrade_drops_only_the_new_columns(empty_database_url):  # noqa: F811

@@ -108,9 +108,10 @@ def test_a_round_from_opening_to_the_gap_in_its_pdf(app, consultant, tmp_path):
     assert response.status_code == 303 and response.location.endswith(f"/rounds/{token}/report")
     report = client.get(response.location).data.decode()
     assert "経営とマーケティングの比較" in report and "山田 社長" in report
-    svg = report.split('<figure class="round-chart">', 1)[1].split("</svg>", 1)[0]
+    section = report.split('<section class="rounds gap">', 1)[1].split("</section>", 1)[0]
+    svg = section.split('<div class="chart-box">', 1)[1].split("</svg>", 1)[0]
     assert 'role="img"' in svg and "<title>" in svg and "<desc>" in svg
-    assert "<caption>" in report.split('<figure class="round-chart">', 1)[1].split("</figure>", 1)[0]
+    assert '<table class="numbers">' in section  # the chart's numbers as a table
     pdf = client.get(f"/workspace/rounds/{token}/report.pdf")
     assert pdf.status_code == 200 and pdf.headers["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.data, tmp_path)
@@ -153,10 +154,10 @@ def test_the_respondent_sees_only_their_own_result_until_the_gap_is_shared(app, 
     assert option is not None
     theirs = option.label["ja"]
     page = boss.get(boss_link).data.decode()
-    assert 'id="gap-h"' not in page and theirs not in page
+    assert 'class="rounds gap"' not in page and theirs not in page
     assert client.post(f"/workspace/rounds/{token}/share", data={"share": "1"}).status_code == 303
     page = boss.get(boss_link).data.decode()
-    assert 'id="gap-h"' in page and theirs in page
+    assert 'class="rounds gap"' in page and theirs in page
     client.post(f"/workspace/rounds/{token}/share", data={"share": "0"})
     assert theirs not in boss.get(boss_link).data.decode()
 
@@ -285,7 +286,7 @@ def test_closing_with_no_answers_is_refused_and_one_side_only_closes_without_a_g
     response = close(client, token)
     report = client.get(response.location).data.decode()
     assert "回答が片方の立場のみのため" in report  # the flash
-    assert 'id="no-gap"' in report and 'id="gap-h"' not in report
+    assert 'id="no-gap"' in report and 'class="rounds gap"' not in report
 
 
 def test_a_respondent_under_an_older_questionnaire_version_is_named(app, consultant):

@@ -14,6 +14,7 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from assessment.bank.listing import reading_time
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.report.tracking import gap_view
@@ -71,6 +72,7 @@ def invitation(token: str):
         inv=inv,
         form=FlaskForm(),
         questions=sum(len(p.questions) for p in flow.pages()),
+        minutes=reading_time(default_questionnaire()).minutes,  # as the landing page promises
     )
 
 

@@ -7,14 +7,19 @@ are in services/rounds.py; the respondents' own pages are survey/invited.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
+from assessment.bank.listing import reading_time
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.text import LOCALES
 from assessment.services import accounts, mail, rounds
@@ -27,6 +32,7 @@ from assessment.web.survey.invited import role_names
 from assessment.web.urls import external_url
 from assessment.web.workspace.access import bp, client_or_404, log, me
 
+T = TypeVar("T")
 LANGUAGES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
 
 
@@ -119,6 +125,23 @@ def round_error(exc: RoundError) -> str:
     return next((msg for start, msg in known.items() if text.startswith(start)), _("This change could not be made."))
 
 
+def _attempt(change: Callable[[], T], back: str) -> tuple[T | None, Response | None]:
+    """(what change() made, None); or, if the service refuses, (None, a redirect to `back` saying why)."""
+    try:
+        return change(), None
+    except RoundError as exc:
+        db.session.rollback()
+        flash(round_error(exc), "error")
+        return None, redirect(back, 303)
+
+
+def _changed(r: Round, detail: str, message: str, back: str) -> Response:
+    """Audit-log a change to the round, say it is done and go back to `back`."""
+    log("change", f"round:{r.id}", detail)
+    flash(message, "info")
+    return redirect(back, 303)
+
+
 def _candidates(r: Round) -> list[Assessment]:
     return rounds.candidates(db.session, r)
 
@@ -190,12 +213,10 @@ def round_open(company_id: int):
     if not form.validate():
         flash(form.period.errors[0] if form.period.errors else _("The form could not be read."), "error")
         return redirect(url_for(".client_detail", company_id=company.id, _anchor="rounds"), 303)
-    try:
-        r = rounds.open_round(db.session, company, period=form.period.data)
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".client_detail", company_id=company.id, _anchor="rounds"), 303)
+    back = url_for(".client_detail", company_id=company.id, _anchor="rounds")
+    r, refused = _attempt(lambda: rounds.open_round(db.session, company, period=form.period.data), back)
+    if r is None:
+        return refused
     log("change", f"round:{r.id}", f"opened {r.period} for company:{company.id}")
     return redirect(url_for(".round_detail", token=r.token), 303)
 
@@ -213,19 +234,13 @@ def round_invite(token: str):
     form = InviteForm()
     if not form.validate():
         return _round_page(r, invite_form=form, status=422)
-    try:
-        inv = rounds.invite(
-            db.session,
-            r,
-            form.role.data,
-            name=(form.name.data or "").strip() or None,
-            email=form.email.data or None,
-            locale=form.locale.data,
-        )
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
+    name, email = (form.name.data or "").strip() or None, form.email.data or None
+    inv, refused = _attempt(
+        lambda: rounds.invite(db.session, r, form.role.data, name=name, email=email, locale=form.locale.data),
+        url_for(".round_detail", token=r.token),
+    )
+    if inv is None:
+        return refused
     log("change", f"round:{r.id}", f"invited {inv.role} (invitation:{inv.id})")
     if inv.email:
         if _email_invitation(inv):
@@ -252,6 +267,7 @@ def _email_invitation(inv: RoundInvitation) -> bool:
             brand=brand or _("the consultancy"),
             consultant=me().label,
             url=external_url("survey.invitation", token=inv.token, lang=inv.locale),
+            minutes=reading_time(default_questionnaire()).minutes,
         )
         subject = _("Invitation: CMO Thinking Assessment for %(company)s", company=inv.round.company.name)
         sender = brand or _("CMO Thinking Assessment")
@@ -269,15 +285,11 @@ def round_revoke(token: str, invitation_id: int):
     inv = db.session.get(RoundInvitation, invitation_id)
     if inv is None or inv.round_id != r.id:
         abort(404)
-    try:
-        rounds.revoke(db.session, inv)
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
-    log("change", f"round:{r.id}", f"revoked invitation:{inv.id}")
-    flash(_("The invitation is revoked: its link opens nothing now."), "info")
-    return redirect(url_for(".round_detail", token=r.token), 303)
+    back = url_for(".round_detail", token=r.token)
+    __, refused = _attempt(lambda: rounds.revoke(db.session, inv), back)
+    return refused or _changed(
+        r, f"revoked invitation:{inv.id}", _("The invitation is revoked: its link opens nothing now."), back
+    )
 
 
 @bp.post("/rounds/<token>/respondents")
@@ -288,14 +300,15 @@ def round_add(token: str):
         return _round_page(r, add_form=form, status=422)
     a = db.session.get(Assessment, int(form.assessment.data))
     assert a is not None  # one of the candidates
-    try:
-        rounds.add_respondent(db.session, r, a, form.role.data)
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
-    log("change", f"round:{r.id}", f"added assessment:{a.id} as {a.respondent_role}")
-    return redirect(url_for(".round_detail", token=r.token, _anchor="respondents"), 303)
+    __, refused = _attempt(
+        lambda: rounds.add_respondent(db.session, r, a, form.role.data), url_for(".round_detail", token=r.token)
+    )
+    return refused or _changed(
+        r,
+        f"added assessment:{a.id} as {a.respondent_role}",
+        _("Added to the round."),
+        url_for(".round_detail", token=r.token, _anchor="respondents"),
+    )
 
 
 @bp.post("/rounds/<token>/close")
@@ -311,12 +324,12 @@ def round_close(token: str):
     reference = None
     if form.rule.data == "reference" and form.reference.data:
         reference = db.session.get(Assessment, int(form.reference.data))
-    try:
-        rounds.close_round(db.session, r, rule=form.rule.data, reference=reference)
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
+    __, refused = _attempt(
+        lambda: rounds.close_round(db.session, r, rule=form.rule.data, reference=reference),
+        url_for(".round_detail", token=r.token),
+    )
+    if refused:
+        return refused
     log(
         "change",
         f"round:{r.id}",
@@ -406,18 +419,16 @@ def round_targets(token: str):
     qn = default_questionnaire()
     raw = {a.id: request.form.get(f"target:{a.id}", "") for a in qn.areas}
     targets = {k: int(v) for k, v in raw.items() if v.isdigit() and len(v) < 3}
-    if len(targets) != len(raw):
-        flash(round_error(RoundError("targets must be")), "error")
-        return redirect(url_for(".round_report", token=r.token, _anchor="targets"), 303)
-    try:
+    back = url_for(".round_report", token=r.token, _anchor="targets")
+
+    def change():
+        if len(targets) != len(raw):  # a blank or a word where a level goes
+            raise RoundError("targets must be levels")
         rounds.set_targets(db.session, r, targets, qn)
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return redirect(url_for(".round_report", token=r.token, _anchor="targets"), 303)
-    log("change", f"round:{r.id}", "targets " + ",".join(f"{k}={v}" for k, v in targets.items()))
-    flash(_("Targets saved."), "info")
-    return redirect(url_for(".round_report", token=r.token, _anchor="targets"), 303)
+
+    __, refused = _attempt(change, back)
+    detail = "targets " + ",".join(f"{k}={v}" for k, v in targets.items())
+    return refused or _changed(r, detail, _("Targets saved."), back)
 
 
 @bp.post("/rounds/<token>/steps")
@@ -429,14 +440,14 @@ def round_steps(token: str):
     changes: dict[str, str | None] = {}
     for action in v.actions:
         changes[action.id] = request.form.get(f"step:{action.id}", "") or None
+    back = url_for(".round_report", token=r.token, _anchor="steps")
     if any(m is not None and m not in rounds.STEP_STATUSES for m in changes.values()):
         flash(_("Please choose one of the offered marks."), "error")
-        return redirect(url_for(".round_report", token=r.token, _anchor="steps"), 303)
+        return redirect(back, 303)
     for step, mark in changes.items():
         rounds.set_step_status(db.session, r, step, mark)
-    log("change", f"round:{r.id}", "steps " + ",".join(f"{k}={v or '-'}" for k, v in changes.items()))
-    flash(_("Step progress saved."), "info")
-    return redirect(url_for(".round_report", token=r.token, _anchor="steps"), 303)
+    detail = "steps " + ",".join(f"{k}={v or '-'}" for k, v in changes.items())
+    return _changed(r, detail, _("Step progress saved."), back)
 
 
 @bp.post("/rounds/<token>/due")
@@ -453,9 +464,9 @@ def round_due(token: str):
         db.session.rollback()
         form.due.errors = [round_error(exc)]
         return _report_page(r, form, 422)
-    log("change", f"round:{r.id}", f"next due {form.due.data:%Y-%m-%d}")
-    flash(_("Saved."), "info")
-    return redirect(url_for(".round_report", token=r.token, _anchor="due"), 303)
+    return _changed(
+        r, f"next due {form.due.data:%Y-%m-%d}", _("Saved."), url_for(".round_report", token=r.token, _anchor="due")
+    )
 
 
 @bp.post("/rounds/<token>/share")
@@ -463,14 +474,14 @@ def round_share(token: str):
     r = _closed_post(token)
     shared = request.form.get("share") == "1"
     rounds.set_share_gap(db.session, r, shared)
-    log("change", f"round:{r.id}", "gap shared with respondents" if shared else "gap not shared")
-    flash(
+    return _changed(
+        r,
+        "gap shared with respondents" if shared else "gap not shared",
         _("The respondents now see the comparison on their pages.")
         if shared
         else _("The respondents see only their own answers."),
-        "info",
+        url_for(".round_report", token=r.token, _anchor="share"),
     )
-    return redirect(url_for(".round_report", token=r.token, _anchor="share"), 303)
 
 
 def client_rounds(company: Company) -> dict:
