@@ -117,7 +117,8 @@ def test_a_round_from_opening_to_the_gap_in_its_pdf(app, consultant, tmp_path):
     text = pdf_text(pdf.data, tmp_path)
     assert "経営とマーケティングの比較" in text and "ラウンドテスト" in text
     client_page = client.get(f"/workspace/clients/{company_id}").data.decode()
-    assert "2026-Q4" in client_page and "2 / 2" in client_page.replace("2 人中 2 人", "2 / 2")
+    assert "2026-Q4" in client_page and "2 人中 2 人" in client_page
+    assert "セルフ診断 #" not in client_page  # the respondents' answers are the round's, not self-assessments
 
 
 def test_a_visitors_own_draft_is_neither_read_nor_replaced_by_an_invitation(app, consultant):
