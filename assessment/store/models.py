@@ -255,6 +255,8 @@ class Round(Base):
     scores: Mapped[dict | None] = mapped_column(JSON)  # area id -> score (None: unanswered)
     targets: Mapped[dict | None] = mapped_column(JSON)  # area id -> target level for the next round
     step_status: Mapped[dict | None] = mapped_column(JSON)  # step id -> done | in_progress | dropped
+    # The respondents may see the gap report (management beside marketing) once the consultant says so.
+    share_gap: Mapped[bool] = mapped_column(Boolean, default=False)
 
     company: Mapped[Company] = relationship()
     respondents: Mapped[list[Assessment]] = relationship(
@@ -275,6 +277,8 @@ class RoundInvitation(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()  # a revoked link opens nothing
+    locale: Mapped[str] = mapped_column(String(8), default="ja")  # the e-mail's language
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
     round: Mapped[Round] = relationship(back_populates="invitations")
     assessment: Mapped[Assessment | None] = relationship()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,6 +19,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -30,6 +33,7 @@ from assessment.diagnose.answers import AnswerError
 from assessment.diagnose.diagnosis import Diagnosis
 from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
+from assessment.store.models import Assessment
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
@@ -42,7 +46,11 @@ bp = Blueprint("survey", __name__)
 # Pages whose URL or content carries a token (or a respondent's answers): never kept by a shared
 # cache or the browser's disk cache, never indexed.
 PRIVATE_ENDPOINTS = frozenset(
-    f"survey.{name}" for name in ("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf")
+    f"survey.{name}"
+    for name in (
+        *("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf"),
+        *("invitation", "invitation_start", "invited_page", "invited_save"),  # survey/invited.py
+    )
 )
 
 
@@ -168,10 +176,28 @@ def _open_page(number: int):
     return all_pages[number - 1], a, None
 
 
+@dataclass(frozen=True)
+class Answering:
+    """Where a respondent's answers live and where their pages are, so one set of question pages
+    serves the public funnel (the draft cookie) and an invited respondent (the invitation's link).
+
+    page_url(number): the page's URL; finish(a): the response once the last page is in;
+    resume_url(a): the private "continue later" link, or None where the page's own URL is that link.
+    """
+
+    page_url: Callable[[int], str]
+    finish: Callable[[Assessment], ResponseReturnValue]
+    resume_url: Callable[[Assessment], str | None]
+
+
+def _funnel_resume_url(a: Assessment) -> str:
+    return external_url(".resume", token=a.resume_token, lang=_locale())
+
+
 @bp.get("/q/<int:number>")
 def page(number: int):
     pg, a, away = _open_page(number)
-    return away or _render_page(pg, a, len(flow.pages()))
+    return away or render_page(pg, a, FUNNEL)
 
 
 @bp.post("/q/<int:number>")
@@ -179,10 +205,14 @@ def page(number: int):
 @limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page() or request.form.get("nav") == "save")
 def save_page(number: int):
     pg, a, away = _open_page(number)
-    if away:
-        return away
+    return away or answer_page(pg, a, FUNNEL)
+
+
+def answer_page(pg, a: Assessment, where: Answering) -> ResponseReturnValue:
+    """A posted question page: save what is valid, then on to the next page, back, or finish."""
     all_pages = flow.pages()
     locale = _locale()
+    number = pg.number
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post for another page (an old tab) would blank this page's checklists
     if request.form.get("nav") == "save":
@@ -194,13 +224,13 @@ def save_page(number: int):
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
         flow.save_answers(db.session, a, good)
         shown = {q.id: form[q.id].data for q in pg.questions}
-        return _render_page(pg, a, len(all_pages), shown, form.first_errors()), 422
+        return render_page(pg, a, where, shown, form.first_errors()), 422
     flow.save_answers(db.session, a, form.answers(), None if back else pg)
     if back:
-        return redirect(url_for(".page", number=max(1, number - 1)), 303)
+        return redirect(where.page_url(max(1, number - 1)), 303)
     if number < len(all_pages):
-        return redirect(url_for(".page", number=number + 1), 303)
-    return _finish(a)
+        return redirect(where.page_url(number + 1), 303)
+    return where.finish(a)
 
 
 def _autosave(a, number: int, locale: str):
@@ -218,7 +248,9 @@ def _is_last_page() -> bool:
     return (request.view_args or {}).get("number") == len(flow.pages())
 
 
-def _finish(a):
+def submit_or_back(a: Assessment, where: Answering, done: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Submit the answers and answer with done(); an answer that no longer fits the bank sends the
+    respondent back to it instead."""
     try:
         flow.submit(db.session, a, results_days=current_app.config["REPORT_LINK_DAYS"])
     except AnswerError as exc:
@@ -227,12 +259,19 @@ def _finish(a):
         db.session.rollback()
         flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
-        return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
+        return redirect(where.page_url(flow.first_open_page(a).number), 303)
     jobs().kick()  # the assessment.submitted webhooks the submission recorded
-    return redirect(url_for(".results", token=a.results_token), 303)
+    return done()
 
 
-def _render_page(pg, a, total, values: dict | None = None, errors: dict | None = None) -> str:
+def _finish(a):
+    return submit_or_back(a, FUNNEL, lambda: redirect(url_for(".results", token=a.results_token), 303))
+
+
+FUNNEL = Answering(lambda n: url_for(".page", number=n), _finish, _funnel_resume_url)
+
+
+def render_page(pg, a, where: Answering, values: dict | None = None, errors: dict | None = None) -> str:
     """The page from the bank itself; WTForms only checks what comes back (page_form_class).
 
     values: what to show as chosen (the draft's answers, or on a 422 what was just posted);
@@ -250,7 +289,7 @@ def _render_page(pg, a, total, values: dict | None = None, errors: dict | None =
     return render_template(
         "survey/page.html",
         page=pg,
-        total=total,
+        total=len(flow.pages()),
         title=title,
         intro=intro,
         values=values,
@@ -258,7 +297,8 @@ def _render_page(pg, a, total, values: dict | None = None, errors: dict | None =
         questions_key=json.dumps([qn.version, pg.number, locale, [values.get(q.id) for q in pg.questions]]),
         errors=errors,
         problems=[(q.id, q.text[locale], errors[q.id]) for q in pg.questions if q.id in errors],
-        resume_url=external_url(".resume", token=a.resume_token, lang=locale),
+        page_url=where.page_url(pg.number),
+        resume_url=where.resume_url(a),
     )
 
 
