@@ -2,8 +2,7 @@
 
 - accounts and roles are store.workspace.Account / AccountRole; hashes are argon2id (config.BASE);
 - failed sign-ins are limited per account (the e-mail typed; at the two-factor code step, the
-  account whose password passed) and per client address; a success
-  costs nothing;
+  account whose password passed) and per client address; a success costs nothing;
 - at sign-in the session keeps only what sign-in wrote: the cookie session has no id to renew,
   so everything an earlier visitor of this browser left (the CSRF token above all) is dropped;
 - a changed password changes fs_uniquifier, which ends every other session of the account.
