@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
@@ -11,7 +11,7 @@ from assessment.report.branding import Branding
 from assessment.services import branding, reports
 from assessment.web import branding as site_branding
 from assessment.web.database import db
-from assessment.web.workspace.access import admin_only, bp
+from assessment.web.workspace.access import admin_only, bp, see_other
 from assessment.web.workspace.forms import SettingsForm
 
 
@@ -49,8 +49,9 @@ def settings_save():
         address=request.remote_addr,
     )
     site_branding.forget()
-    flash(_("Settings saved. Reports made from now on carry them.") if changed else _("Nothing changed."), "info")
-    return redirect(url_for(".settings"), 303)
+    return see_other(
+        ".settings", _("Settings saved. Reports made from now on carry them.") if changed else _("Nothing changed.")
+    )
 
 
 @bp.get("/settings/logo")
