@@ -16,15 +16,16 @@ from assessment.store import Database
 from assessment.store.models import Assessment, ReportFile
 
 
-def render(session: Session, a: Assessment, locale: str, number: int) -> bytes:
-    """Revision `number`'s report in `locale`, with the branding set now."""
+def render(a: Assessment, locale: str, number: int) -> bytes:
+    """Revision `number`'s report in `locale`, with the branding set now (read on the assessment's session)."""
     from assessment.report import render_pdf  # the report package pulls in WeasyPrint
 
     lead = a.lead
+    session = Session.object_session(a)
     # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
     return render_pdf(
         diagnosis(a, locale, number=number),
-        branding=report_branding(session),
+        branding=report_branding(session) if session is not None else None,
         company=lead.company_name if lead else None,
         respondent=lead.name if lead else None,
         date=a.submitted_at.date() if a.submitted_at else None,
@@ -44,7 +45,7 @@ def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
     )
     if stored is not None:
         return stored
-    content = render(session, a, locale, number)
+    content = render(a, locale, number)
     session.add(ReportFile(assessment_id=a.id, revision=number, locale=locale, content=content))
     try:
         session.commit()
@@ -79,7 +80,7 @@ def render_and_keep(session: Session, assessment_id: int, revision: int, locale:
     if kept is not None:
         return False
     session.add(
-        ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(session, a, locale, revision))
+        ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(a, locale, revision))
     )
     return True
 
