@@ -16,12 +16,12 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from sqlalchemy import Connection, Select, Text, and_, cast, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, contains_eager
 
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
 from assessment.services.accounts import visible_companies
 from assessment.services.inbox import Filters, filtered
-from assessment.store.models import Answer, Assessment, Company, Revision
+from assessment.store.models import Answer, Assessment, Company, Lead, Revision
 from assessment.store.workspace import Account
 
 BATCH = 500
@@ -102,7 +102,8 @@ LEAD_HEADER = [
 
 def lead_rows(session: Session, account: Account, f: Filters) -> Iterator[list]:
     yield LEAD_HEADER
-    query = filtered(account, f).order_by(Assessment.id).execution_options(yield_per=BATCH)
+    query = filtered(account, f, with_assessment=True).options(contains_eager(Lead.assessment))
+    query = query.order_by(Assessment.id).execution_options(yield_per=BATCH)
     for lead in session.scalars(query):
         a = lead.assessment
         yield [
