@@ -145,10 +145,12 @@ def _driver_rows(db: Connection, statement: Select) -> list[tuple]:
     params: Any = compiled.params
     if compiled.positiontup is not None:  # SQLite's "?" placeholders take a sequence
         params = tuple(params[name] for name in compiled.positiontup)
-    cursor = db.connection.dbapi_connection.cursor()  # type: ignore[union-attr]  (open: the session's own)
+    driver = db.connection.dbapi_connection
+    assert driver is not None  # the session's connection, open in its transaction
+    cursor = driver.cursor()
     try:
         cursor.execute(str(compiled), params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
     finally:
         cursor.close()
 

@@ -79,9 +79,7 @@ def render_and_keep(session: Session, assessment_id: int, revision: int, locale:
     )
     if kept is not None:
         return False
-    session.add(
-        ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(a, locale, revision))
-    )
+    session.add(ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(a, locale, revision)))
     return True
 
 

@@ -79,7 +79,7 @@ def test_admin_sets_the_branding_and_the_change_is_logged(app):
     assert row.logo == _image() and row.logo_type == "image/png" and row.updated_by_id == admin_id
     with app.app_context():
         event = db.session.scalars(select(AuditEvent).where(AuditEvent.target == "settings:branding")).one()
-    assert event.account_id == admin_id and event.action == "change"
+    assert event.account_id == admin_id and event.action == "change" and event.detail is not None
     assert "name: (default) -> '株式会社ブランド診断'" in event.detail and "logo: image/png" in event.detail
     # The page shows what is stored, the logo is served to the preview, and saving the same again changes nothing.
     page = admin.get("/workspace/settings").get_data(as_text=True)
@@ -108,7 +108,7 @@ def test_the_report_carries_the_stored_name_logo_and_contact(app):
     reader = PdfReader(io.BytesIO(response.data))
     text = "".join(page.extract_text() for page in reader.pages)
     assert "株式会社ブランド診断" in text and "https://brand.example.jp/book" in text and "03-1234-5678" in text
-    sizes = {(image.image.width, image.image.height) for image in reader.pages[0].images}
+    sizes = {image.image.size for image in reader.pages[0].images if image.image is not None}
     assert (140, 50) in sizes  # the uploaded logo, on the cover
 
 

@@ -10,7 +10,7 @@ import html
 import re
 
 import pytest
-from passlib.totp import TOTP
+from passlib.totp import TOTP  # type: ignore[import-untyped]  # Flask-Security's own TOTP library
 from sqlalchemy import select
 
 from assessment.store.workspace import Account, AuditEvent
