@@ -12,7 +12,9 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from assessment.services import accounts
+from assessment.services import accounts, branding
+from assessment.store.workspace import SiteSettings
+from assessment.web import branding as site_branding
 from assessment.web.auth import password_hash
 from assessment.web.database import db
 from tests.e2e.test_workspace import ADMIN_PASSWORD, _sign_in
@@ -20,8 +22,23 @@ from tests.e2e.test_workspace import ADMIN_PASSWORD, _sign_in
 pytestmark = pytest.mark.browser
 
 
+@pytest.fixture
+def server_branding_restored(server):
+    """The server is shared by the browser tests: put its branding back to the environment's afterwards."""
+    yield
+    _, app = server
+    with app.test_request_context():
+        row = db.session.get(SiteSettings, 1)
+        if row is not None:
+            db.session.delete(row)
+            db.session.commit()
+        site_branding.forget()
+    with app.app_context():
+        assert branding.stored(db.session) == branding.Stored()
+
+
 @pytest.mark.parametrize("tag, width", [("phone", 390), ("desktop", 1280)])
-def test_admin_previews_and_saves_the_branding(server, browser, shots, tmp_path, tag, width):
+def test_admin_previews_and_saves_the_branding(server, browser, shots, tmp_path, tag, width, server_branding_restored):
     base, app = server
     email = f"brand-admin-{tag}@example.jp"
     with app.app_context():
