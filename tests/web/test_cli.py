@@ -98,6 +98,6 @@ def test_documented_production_command_loads_its_settings_and_the_app(tmp_path):
     assert out.returncode == 0, out.stderr
     pairs = (line.partition("=") for line in out.stdout.splitlines() if "=" in line)
     settings = {name.strip(): value.strip() for name, _, value in pairs}
-    assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "2", "True")
+    assert (settings["workers"], settings["threads"], settings["reuse_port"]) == ("3", "32", "True")
     # X-Forwarded-* are the app's to trust (TRUST_PROXY), never gunicorn's, not even from loopback.
     assert (settings["forwarded_allow_ips"], settings["secure_scheme_headers"]) == ("[]", "{}")
