@@ -13,6 +13,7 @@ import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import select
@@ -23,11 +24,16 @@ from assessment.services import egress
 from assessment.services import jobs as job_records
 from assessment.services.verdicts import diagnosis
 from assessment.store.background import EVENTS, WebhookAttempt, WebhookDelivery, WebhookEndpoint
-from assessment.store.models import Assessment, Lead, utcnow
+from assessment.store.models import Assessment, Lead, Round, utcnow
+
+if TYPE_CHECKING:
+    from assessment.diagnose.compare import PerceptionGap
+    from assessment.diagnose.diagnosis import Diagnosis
 
 # Seconds before try 2, 3, ...: the Standard Webhooks reference schedule, 27.6 hours in all.
 SCHEDULE = (5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600)
 TIMEOUT = 10.0  # seconds for one try, connecting included
+RECORDED = "webhooks_recorded"  # session.info key: emit() wrote deliveries to queue
 
 
 class WebhookError(ValueError):
@@ -145,7 +151,14 @@ def emit(session: Session, event: str, data: Callable[[], dict]) -> list[Webhook
         session.add(delivery)
         _queue(session, delivery, None)
         deliveries.append(delivery)
+    if deliveries:
+        session.info[RECORDED] = True  # whoever owns the session queues them once it commits (kick)
     return deliveries
+
+
+def recorded(session: Session) -> bool:
+    """Whether emit() recorded deliveries on this session since the last call (and forget it)."""
+    return bool(session.info.pop(RECORDED, False))
 
 
 @dataclass(frozen=True)
@@ -233,9 +246,9 @@ def replay(session: Session, delivery_id: int) -> WebhookDelivery:
     return delivery
 
 
-def _summary(a: Assessment) -> dict:
+def _summary(found: Diagnosis) -> dict:
     """The Diagnosis summary a CRM files: scores, level, pitfall and step ids with their titles."""
-    d = diagnosis(a, a.locale).to_dict()
+    d = found.to_dict()
     return {
         "questionnaire_version": d["questionnaire_version"],
         "ruleset_version": d["ruleset_version"],
@@ -258,7 +271,7 @@ def assessment_data(a: Assessment) -> dict:
             "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
             "company_id": a.company_id,
         },
-        "diagnosis": _summary(a),
+        "diagnosis": _summary(diagnosis(a, a.locale)),
     }
 
 
@@ -280,4 +293,45 @@ def lead_data(lead: Lead) -> dict:
             },
         },
         **assessment_data(lead.assessment),
+    }
+
+
+def round_data(r: Round, found: Diagnosis, gap: PerceptionGap | None) -> dict:
+    """A closed round: which company and period, by which rule, its Diagnosis summary and, when
+    management and marketing both answered, where they see the company differently."""
+    return {
+        "round": {
+            "token": r.token,
+            "period": r.period,
+            "company": {"id": r.company_id, "name": r.company.name},
+            "rule": r.rule,
+            "reference_assessment_id": r.reference_id,
+            "respondents": [{"assessment_id": a.id, "role": a.respondent_role} for a in r.respondents if a.has_verdict],
+            "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+            "next_due_at": r.due_at.isoformat() if r.due_at else None,
+        },
+        "diagnosis": _summary(found),
+        "gap": None if gap is None else _gap_summary(gap),
+    }
+
+
+def _gap_summary(gap: PerceptionGap) -> dict:
+    """Management (side a) against marketing (side b): per area and the largest item gaps (0-3 scale)."""
+    return {
+        "alignment_disagrees": gap.alignment_disagrees,
+        "areas": [
+            {
+                "area": g.area,
+                "management": g.scores[0],
+                "marketing": g.scores[1],
+                "gap": g.gap,
+                "agreement": g.agreement,
+            }
+            for g in gap.areas
+        ],
+        "largest": [
+            {"question": g.question, "area": g.area, "management": g.scores[0], "marketing": g.scores[1], "gap": g.gap}
+            for g in gap.largest
+        ],
+        "to_verify": list(gap.to_verify),
     }

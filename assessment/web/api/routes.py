@@ -83,7 +83,6 @@ def create_assessment():
                 {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
             ],
         )
-    jobs().kick()  # the assessment.submitted webhooks
     if current_app.config["PDF_RENDER_AHEAD"]:  # the report_url's PDF, ready before it is asked for
         jobs().render(done.assessment_id, done.revision, locale)
     body = done.diagnosis.to_dict()
