@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from standardwebhooks.webhooks import Webhook
 
 from assessment.services import egress
@@ -72,17 +72,8 @@ def add_endpoint(
     allow_private: bool = False,
 ) -> WebhookEndpoint:
     """Add a receiver; refuses a URL that is not https (or resolves to a private address) unless allowed."""
-    url = url.strip()
-    if len(url) > 2000:
-        raise WebhookError("the URL is longer than 2000 characters")
-    try:
-        egress.check_url(url, allow_private=allow_private)
-        parts = httpx.URL(url)
-        egress.resolve(parts.host, parts.port or 443, allow_private=allow_private)
-    except (egress.Refused, httpx.InvalidURL) as exc:
-        raise WebhookError(str(exc)) from None
     endpoint = WebhookEndpoint(
-        url=url,
+        url=_check_url(url, allow_private),
         events=_check_events(events),
         secret=_check_secret(secret) if secret else new_secret(),
         description=(description or None) and description[:200],
@@ -91,6 +82,62 @@ def add_endpoint(
     session.add(endpoint)
     session.commit()
     return endpoint
+
+
+class RefusedURL(WebhookError):
+    """The egress guard refused the URL (not https, a private or loopback address, not resolvable)."""
+
+
+def _check_url(url: str, allow_private: bool) -> str:
+    url = url.strip()
+    if len(url) > 2000:
+        raise WebhookError("the URL is longer than 2000 characters")
+    try:
+        egress.check_url(url, allow_private=allow_private)
+        parts = httpx.URL(url)
+        egress.resolve(parts.host, parts.port or 443, allow_private=allow_private)
+    except (egress.Refused, httpx.InvalidURL) as exc:
+        raise RefusedURL(str(exc)) from None
+    return url
+
+
+def update_endpoint(
+    session: Session,
+    endpoint_id: int,
+    url: str,
+    events: Iterable[str],
+    *,
+    description: str | None = None,
+    allow_private: bool = False,
+) -> WebhookEndpoint:
+    """Change an endpoint's URL, events and description (checked as add_endpoint checks them)."""
+    found = endpoint(session, endpoint_id)
+    found.url, found.events = _check_url(url, allow_private), _check_events(events)
+    found.description = (description or None) and description[:200]
+    session.commit()
+    return found
+
+
+def rotate_secret(session: Session, endpoint_id: int, secret: str | None = None) -> WebhookEndpoint:
+    """A new whsec_ secret (given, or made here): every try from now on, retries included, is signed with it."""
+    found = endpoint(session, endpoint_id)
+    found.secret = _check_secret(secret) if secret else new_secret()
+    session.commit()
+    return found
+
+
+TEST_EVENT = "webhook.test"  # not a subscription: sent on an admin's request, to one endpoint
+
+
+def send_test(session: Session, endpoint_id: int) -> WebhookDelivery:
+    """Queue a signed test message to one endpoint (logged like any delivery); the caller kicks the queue."""
+    found = endpoint(session, endpoint_id)
+    if not found.enabled:
+        raise WebhookError(f"endpoint {endpoint_id} is disabled: enable it first")
+    delivery = _delivery(session, found, TEST_EVENT, {"endpoint_id": found.id, "test": True})
+    session.info[RECORDED] = True
+    session.commit()
+    return delivery
 
 
 def endpoints(session: Session) -> Sequence[WebhookEndpoint]:
@@ -127,6 +174,21 @@ def _queue(session: Session, delivery: WebhookDelivery, at: datetime | None) -> 
     job_records.add(session, "webhook", next_job_key(delivery), {"delivery_id": delivery.id}, at)
 
 
+def _delivery(session: Session, target: WebhookEndpoint, event: str, payload: dict) -> WebhookDelivery:
+    body = {"type": event, "timestamp": utcnow().isoformat(), "data": payload}
+    delivery = WebhookDelivery(
+        endpoint=target,
+        event=event,
+        message_id="msg_" + secrets.token_urlsafe(18),
+        body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
+        status="pending",
+        next_try_at=utcnow(),
+    )
+    session.add(delivery)
+    _queue(session, delivery, None)
+    return delivery
+
+
 def emit(session: Session, event: str, data: Callable[[], dict]) -> list[WebhookDelivery]:
     """Queue `event` to every enabled endpoint that takes it; the caller commits.
 
@@ -135,22 +197,8 @@ def emit(session: Session, event: str, data: Callable[[], dict]) -> list[Webhook
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     targets = [e for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)) if event in e.events]
-    deliveries: list[WebhookDelivery] = []
     payload = data() if targets else {}
-    for target in targets:
-        message_id = "msg_" + secrets.token_urlsafe(18)
-        body = {"type": event, "timestamp": utcnow().isoformat(), "data": payload}
-        delivery = WebhookDelivery(
-            endpoint=target,
-            event=event,
-            message_id=message_id,
-            body=json.dumps(body, ensure_ascii=False, separators=(",", ":")),
-            status="pending",
-            next_try_at=utcnow(),
-        )
-        session.add(delivery)
-        _queue(session, delivery, None)
-        deliveries.append(delivery)
+    deliveries = [_delivery(session, target, event, payload) for target in targets]
     if deliveries:
         session.info[RECORDED] = True  # whoever owns the session queues them once it commits (kick)
     return deliveries
@@ -222,7 +270,7 @@ def deliver(
     return Outcome(delivery.status, code, delivery.next_try_at)
 
 
-def log(session: Session, endpoint_id: int, limit: int = 50) -> Sequence[WebhookDelivery]:
+def log(session: Session, endpoint_id: int, limit: int = 50, offset: int = 0) -> Sequence[WebhookDelivery]:
     """The endpoint's latest deliveries, newest first, each with its tries."""
     endpoint(session, endpoint_id)
     return session.scalars(
@@ -230,18 +278,24 @@ def log(session: Session, endpoint_id: int, limit: int = 50) -> Sequence[Webhook
         .where(WebhookDelivery.endpoint_id == endpoint_id)
         .order_by(WebhookDelivery.id.desc())
         .limit(limit)
+        .offset(offset)
+        .options(selectinload(WebhookDelivery.tries))
     ).all()
 
 
-def replay(session: Session, delivery_id: int) -> WebhookDelivery:
-    """Send a logged delivery again now, with the same webhook-id (the receiver can tell it is the same)."""
+def replay(session: Session, delivery_id: int, *, endpoint_id: int | None = None) -> WebhookDelivery:
+    """Send a logged delivery again now, with the same webhook-id (the receiver can tell it is the same).
+
+    endpoint_id: the endpoint the delivery must belong to (a page naming both), else it is not found.
+    """
     delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None:
+    if delivery is None or endpoint_id is not None and delivery.endpoint_id != endpoint_id:
         raise WebhookError(f"no webhook delivery {delivery_id}")
     if not delivery.endpoint.enabled:
         raise WebhookError(f"endpoint {delivery.endpoint_id} is disabled: enable it first")
     delivery.status, delivery.next_try_at = "pending", utcnow()
     _queue(session, delivery, None)
+    session.info[RECORDED] = True
     session.commit()
     return delivery
 

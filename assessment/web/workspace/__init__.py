@@ -3,6 +3,6 @@
 from assessment.web.workspace.access import bp
 
 # Each module adds its routes to bp.
-from assessment.web.workspace import admin, clients, exports, interviews, leads  # noqa: F401  isort: skip
+from assessment.web.workspace import admin, clients, exports, interviews, leads, webhooks  # noqa: F401  isort: skip
 
 __all__ = ["bp"]

@@ -1,0 +1,224 @@
+"""Webhook endpoints (the CRM) for admins: add, edit, enable, rotate the secret, remove; the delivery log,
+replay and a test message. What each does is assessment.services.webhooks; a secret is shown once."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+
+from assessment.services import webhooks
+from assessment.services.webhooks import RefusedURL, WebhookError
+from assessment.store.background import WebhookEndpoint
+from assessment.web.database import db
+from assessment.web.workspace.access import admin_only, bp, log
+from assessment.web.workspace.forms import SecretForm, WebhookForm, event_names
+
+PAGE_SIZE = 50
+NO_STORE = {"Cache-Control": "no-store"}  # pages showing a secret
+
+
+def delivery_statuses() -> dict[str, str]:
+    return {
+        "pending": _("waiting"),
+        "delivered": _("delivered"),
+        "failed": _("failed, will try again"),
+        "gave_up": _("given up"),
+        "gone": _("receiver gone (410)"),
+    }
+
+
+def _endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:
+    admin_only()
+    found = db.session.get(WebhookEndpoint, endpoint_id) if endpoint_id < 2**31 else None
+    if found is None:
+        abort(404)
+    return found
+
+
+def _checked_form() -> None:
+    if not FlaskForm().validate():
+        abort(400)
+
+
+def _allow_private() -> bool:
+    return bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"])
+
+
+def _url_error(form: WebhookForm, exc: WebhookError) -> None:
+    """The service's reason, under a sentence in the page's language."""
+    if isinstance(exc, RefusedURL):
+        message = _(
+            "This site does not send to that URL: it must start with https:// and reach a public address "
+            "(not a private, loopback or link-local one). Reason: %(reason)s",
+            reason=str(exc),
+        )
+    else:
+        message = _("This URL cannot be used: %(reason)s", reason=str(exc))
+    form.url.errors = [message]
+
+
+def _list_page(form: WebhookForm, status: int = 200):
+    return render_template(
+        "workspace/webhooks.html", endpoints=webhooks.endpoints(db.session), form=form, events=event_names()
+    ), status
+
+
+@bp.get("/webhooks")
+def webhook_list():
+    admin_only()
+    return _list_page(WebhookForm(formdata=None, events=["lead.created"]))
+
+
+@bp.post("/webhooks")
+def webhook_create():
+    admin_only()
+    form = WebhookForm()
+    if not form.validate():
+        return _list_page(form, 422)
+    try:
+        found = webhooks.add_endpoint(
+            db.session,
+            form.url.data,
+            form.events.data,
+            secret=form.secret.data or None,
+            description=form.description.data,
+            allow_private=_allow_private(),
+        )
+    except WebhookError as exc:
+        db.session.rollback()
+        _url_error(form, exc)
+        return _list_page(form, 422)
+    log("change", f"webhook:{found.id}", f"added {found.url} ({', '.join(found.events)})")
+    return _detail_page(found, shown_secret=found.secret, status=201)
+
+
+def _page_number() -> int:
+    page = request.args.get("page", "1")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+
+
+def _detail_page(
+    found: WebhookEndpoint,
+    *,
+    form: WebhookForm | None = None,
+    secret_form: SecretForm | None = None,
+    shown_secret: str | None = None,
+    status: int = 200,
+):
+    number = _page_number()
+    deliveries = webhooks.log(db.session, found.id, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE)
+    form = form or WebhookForm(formdata=None, obj=found)
+    return (
+        render_template(
+            "workspace/webhook.html",
+            endpoint=found,
+            form=form,
+            secret_form=secret_form or SecretForm(formdata=None),
+            deliveries=deliveries[:PAGE_SIZE],
+            more=len(deliveries) > PAGE_SIZE,
+            page=number,
+            statuses=delivery_statuses(),
+            events=event_names(),
+            shown_secret=shown_secret,
+        ),
+        status,
+        NO_STORE if shown_secret else {},
+    )
+
+
+@bp.get("/webhooks/<int:endpoint_id>")
+def webhook_detail(endpoint_id: int):
+    return _detail_page(_endpoint_or_404(endpoint_id))
+
+
+@bp.post("/webhooks/<int:endpoint_id>")
+def webhook_edit(endpoint_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    form = WebhookForm()
+    del form.secret  # the secret changes by rotation only
+    if not form.validate():
+        return _detail_page(found, form=form, status=422)
+    try:
+        webhooks.update_endpoint(
+            db.session,
+            found.id,
+            form.url.data,
+            form.events.data,
+            description=form.description.data,
+            allow_private=_allow_private(),
+        )
+    except WebhookError as exc:
+        db.session.rollback()
+        _url_error(form, exc)
+        return _detail_page(db.session.get_one(WebhookEndpoint, endpoint_id), form=form, status=422)
+    log("change", f"webhook:{found.id}", f"edited: {found.url} ({', '.join(found.events)})")
+    flash(_("Saved."), "info")
+    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/enabled")
+def webhook_enabled(endpoint_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    _checked_form()
+    enabled = request.form.get("enabled") == "1"
+    webhooks.set_enabled(db.session, found.id, enabled)
+    log("change", f"webhook:{found.id}", "enabled" if enabled else "disabled")
+    flash(_("The endpoint is enabled.") if enabled else _("The endpoint is disabled: nothing is sent to it."), "info")
+    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/secret")
+def webhook_rotate(endpoint_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    form = SecretForm()
+    if not form.validate():
+        return _detail_page(found, secret_form=form, status=422)
+    webhooks.rotate_secret(db.session, found.id, form.secret.data or None)
+    log("change", f"webhook:{found.id}", "secret rotated")
+    return _detail_page(found, shown_secret=found.secret)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/delete")
+def webhook_delete(endpoint_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    _checked_form()
+    url = found.url
+    webhooks.remove_endpoint(db.session, found.id)
+    log("change", f"webhook:{endpoint_id}", f"removed {url}")
+    flash(_("The endpoint and its delivery log were removed."), "info")
+    return redirect(url_for(".webhook_list"), 303)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/test")
+def webhook_test(endpoint_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    _checked_form()
+    try:
+        webhooks.send_test(db.session, found.id)
+    except WebhookError:
+        db.session.rollback()
+        flash(_("The endpoint is disabled: enable it first."), "error")
+        return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    log("change", f"webhook:{found.id}", "test message sent")
+    flash(_("A test message (webhook.test) is on its way: its delivery shows below."), "info")
+    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+
+
+@bp.post("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay")
+def webhook_replay(endpoint_id: int, delivery_id: int):
+    found = _endpoint_or_404(endpoint_id)
+    _checked_form()
+    if delivery_id >= 2**31:
+        abort(404)
+    if not found.enabled:
+        flash(_("The endpoint is disabled: enable it first."), "error")
+        return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    try:
+        webhooks.replay(db.session, delivery_id, endpoint_id=found.id)
+    except WebhookError:
+        db.session.rollback()
+        abort(404)
+    log("change", f"webhook:{found.id}", f"delivery {delivery_id} replayed")
+    flash(_("Delivery %(id)d is sent again, with the same webhook-id.", id=delivery_id), "info")
+    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
