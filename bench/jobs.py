@@ -142,7 +142,8 @@ def rq_workers(count: int, renders: int) -> None:
             connection = Redis.from_url(redis_url)
             t = time.perf_counter()
             workers = [
-                subprocess.Popen([str(Path(sys.executable).parent / "assessment"), "worker"], env=env) for _ in range(count)
+                subprocess.Popen([str(Path(sys.executable).parent / "assessment"), "worker"], env=env)
+                for _ in range(count)
             ]
             while len(Worker.all(connection=connection)) < count:
                 time.sleep(0.1)

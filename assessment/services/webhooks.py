@@ -85,7 +85,11 @@ def add_endpoint(
 
 
 class RefusedURL(WebhookError):
-    """The egress guard refused the URL (not https, a private or loopback address, not resolvable)."""
+    """The egress guard refused the URL; `reason` as egress.Refused names it (or "invalid")."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 def _check_url(url: str, allow_private: bool) -> str:
@@ -96,8 +100,10 @@ def _check_url(url: str, allow_private: bool) -> str:
         egress.check_url(url, allow_private=allow_private)
         parts = httpx.URL(url)
         egress.resolve(parts.host, parts.port or 443, allow_private=allow_private)
-    except (egress.Refused, httpx.InvalidURL) as exc:
-        raise RefusedURL(str(exc)) from None
+    except egress.Refused as exc:
+        raise RefusedURL(str(exc), exc.reason) from None
+    except httpx.InvalidURL as exc:
+        raise RefusedURL(str(exc), "invalid") from None
     return url
 
 
@@ -289,7 +295,7 @@ def replay(session: Session, delivery_id: int, *, endpoint_id: int | None = None
     endpoint_id: the endpoint the delivery must belong to (a page naming both), else it is not found.
     """
     delivery = session.get(WebhookDelivery, delivery_id)
-    if delivery is None or endpoint_id is not None and delivery.endpoint_id != endpoint_id:
+    if delivery is None or (endpoint_id is not None and delivery.endpoint_id != endpoint_id):
         raise WebhookError(f"no webhook delivery {delivery_id}")
     if not delivery.endpoint.enabled:
         raise WebhookError(f"endpoint {delivery.endpoint_id} is disabled: enable it first")

@@ -45,17 +45,28 @@ def _allow_private() -> bool:
     return bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"])
 
 
+def _refusal(reason: str) -> str:
+    return {
+        "scheme": _("The URL does not start with https:// followed by a host name."),
+        "credentials": _("The URL carries a user name or password."),
+        "port": _("The port number is not valid."),
+        "unresolvable": _("The host name cannot be found (DNS)."),
+        "private": _("The host resolves to a private, loopback, link-local or reserved address."),
+    }.get(reason, _("The URL is not valid."))
+
+
 def _url_error(form: WebhookForm, exc: WebhookError) -> None:
-    """The service's reason, under a sentence in the page's language."""
+    """The guard's refusal as a form error, in the page's language (the CLI prints the English detail)."""
     if isinstance(exc, RefusedURL):
-        message = _(
-            "This site does not send to that URL: it must start with https:// and reach a public address "
-            "(not a private, loopback or link-local one). Reason: %(reason)s",
-            reason=str(exc),
-        )
+        form.url.errors = [
+            _(
+                "This site does not send to that URL: it must start with https:// and reach a public address "
+                "(not a private, loopback or link-local one). %(reason)s",
+                reason=_refusal(exc.reason),
+            )
+        ]
     else:
-        message = _("This URL cannot be used: %(reason)s", reason=str(exc))
-    form.url.errors = [message]
+        form.url.errors = [_("The URL is longer than 2000 characters.")]
 
 
 def _list_page(form: WebhookForm, status: int = 200):
