@@ -121,6 +121,7 @@ def walk_to_lead(port: int) -> str:
             "email": "b@example.com",
             "role": "executive",
             "company_size": "s1_29",
+            "acknowledge": "y",  # the required acknowledgement of how the data is used (issue 11)
             "consent": "y",
         },
     )
@@ -462,6 +463,11 @@ def main():
             worker = ["nice", "-n", "10", str(VENV_BIN / "assessment"), "worker"]
             queue_workers.append(subprocess.Popen(worker, env=env, cwd=tmp))
         side.extend(queue_workers)
+        if queue_workers:
+            listening = wait_workers(env, len(queue_workers))
+            print(
+                f"{len(queue_workers)} workers ready (each renders once before it forks jobs): {listening}", flush=True
+            )
         page = sub = None
         if not args.pdfs_only:
             page = measured("page", port, args, server, tmp)
@@ -565,6 +571,23 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def wait_workers(env: dict, count: int, timeout: float = 300) -> bool:
+    """Wait until `count` workers are listening on Redis (a worker preloads a render first)."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(env["REDIS_URL"])
+    deadline = time.time() + timeout
+    try:
+        while len(Worker.all(connection=connection)) < count:
+            if time.time() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+    finally:
+        connection.close()
 
 
 def wait_drained(env: dict, timeout: float = 900) -> bool:

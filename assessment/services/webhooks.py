@@ -52,13 +52,20 @@ def _check_events(events: Iterable[str]) -> list[str]:
     return chosen
 
 
+class BadSecret(WebhookError):
+    """A secret that is not whsec_ followed by base64."""
+
+
 def _check_secret(secret: str) -> str:
-    try:
-        Webhook(secret)
-    except Exception as exc:  # the package raises its own errors and binascii's
-        raise WebhookError(f"the secret must be whsec_ followed by base64: {exc}") from None
     if not secret.startswith("whsec_"):
-        raise WebhookError("the secret must start with whsec_")
+        raise BadSecret("the secret must start with whsec_")
+    try:
+        key = base64.b64decode(secret.removeprefix("whsec_"), validate=True)
+        Webhook(secret)
+    except Exception as exc:  # binascii's errors and the package's own
+        raise BadSecret(f"the secret must be whsec_ followed by base64: {exc}") from None
+    if not 24 <= len(key) <= 64:  # the spec's range: a short key is guessable
+        raise BadSecret(f"the secret must be 24 to 64 bytes of base64 after whsec_, not {len(key)}")
     return secret
 
 

@@ -39,7 +39,7 @@ def test_a_closed_round_reaches_the_crm_with_its_diagnosis_and_gap(session, rece
     assert data["round"]["token"] == r.token and data["round"]["period"] == "2026-Q4"
     assert data["round"]["company"] == {"id": company.id, "name": "株式会社ラウンド"}
     assert data["round"]["rule"] == "reference" and data["round"]["reference_assessment_id"] == boss.id
-    assert data["round"]["closed_at"] == r.closed_at.isoformat()
+    assert r.closed_at is not None and data["round"]["closed_at"] == r.closed_at.isoformat()
     assert sorted(x["role"] for x in data["round"]["respondents"]) == ["management", "marketing"]
     assert data["diagnosis"]["scores"] == dict(kept.scores) and data["diagnosis"]["overall"] == kept.overall
     assert data["diagnosis"]["level"]["number"] == kept.level
@@ -67,7 +67,8 @@ def test_a_round_without_both_sides_has_no_gap_and_the_median_rule_is_named(sess
     assert receiver.received[0].error is None
     assert data["gap"] is None and data["round"]["rule"] == "median"
     assert data["round"]["reference_assessment_id"] is None
-    assert data["diagnosis"]["overall"] == kept.overall == verdicts.verdict(first).overall  # the lower median
+    lower = verdicts.verdict(first)
+    assert lower is not None and data["diagnosis"]["overall"] == kept.overall == lower.overall  # the lower median
 
 
 def test_a_close_that_fails_announces_nothing_and_no_endpoint_means_no_payload(session, receiver, monkeypatch):

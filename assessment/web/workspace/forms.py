@@ -167,7 +167,7 @@ class WebhookForm(FlaskForm):
         validators=[
             Optional(),
             Length(max=100, message=TOO_LONG),
-            Regexp(r"^whsec_[A-Za-z0-9+/=]+$", message=_l("A secret is whsec_ followed by base64.")),
+            Regexp(r"^whsec_[A-Za-z0-9+/=]+$", message=_l("A secret is whsec_ followed by 24 to 64 bytes in base64.")),
         ],
     )
 

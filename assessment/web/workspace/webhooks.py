@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from assessment.services import webhooks
-from assessment.services.webhooks import RefusedURL, WebhookError
+from assessment.services.webhooks import BadSecret, RefusedURL, WebhookError
 from assessment.store.background import WebhookEndpoint
 from assessment.web.database import db
 from assessment.web.workspace.access import admin_only, bp, log
@@ -41,6 +41,14 @@ def _checked_form() -> None:
         abort(400)
 
 
+def _back(found: WebhookEndpoint, change: str | None, message: str, category: str = "info"):
+    """After a change (audited when there was one): the endpoint's page again, saying what happened."""
+    if change:
+        log("change", f"webhook:{found.id}", change)
+    flash(message, category)
+    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+
+
 def _allow_private() -> bool:
     return bool(current_app.config["WEBHOOK_ALLOW_PRIVATE"])
 
@@ -55,9 +63,11 @@ def _refusal(reason: str) -> str:
     }.get(reason, _("The URL is not valid."))
 
 
-def _url_error(form: WebhookForm, exc: WebhookError) -> None:
-    """The guard's refusal as a form error, in the page's language (the CLI prints the English detail)."""
-    if isinstance(exc, RefusedURL):
+def _form_error(form: WebhookForm | SecretForm, exc: WebhookError) -> None:
+    """What the service refused, on its field and in the page's language (the CLI prints the English detail)."""
+    if isinstance(exc, BadSecret):
+        form.secret.errors = [_("A secret is whsec_ followed by 24 to 64 bytes in base64.")]
+    elif isinstance(exc, RefusedURL) and isinstance(form, WebhookForm):
         form.url.errors = [
             _(
                 "This site does not send to that URL: it must start with https:// and reach a public address "
@@ -65,7 +75,7 @@ def _url_error(form: WebhookForm, exc: WebhookError) -> None:
                 reason=_refusal(exc.reason),
             )
         ]
-    else:
+    elif isinstance(form, WebhookForm):
         form.url.errors = [_("The URL is longer than 2000 characters.")]
 
 
@@ -98,7 +108,7 @@ def webhook_create():
         )
     except WebhookError as exc:
         db.session.rollback()
-        _url_error(form, exc)
+        _form_error(form, exc)
         return _list_page(form, 422)
     log("change", f"webhook:{found.id}", f"added {found.url} ({', '.join(found.events)})")
     return _detail_page(found, shown_secret=found.secret, status=201)
@@ -161,11 +171,9 @@ def webhook_edit(endpoint_id: int):
         )
     except WebhookError as exc:
         db.session.rollback()
-        _url_error(form, exc)
+        _form_error(form, exc)
         return _detail_page(db.session.get_one(WebhookEndpoint, endpoint_id), form=form, status=422)
-    log("change", f"webhook:{found.id}", f"edited: {found.url} ({', '.join(found.events)})")
-    flash(_("Saved."), "info")
-    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    return _back(found, f"edited: {found.url} ({', '.join(found.events)})", _("Saved."))
 
 
 @bp.post("/webhooks/<int:endpoint_id>/enabled")
@@ -174,9 +182,11 @@ def webhook_enabled(endpoint_id: int):
     _checked_form()
     enabled = request.form.get("enabled") == "1"
     webhooks.set_enabled(db.session, found.id, enabled)
-    log("change", f"webhook:{found.id}", "enabled" if enabled else "disabled")
-    flash(_("The endpoint is enabled.") if enabled else _("The endpoint is disabled: nothing is sent to it."), "info")
-    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    return _back(
+        found,
+        "enabled" if enabled else "disabled",
+        _("The endpoint is enabled.") if enabled else _("The endpoint is disabled: nothing is sent to it."),
+    )
 
 
 @bp.post("/webhooks/<int:endpoint_id>/secret")
@@ -185,7 +195,12 @@ def webhook_rotate(endpoint_id: int):
     form = SecretForm()
     if not form.validate():
         return _detail_page(found, secret_form=form, status=422)
-    webhooks.rotate_secret(db.session, found.id, form.secret.data or None)
+    try:
+        webhooks.rotate_secret(db.session, found.id, form.secret.data or None)
+    except WebhookError as exc:
+        db.session.rollback()
+        _form_error(form, exc)
+        return _detail_page(found, secret_form=form, status=422)
     log("change", f"webhook:{found.id}", "secret rotated")
     return _detail_page(found, shown_secret=found.secret)
 
@@ -209,11 +224,10 @@ def webhook_test(endpoint_id: int):
         webhooks.send_test(db.session, found.id)
     except WebhookError:
         db.session.rollback()
-        flash(_("The endpoint is disabled: enable it first."), "error")
-        return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
-    log("change", f"webhook:{found.id}", "test message sent")
-    flash(_("A test message (webhook.test) is on its way: its delivery shows below."), "info")
-    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+        return _back(found, None, _("The endpoint is disabled: enable it first."), "error")
+    return _back(
+        found, "test message sent", _("A test message (webhook.test) is on its way: its delivery shows below.")
+    )
 
 
 @bp.post("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay")
@@ -223,13 +237,14 @@ def webhook_replay(endpoint_id: int, delivery_id: int):
     if delivery_id >= 2**31:
         abort(404)
     if not found.enabled:
-        flash(_("The endpoint is disabled: enable it first."), "error")
-        return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+        return _back(found, None, _("The endpoint is disabled: enable it first."), "error")
     try:
         webhooks.replay(db.session, delivery_id, endpoint_id=found.id)
     except WebhookError:
         db.session.rollback()
         abort(404)
-    log("change", f"webhook:{found.id}", f"delivery {delivery_id} replayed")
-    flash(_("Delivery %(id)d is sent again, with the same webhook-id.", id=delivery_id), "info")
-    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    return _back(
+        found,
+        f"delivery {delivery_id} replayed",
+        _("Delivery %(id)d is sent again, with the same webhook-id.", id=delivery_id),
+    )
