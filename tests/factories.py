@@ -48,3 +48,31 @@ def make_assessment(
         assessments.submit(session, a, commit=False)
     session.commit()
     return a
+
+
+def make_round(
+    session: Session,
+    company: Company,
+    *sides: tuple[str, dict],
+    period: str = "2026-Q4",
+    closed_at=None,
+    due_at=None,
+    close: bool = True,
+):
+    """A round of `company` with one submitted respondent per (role, answers); closed unless close=False.
+
+    closed_at / due_at replace the moments close_round sets, for tests on fixed dates.
+    """
+    from assessment.services import rounds
+
+    r = rounds.open_round(session, company, period=period)
+    for role, answers in sides or (("management", make_answers(2)),):
+        rounds.add_respondent(session, r, make_assessment(session, answers, kind="consultant"), role)
+    if close:
+        rounds.close_round(session, r)
+        if closed_at is not None:
+            r.closed_at, r.due_at = closed_at, due_at or closed_at + rounds.QUARTER
+        elif due_at is not None:
+            r.due_at = due_at
+        session.commit()
+    return r

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -27,6 +28,20 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+def wait_serving(port: int, process: subprocess.Popen, seconds: float = 60) -> None:
+    """Until a web process on 127.0.0.1:port answers /healthz with 200 (it must not exit meanwhile)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            pass
+        assert process.poll() is None and time.monotonic() < deadline, "a web process did not start"
+        time.sleep(0.2)
 
 
 def run(cmd: list[str], cwd: Path, log: Path | None = None) -> None:

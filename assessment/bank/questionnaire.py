@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 from bisect import bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -39,6 +39,10 @@ class Question:
     thresholds: tuple[int, ...] = ()  # checklist: counts needed for score 1, 2, 3
     line: int = 0
     file: str = ""
+    # retired only: the asked question whose values mean the same (questions/retired.yaml 'replaced_by')
+    replaced_by: str = ""
+    # Option values no longer offered (questions/retired.yaml 'options'): their labels, to show stored answers
+    retired_labels: Mapping[str, Text] = field(repr=False, compare=False, hash=False, default_factory=dict)
 
     @cached_property
     def scored(self) -> bool:
@@ -50,6 +54,12 @@ class Question:
 
     def option(self, value: str) -> Option | None:
         return self._by_value.get(value)
+
+    def label(self, value: str, locale: str) -> str:
+        """The answer as the respondent saw it: an offered option, a retired one, or else the value itself."""
+        o = self._by_value.get(value)
+        text = o.label if o else self.retired_labels.get(value)
+        return text[locale] if text else value
 
     @cached_property
     def _rank(self) -> dict[str, int]:
@@ -96,6 +106,13 @@ class Questionnaire:
     def shown(self, qid: str) -> Question | None:
         """The question as a stored diagnosis shows it: asked now, or retired since."""
         return self.by_id.get(qid) or self.retired.get(qid)
+
+    def answer_label(self, qid: str, value: str | None, locale: str) -> str:
+        """A stored answer's label (a lead's size or role, a profile answer), under any bank version."""
+        if not value:
+            return ""
+        q = self.shown(qid)
+        return q.label(value, locale) if q else value
 
     def area(self, area_id: str) -> Area:
         return next(a for a in self.areas if a.id == area_id)
@@ -278,23 +295,61 @@ def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Read
                 r.add(q, owner, f"every option needs '{key}' (used by {role.reader})")
 
 
-def _read_retired(path: Path, r: Reader, asked: Mapping[str, Question]) -> dict[str, Question]:
+def _read_retired_options(doc: Mapping, r: Reader, asked: dict[str, Question]) -> None:
+    """retired.yaml's 'options': values an asked question no longer offers, each with its label (stored rows
+    still hold them). The asked questions in `asked` are replaced by copies that know these labels."""
+    labels: dict[str, dict[str, Text]] = {}
+    for i, node in r.entries(doc, "options", required=False):
+        owner = f"options[{i}]"
+        r.keys(node, {"question", "value", "label"}, owner)
+        qid, value = node.get("question"), r.ident(node, "value", owner)
+        label = r.text(node, "label", owner)
+        if not (isinstance(qid, str) and qid in asked):
+            r.add(node, owner, f"'question' must be an asked question id, got {qid!r}")
+        elif value is not None and asked[qid].option(value) is not None:
+            r.add(node, owner, f"'{value}' is still an option of {qid}: it is not retired")
+        elif value is not None and label:
+            labels.setdefault(qid, {})[value] = label
+    for qid, by_value in labels.items():
+        asked[qid] = replace(asked[qid], retired_labels=by_value)
+
+
+def _read_retired(path: Path, r: Reader, asked: dict[str, Question]) -> dict[str, Question]:
     """questions/retired.yaml: each entry an area question as it was, plus the 'area' it was asked in."""
     doc, _ = read_yaml(path)
     doc = r.document(doc, "a 'questions' list")
     if doc is None:
         return {}
-    r.keys(doc, {"questions"}, "")
+    r.keys(doc, {"questions", "options"}, "")
+    _read_retired_options(doc, r, asked)
     retired: dict[str, Question] = {}
     for i, node in r.entries(doc, "questions"):
         area = r.choice(node, "area", f"questions[{i}]", AREA_IDS)
-        q = _read_question(i, node, area or AREA_IDS[0], r, frozenset({"area"}))
+        q = _read_question(i, node, area or AREA_IDS[0], r, frozenset({"area", "replaced_by"}))
         if q is None:
             continue
         if q.id in asked or q.id in retired:
             r.add(node, f"question '{q.id}'", "a retired question id must not be asked, nor retired twice")
+        successor = node.get("replaced_by")
+        if successor is not None:
+            q = replace(q, replaced_by=_successor(q, successor, node, r, asked))
         retired[q.id] = q
     return retired
+
+
+def _successor(q: Question, successor: object, node: Mapping, r: Reader, asked: Mapping[str, Question]) -> str:
+    """'replaced_by': the asked question whose options mean what this retired one's did, value for value
+    and score for score, so its stored answers compare with the successor's (diagnose/compare.py)."""
+    owner = f"question '{q.id}'"
+    new = asked.get(successor) if isinstance(successor, str) else None
+    if new is None or new.type != q.type:
+        r.add(node, owner, f"'replaced_by' must be an asked question of type {q.type}, got {successor!r}")
+        return ""
+    differ = [o.value for o in q.options if (n := new.option(o.value)) is None or n.score != o.score]
+    if differ:
+        r.add(node, owner, f"'replaced_by' {successor} lacks or scores differently: {', '.join(differ)}")
+        return ""
+    return new.id
 
 
 def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
@@ -336,7 +391,7 @@ def load_questionnaire(directory: Path | str | None = None) -> Questionnaire:
         version=f"{version}+{digest.hexdigest()[:8]}",
         areas=tuple(areas),
         levels=tuple(levels),
-        questions=tuple(questions),
+        questions=tuple(seen[q.id] for q in questions),  # with the labels of their retired options
         by_id=seen,
         level_cap=level_cap,
         retired=retired,

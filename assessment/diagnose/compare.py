@@ -80,13 +80,30 @@ class PerceptionGap:
         return any(g.significant and g.area == ALIGNMENT for g in self.items)
 
 
+def current_answers(v: Verdict, qn: Questionnaire) -> dict[str, Value]:
+    """A verdict's answers under the current bank's ids: an answer to a retired question that another
+    replaced value for value (questions/retired.yaml 'replaced_by') counts as an answer to that one."""
+    out = dict(v.answers)
+    for qid, value in v.answers.items():
+        old = qn.retired.get(qid)
+        if old is not None and old.replaced_by and old.replaced_by not in v.answers:
+            out[old.replaced_by] = value
+    return out
+
+
+def _replaced(qn: Questionnaire) -> set[str]:
+    """Retired questions whose answers are read as another's (current_answers)."""
+    return {q.id for q in qn.retired.values() if q.replaced_by}
+
+
 def perception_gap(a: Verdict, b: Verdict, qn: Questionnaire) -> PerceptionGap:
     """The gap between two respondents' answers (a: management, b: marketing, by convention)."""
     items: list[ItemGap] = []
     to_verify: list[str] = []
     not_comparable: list[str] = []
+    answers_a, answers_b = current_answers(a, qn), current_answers(b, qn)
     for q in qn.scored_questions:
-        va, vb = a.answers.get(q.id), b.answers.get(q.id)
+        va, vb = answers_a.get(q.id), answers_b.get(q.id)
         if va is None and vb is None:
             continue
         if va is not None and vb is not None and (_dont_know(q, va) or _dont_know(q, vb)):
@@ -98,7 +115,9 @@ def perception_gap(a: Verdict, b: Verdict, qn: Questionnaire) -> PerceptionGap:
             continue
         sa, sb = scores
         items.append(ItemGap(q.id, q.section, (va, vb), (sa, sb), abs(sa - sb)))
-    not_comparable += _bank_order(qn, {qid for qid in (*a.answers, *b.answers) if qid not in qn.by_id})
+    replaced = _replaced(qn)
+    gone = {qid for qid in (*a.answers, *b.answers) if qid not in qn.by_id and qid not in replaced}
+    not_comparable += _bank_order(qn, gone)
     areas = tuple(_area_gap(area.id, [g for g in items if g.area == area.id]) for area in qn.areas)
     ranked = sorted((g for g in items if g.gap), key=lambda g: (-g.gap, qn.position[g.question]))
     return PerceptionGap(tuple(items), areas, tuple(ranked[:LARGEST]), tuple(to_verify), tuple(not_comparable))
@@ -184,8 +203,10 @@ def trend(before: Verdict, after: Verdict, qn: Questionnaire) -> Trend:
     changes = [PitfallChange(pid, earlier.get(pid), later.get(pid)) for pid in ids]
     changes.sort(key=lambda c: _ORDER[c.status])
     items: list[ItemChange] = []
-    for qid in _bank_order(qn, set(before.answers) | set(after.answers)):
-        vb, va = before.answers.get(qid), after.answers.get(qid)
+    earlier_answers, later_answers = current_answers(before, qn), current_answers(after, qn)
+    replaced = _replaced(qn)
+    for qid in _bank_order(qn, (set(earlier_answers) | set(later_answers)) - replaced):
+        vb, va = earlier_answers.get(qid), later_answers.get(qid)
         if vb == va:
             continue
         q = qn.by_id.get(qid)

@@ -184,10 +184,9 @@ def _offered(q: Question, value: Value) -> bool:
 
 
 def _label(q: Question | None, value: Value, loc: str) -> str:
-    """The answer as the respondent saw it; a value the bank no longer offers shows as itself."""
+    """The answer as the respondent saw it; a value the bank no longer offers shows its retired label, or itself."""
     if isinstance(value, str):
-        o = q.option(value) if q else None
-        return _text(o.label, loc) if o else value
+        return q.label(value, loc) if q else value
     if not value:
         return "（選択なし）" if loc == "ja" else "(none ticked)"
     return ("、" if loc == "ja" else ", ").join(_label(q, v, loc) for v in value)

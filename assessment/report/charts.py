@@ -19,11 +19,13 @@ INK = "#243040"
 MUTED = "#6b7785"
 
 
-def _svg(width: float, height: float, body: str, label: str) -> str:
+def _svg(width: float, height: float, body: str, label: str, title: str | None = None) -> str:
+    """label: the chart in words, numbers included; with a title, they are also its <title> and <desc>."""
+    named = f"<title>{escape(title)}</title><desc>{escape(label)}</desc>" if title else ""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:g} {height:g}" '
         f'width="{width:g}" height="{height:g}" font-family="{escape(FONT)}" role="img" '
-        f'aria-label="{escape(label)}">{body}</svg>'
+        f'aria-label="{escape(label)}">{named}{body}</svg>'
     )
 
 
@@ -105,7 +107,9 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
 SERIES = ("#1f5f99", "#c0392b", "#2e8b57", "#b7791f", "#6b4fa0")
 
 
-def trend(series: list[tuple[str, list[int | None]]], periods: list[str], *, label: str) -> str:
+def trend(
+    series: list[tuple[str, list[int | None]]], periods: list[str], *, label: str, title: str | None = None
+) -> str:
     """Area scores over rounds: one line per area, a point per round (a gap where unanswered)."""
     w, left, right, top, plot_h = 520, 34, 150, 14, 170
     plot_w = w - left - right
@@ -146,10 +150,12 @@ def trend(series: list[tuple[str, list[int | None]]], periods: list[str], *, lab
         body.append(_text_lines(left + plot_w + 26, ly - 2, [*lines[:2]], 9, "start"))
         if last is not None:
             body.append(_text_lines(w - 4, ly - 2, [str(last)], 9, "end", "bold", color))
-    return _svg(w, h, "".join(body), label)
+    return _svg(w, h, "".join(body), label, title)
 
 
-def gap(rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], *, label: str) -> str:
+def gap(
+    rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], *, label: str, title: str | None = None
+) -> str:
     """Two respondents' area scores side by side: a dot each on a 0-100 scale, joined by the gap."""
     w, left, right, row_h, top = 520, 150, 20, 30, 30
     plot_w = w - left - right
@@ -185,4 +191,4 @@ def gap(rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], 
         for k, v in enumerate((a, b)):
             if v is not None:
                 body.append(f'<circle cx="{x(v):.1f}" cy="{cy:.1f}" r="5" fill="{colors[k]}"/>')
-    return _svg(w, h, "".join(body), label)
+    return _svg(w, h, "".join(body), label, title)

@@ -87,12 +87,9 @@ def trend_view(
     gettext = translations(locale).gettext
     periods = tuple(period for period, _scores in rounds)
     rows = tuple((a.name[locale], tuple(scores.get(a.id) for _period, scores in rounds)) for a in qn.areas)
-    label = (
-        gettext("Area scores by round")
-        + ": "
-        + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
-    )
-    svg = charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label)
+    title = gettext("Area scores by round")
+    label = title + ": " + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
+    svg = charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label, title=title)
     since = periods[-2] if len(periods) > 1 else ""
     titles = {p.id: p.title for d in (before, after) if d is not None for p in d.pitfalls}
     marks = {"done": gettext("done"), "in_progress": gettext("in progress"), "dropped": gettext("dropped")}
@@ -147,11 +144,8 @@ def gap_view(g: PerceptionGap, qn: Questionnaire, locale: str) -> GapView:
     sides = (_("Management"), _("Marketing"))
     name = {a.id: a.name[locale] for a in qn.areas}
     rows = tuple((name[a.area], a.scores[0], a.scores[1]) for a in g.areas)
-    label = (
-        _("Area scores of management and marketing")
-        + ": "
-        + "; ".join(f"{n} {'–' if m is None else m} / {'–' if k is None else k}" for n, m, k in rows)
-    )
+    title = _("Area scores of management and marketing")
+    label = title + ": " + "; ".join(f"{n} {'–' if m is None else m} / {'–' if k is None else k}" for n, m, k in rows)
     largest = tuple(
         (
             qn.by_id[i.question].text[locale],
@@ -161,5 +155,5 @@ def gap_view(g: PerceptionGap, qn: Questionnaire, locale: str) -> GapView:
         )
         for i in g.largest
     )
-    chart = Markup(charts.gap(list(rows), sides, label=label))  # charts escape every name
+    chart = Markup(charts.gap(list(rows), sides, label=label, title=title))  # charts escape every name
     return GapView(chart, sides, rows, largest, g.alignment_disagrees)

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
+from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
 from assessment.services.accounts import visible_companies
 from assessment.services.inbox import Filters, filtered
 from assessment.store.models import Answer, Assessment, Company, Revision
@@ -86,19 +87,25 @@ def stream(encoder: Encoder, rows: Iterator[list], batch: int = BATCH) -> Iterat
 
 
 LEAD_HEADER = [
-    "lead_id", "created_at", "name", "company", "email", "role", "company_size", "level", "overall", "top_pitfall",
-    "utm_source", "utm_medium", "utm_campaign", "consent", "consent_text", "status", "assignee_id",
+    "lead_id", "created_at", "name", "company", "email", "role", "role_label", "company_size", "company_size_label",
+    "level", "overall", "top_pitfall", "utm_source", "utm_medium", "utm_campaign", "consent", "consent_text", "status",
+    "assignee_id",
 ]  # fmt: skip
 
 
-def lead_rows(session: Session, account: Account, f: Filters) -> Iterator[list]:
+def lead_rows(session: Session, account: Account, f: Filters, locale: str = "ja") -> Iterator[list]:
+    """One row per lead; role and size as stored (codes) and as labels in `locale`, earlier banks' values too."""
     yield LEAD_HEADER
+    qn = default_questionnaire()
+    role_q, size_q = RESPONDENT_ROLE.question, COMPANY_SIZE.question
     query = filtered(account, f).order_by(Assessment.id).execution_options(yield_per=BATCH)
     for lead in session.scalars(query):
         a = lead.assessment
         yield [
-            lead.id, lead.created_at.isoformat(), lead.name, lead.company_name, lead.email, lead.role,
-            lead.company_size, a.level, a.overall, a.top_pitfall, a.utm_source, a.utm_medium, a.utm_campaign,
+            lead.id, lead.created_at.isoformat(), lead.name, lead.company_name, lead.email,
+            lead.role, qn.answer_label(role_q, lead.role, locale),
+            lead.company_size, qn.answer_label(size_q, lead.company_size, locale),
+            a.level, a.overall, a.top_pitfall, a.utm_source, a.utm_medium, a.utm_campaign,
             int(lead.consent), lead.consent_text, lead.status, lead.assignee_id,
         ]  # fmt: skip
 

@@ -39,9 +39,10 @@ def start(session: Session, account: Account, company: Company, locale: str) -> 
 
 
 def in_progress(session: Session, company: Company) -> list[Assessment]:
+    """The client's interviews and self-assessments; invited respondents' answers are listed with their round."""
     query = (
         select(Assessment)
-        .where(Assessment.company_id == company.id)
+        .where(Assessment.company_id == company.id, Assessment.kind != "invited")
         .order_by(Assessment.created_at.desc(), Assessment.id.desc())
     )
     return list(session.scalars(query))

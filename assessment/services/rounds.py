@@ -17,18 +17,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
+from assessment.bank.text import check_locale
 from assessment.diagnose.compare import PerceptionGap, Trend, perception_gap, trend
 from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
 from assessment.services import assessments, verdicts, webhooks
-from assessment.store.models import RESPONDENT_ROLES, ROUND_RULES, Assessment, Company, Round, RoundInvitation, utcnow
+from assessment.store.models import (
+    RESPONDENT_ROLES,
+    ROUND_RULES,
+    Assessment,
+    Company,
+    Round,
+    RoundInvitation,
+    aware,
+    utcnow,
+)
 from assessment.store.tokens import looks_like_token
 
 INVITATION_DAYS = 14
@@ -79,12 +89,18 @@ def invite(
     name: str | None = None,
     email: str | None = None,
     days: int = INVITATION_DAYS,
+    locale: str = "ja",
 ) -> RoundInvitation:
     _check_open(r)
     if not 1 <= days <= 90:
         raise RoundError("an invitation lasts 1 to 90 days")
     inv = RoundInvitation(
-        round=r, role=_check_role(role), name=name, email=email, expires_at=utcnow() + timedelta(days=days)
+        round=r,
+        role=_check_role(role),
+        name=name,
+        email=email,
+        expires_at=utcnow() + timedelta(days=days),
+        locale=check_locale(locale),
     )
     session.add(inv)
     session.commit()
@@ -95,18 +111,28 @@ def invite(
 class Opened:
     """What an invitation link leads to: the respondent's assessment, or why not (state)."""
 
-    state: str  # ok | expired | closed | answered
+    state: str  # ok | expired | revoked | closed | answered
     assessment: Assessment | None
+
+
+def invitation_state(inv: RoundInvitation) -> str:
+    """What the link leads to now (open_invitation's state), without making anything."""
+    if inv.assessment is not None and inv.assessment.has_verdict:
+        return "answered"
+    if inv.revoked_at is not None:
+        return "revoked"
+    if inv.round.status != "open":
+        return "closed"
+    if inv.expired():
+        return "expired"
+    return "ok"
 
 
 def open_invitation(session: Session, inv: RoundInvitation, *, locale: str) -> Opened:
     """The invited respondent's own assessment, made on first use; an answered link is used up."""
-    if inv.assessment is not None and inv.assessment.has_verdict:
-        return Opened("answered", None)
-    if inv.round.status != "open":
-        return Opened("closed", None)
-    if inv.expired():
-        return Opened("expired", None)
+    state = invitation_state(inv)
+    if state != "ok":
+        return Opened(state, None)
     if inv.assessment is None:
         a = assessments.start(session, locale=locale, utm={}, referrer=None, kind="invited", commit=False)
         a.company, a.round, a.respondent_role = inv.round.company, inv.round, inv.role
@@ -121,11 +147,37 @@ def find_invitation(session: Session, token: str | None) -> RoundInvitation | No
     return session.scalars(select(RoundInvitation).where(RoundInvitation.token == token)).one_or_none()
 
 
+def revoke(session: Session, inv: RoundInvitation) -> None:
+    """The link stops opening anything; answers already given stay in the round."""
+    _check_open(inv.round)
+    if inv.assessment is not None and inv.assessment.has_verdict:
+        raise RoundError("this respondent has answered: their answers count in the round")
+    if inv.revoked_at is None:
+        inv.revoked_at = utcnow()
+    session.commit()
+
+
+def candidates(session: Session, r: Round) -> list[Assessment]:
+    """The client's interviews and self-assessments (a converted lead's) that may join the round."""
+    query = (
+        select(Assessment)
+        .where(
+            Assessment.company_id == r.company_id,
+            Assessment.round_id.is_(None),
+            Assessment.kind.in_(("consultant", "self")),
+        )
+        .order_by(Assessment.id.desc())
+    )
+    return list(session.scalars(query))
+
+
 def add_respondent(session: Session, r: Round, a: Assessment, role: str) -> None:
     """An interview or the lead's self-assessment joins the round as `role`."""
     _check_open(r)
     if a.company_id is not None and a.company_id != r.company_id:
         raise RoundError("this assessment belongs to another company")
+    if a.round_id is not None and a.round_id != r.id:
+        raise RoundError("this assessment already belongs to another round")
     a.company_id, a.round, a.respondent_role = r.company_id, r, _check_role(role)
     session.commit()
 
@@ -187,6 +239,7 @@ def close_round(
         result = diagnose(answers, questionnaire=qn)
     now = utcnow()
     r.rule, r.verdict, r.status, r.closed_at, r.due_at = rule, result.to_dict(), "closed", now, now + QUARTER
+    r.level, r.overall, r.scores = result.level, result.overall, dict(result.scores)
     if r.targets is None:
         r.targets = default_targets(result, qn)
     # In the round's own transaction, like the other events: closed and announced, or neither.
@@ -236,6 +289,42 @@ def set_step_status(session: Session, r: Round, step: str, status: str | None) -
     session.commit()
 
 
+def set_share_gap(session: Session, r: Round, shared: bool) -> None:
+    """Whether the round's respondents may see the gap report on their own pages."""
+    r.share_gap = shared
+    session.commit()
+
+
+def set_due(session: Session, r: Round, due: date) -> None:
+    """When the next round is due (close sets a quarter after closing)."""
+    if r.status != "closed":
+        raise RoundError("the next round's due date is set on a closed round")
+    closed = r.closed_at.date() if r.closed_at else due
+    if not closed <= due <= closed + timedelta(days=3 * 366):
+        raise RoundError("the next round is due after this one closed, within three years")
+    r.due_at = datetime.combine(due, time(), tzinfo=UTC)
+    session.commit()
+
+
+def outdated(r: Round, qn: Questionnaire | None = None) -> list[Assessment]:
+    """Submitted respondents who answered another version of the questionnaire than today's."""
+    version = (qn or default_questionnaire()).version
+    return [a for a in submitted(r) if a.questionnaire_version not in (None, version)]
+
+
+def sides(r: Round) -> set[str]:
+    """The roles of the round's submitted respondents."""
+    return {a.respondent_role for a in submitted(r) if a.respondent_role}
+
+
+def previous_closed(session: Session, r: Round) -> Round | None:
+    """The company's last closed round before this one (an open round: the last closed one)."""
+    history = closed_rounds(session, r.company)
+    if r.status == "closed":
+        history = [x for x in history if x.id != r.id and x.closed_at and r.closed_at and x.closed_at <= r.closed_at]
+    return history[-1] if history else None
+
+
 def gap(r: Round, qn: Questionnaire | None = None) -> PerceptionGap | None:
     """Management against marketing, when the round has at least one submitted respondent of each.
 
@@ -249,6 +338,26 @@ def gap(r: Round, qn: Questionnaire | None = None) -> PerceptionGap | None:
             return None
         sides.append(kept[0] if len(kept) == 1 else diagnose(_median_answers(kept, qn), questionnaire=qn))
     return perception_gap(sides[0], sides[1], qn)
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    """One line of a client's rounds: who answered of whom was asked, and when the next one is due."""
+
+    round: Round
+    answered: int
+    invited: int  # invitations not revoked, plus interviews and self-assessments added
+
+
+def company_rounds(session: Session, company: Company) -> list[RoundRow]:
+    """The company's rounds, newest first."""
+    query = select(Round).where(Round.company_id == company.id).order_by(Round.opened_at.desc(), Round.id.desc())
+    out = []
+    for r in session.scalars(query):
+        invited = {inv.assessment_id or -inv.id for inv in r.invitations if inv.revoked_at is None}
+        invited.update(a.id for a in r.respondents)
+        out.append(RoundRow(r, len(submitted(r)), len(invited)))
+    return out
 
 
 def closed_rounds(session: Session, company: Company) -> list[Round]:
@@ -283,7 +392,9 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
         raise RoundError("the round is not closed yet: it has no diagnosis")
     diagnosis = localize(kept, locale, questionnaire=qn)
     history = [
-        x for x in closed_rounds(session, r.company) if x.closed_at and r.closed_at and x.closed_at <= r.closed_at
+        x
+        for x in closed_rounds(session, r.company)
+        if x.closed_at and r.closed_at and aware(x.closed_at) <= aware(r.closed_at)  # SQLite reads them back naive
     ]
     tracking = None
     if len(history) >= 2:

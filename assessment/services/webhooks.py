@@ -209,11 +209,15 @@ def emit(session: Session, event: str, data: Callable[[], dict]) -> list[Webhook
     """
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
-    targets = [e for e in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)) if event in e.events]
-    payload = data() if targets else {}
+    with session.no_autoflush:  # the caller's pending rows do not change who subscribes: flush them once, later
+        endpoints = session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled)).all()
+    targets = [e for e in endpoints if event in e.events]
+    if not targets:
+        return []
+    session.flush()  # the payload reads rows the caller has only added (ids, the new revision)
+    payload = data()
     deliveries = [_delivery(session, target, event, payload) for target in targets]
-    if deliveries:
-        session.info[RECORDED] = True  # whoever owns the session queues them once it commits (kick)
+    session.info[RECORDED] = True  # whoever owns the session queues them once it commits (kick)
     return deliveries
 
 

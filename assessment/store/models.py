@@ -235,6 +235,8 @@ class Round(Base):
     """
 
     __tablename__ = "round"
+    # A company's closed rounds, newest first: the dashboard and the trend (services/portfolio.py).
+    __table_args__ = (Index("ix_round_company_status_closed", "company_id", "status", "closed_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     token: Mapped[str] = mapped_column(String(64), unique=True, default=new_token)  # the round's URL id
     company_id: Mapped[int] = mapped_column(ForeignKey("company.id", ondelete="CASCADE"), index=True)
@@ -247,8 +249,14 @@ class Round(Base):
     # use_alter: assessment and round point at each other, so the schema is made in two steps.
     reference_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL", use_alter=True))
     verdict: Mapped[dict | None] = mapped_column(JSON)  # the round's Verdict.to_dict(), at close
+    # Copied from the verdict at close, so the dashboard lists and sorts without reading each verdict.
+    level: Mapped[int | None] = mapped_column(Integer)
+    overall: Mapped[int | None] = mapped_column(Integer)
+    scores: Mapped[dict | None] = mapped_column(JSON)  # area id -> score (None: unanswered)
     targets: Mapped[dict | None] = mapped_column(JSON)  # area id -> target level for the next round
     step_status: Mapped[dict | None] = mapped_column(JSON)  # step id -> done | in_progress | dropped
+    # The respondents may see the gap report (management beside marketing) once the consultant says so.
+    share_gap: Mapped[bool] = mapped_column(Boolean, default=False)
 
     company: Mapped[Company] = relationship()
     respondents: Mapped[list[Assessment]] = relationship(
@@ -269,6 +277,8 @@ class RoundInvitation(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()  # a revoked link opens nothing
+    locale: Mapped[str] = mapped_column(String(8), default="ja")  # the e-mail's language
     assessment_id: Mapped[int | None] = mapped_column(ForeignKey("assessment.id", ondelete="SET NULL"))
     round: Mapped[Round] = relationship(back_populates="invitations")
     assessment: Mapped[Assessment | None] = relationship()

@@ -10,9 +10,13 @@ import os
 # One process per core: the app is CPU-bound Python, so more processes only take turns.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
 # Threads overlap a request's database and socket waits with another's CPU work, and keep a
-# worker answering while it renders a PDF.
+# worker answering while it renders a PDF. gthread hands a connection to a thread at its first byte
+# and the thread then waits for the rest of the request however slowly it comes, so the thread count
+# is also how many slow clients (trickled headers or bodies) a worker takes before it stops answering:
+# 32 each (tests/web/test_slow_clients.py holds 20 on two workers). The GIL runs one at a time anyway,
+# so more threads cost memory for their stacks, not CPU. Past that, the buffering proxy below.
 worker_class = "gthread"
-threads = 2
+threads = int(os.environ.get("WEB_THREADS") or 32)
 # Each worker gets its own listening socket and the kernel spreads new connections over them.
 # With one shared socket, whichever gthread worker woke first accepted nearly all of them
 # (28-32 of 32 keep-alive connections in bench/web.py): one core busy, the other idle.

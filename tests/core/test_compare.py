@@ -106,3 +106,19 @@ def test_an_unchanged_round_shows_no_change(level):
     assert t.items == () and all(c.delta == 0 for c in t.areas)
     assert t.pitfalls_by_status("resolved") == t.pitfalls_by_status("new") == ()
     assert t.most_improved is None and t.most_declined is None
+
+
+def test_an_answer_to_the_retired_st_target_value_compares_as_st_target_use():
+    """Stored before 2026.12.2: the old item's answer is read as the new one's (questions/retired.yaml)."""
+    earlier = make_answers(2)
+    earlier["st_target_value"] = "none"
+    del earlier["st_target_use"]
+    old = dataclasses.replace(verdict(make_answers(2)), answers=earlier)
+    new = verdict(make_answers(2, st_target_use="every_brief"))
+    gap = perception_gap(old, new, QN)
+    item = next(g for g in gap.items if g.question == "st_target_use")
+    assert (item.values, item.scores, item.gap) == (("none", "every_brief"), (0, 3), 3)
+    assert "st_target_value" not in gap.not_comparable and "st_target_use" not in gap.not_comparable
+    change = next(c for c in trend(old, new, QN).items if c.question == "st_target_use")
+    assert (change.before, change.after, change.delta) == ("none", "every_brief", 3)
+    assert "st_target_value" not in {c.question for c in trend(old, new, QN).items}

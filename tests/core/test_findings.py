@@ -84,14 +84,14 @@ MUST_FIRE = [
     ("vanity_reach_kpis", {"kd_kpi_origin": "reach_counts", "gl_contribution_known": "rough_guess"}, "medium"),
     (
         "short_campaigns_without_design",
-        {"st_campaign_origin": "repeated_calendar", "st_target_value": "exists_unused", "st_effort_mix": "balanced"},
+        {"st_campaign_origin": "repeated_calendar", "st_target_use": "exists_unused", "st_effort_mix": "balanced"},
         "medium",  # a written playbook (rc_scale_success) and half the effort on assets lower it
     ),
     (
         "short_campaigns_without_design",
         {
             "st_campaign_origin": "repeated_calendar",
-            "st_target_value": "exists_unused",
+            "st_target_use": "exists_unused",
             "st_effort_mix": "mostly_oneoff",
         },
         "high",
@@ -112,7 +112,7 @@ MUST_FIRE = [
         "medium",
     ),
     ("scattered_plan_unused", {"gl_strategy_input": "no_plan", "gl_activity_link": "mostly_not"}, "medium"),
-    ("scattered_no_target", {"st_target_value": "none", "gl_activity_link": "some"}, "medium"),
+    ("scattered_no_target", {"st_target_use": "none", "gl_activity_link": "some"}, "medium"),
     ("review_rare_and_tactical", {"rc_frequency": "yearly_or_half", "rc_when_lagging": "tweak_creative"}, "high"),
     ("review_success_not_scaled", {"rc_scale_success": "unnoticed", "rc_qualitative": "anecdotes"}, "medium"),
 ]
@@ -217,7 +217,7 @@ def test_a_known_answer_beside_a_dont_know_keeps_a_high_severity(make_answers):
     )
     assert {p.id: p.severity for p in d.pitfalls} == {"vanity_metrics": "medium", "scattered_activity": "medium"}
     d = diagnose(
-        make_answers(3, st_campaign_origin="reaction_ad_hoc", st_target_value="none", st_effort_mix="mostly_oneoff")
+        make_answers(3, st_campaign_origin="reaction_ad_hoc", st_target_use="none", st_effort_mix="mostly_oneoff")
     )
     assert {p.id: p.severity for p in d.pitfalls} == {"short_termism": "high"}
 
@@ -272,7 +272,7 @@ def test_measuring_revenue_by_channel_against_derived_kpis_clears_reported_follo
 
 
 def test_a_written_playbook_and_lasting_assets_lower_short_termism(make_answers):
-    campaigns = dict(st_campaign_origin="reaction_ad_hoc", st_target_value="exists_unused")
+    campaigns = dict(st_campaign_origin="reaction_ad_hoc", st_target_use="exists_unused")
     d = evaluate(make_answers(3, rc_scale_success="reproduced_and_scaled", st_effort_mix="mostly_assets", **campaigns))
     (p,) = d.pitfalls
     assert (p.id, p.severity, p.base_severity) == ("short_termism", "medium", "high")

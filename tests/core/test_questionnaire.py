@@ -373,6 +373,46 @@ def test_a_retired_question_that_is_still_asked_is_refused(bank):
     ), exc.value.problems
 
 
+def _retired_entry(doc, qid: str) -> dict:
+    return next(q for q in doc["questions"] if q["id"] == qid)
+
+
+@pytest.mark.parametrize(
+    "successor, message",
+    [
+        ("st_nothing", r"'replaced_by' must be an asked question of type choice, got 'st_nothing'"),
+        ("kd_measured_metrics", r"'replaced_by' must be an asked question of type choice"),
+        ("st_effort_mix", r"'replaced_by' st_effort_mix lacks or scores differently: none, exists_unused"),
+    ],
+)
+def test_a_retired_question_is_replaced_only_by_one_that_reads_its_answers_alike(bank, successor, message):
+    rewrite(bank / "retired.yaml", lambda doc: _retired_entry(doc, "st_target_value").update(replaced_by=successor))
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any(re.search(r"retired.yaml:\d+: question 'st_target_value': " + message, p) for p in exc.value.problems)
+
+
+def test_st_target_value_is_retired_and_read_as_st_target_use(questionnaire):
+    old, new = questionnaire.retired["st_target_value"], questionnaire.by_id["st_target_use"]
+    assert old.replaced_by == "st_target_use" and "st_target_value" not in questionnaire.by_id
+    assert "提供価値" in old.text["ja"] and "提供価値" not in new.text["ja"]  # one thing asked: the target
+    assert [(o.value, o.score) for o in old.options] == [(o.value, o.score) for o in new.options]
+
+
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ({"question": "pf_company_size", "value": "s30_50", "label": {"ja": "x", "en": "x"}}, "still an option"),
+        ({"question": "pf_nothing", "value": "s1", "label": {"ja": "x", "en": "x"}}, "must be an asked question"),
+    ],
+)
+def test_a_retired_option_must_be_one_no_longer_offered(bank, entry, message):
+    rewrite(bank / "retired.yaml", lambda doc: doc["options"].append(entry))
+    with pytest.raises(DataError) as exc:
+        load_questionnaire(bank)
+    assert any("retired.yaml" in p and message in p for p in exc.value.problems), exc.value.problems
+
+
 def test_one_keigo_register_throughout_the_bank(questionnaire):
     texts = [q.text["ja"] + (q.hint["ja"] if q.hint else "") for q in questionnaire.questions]
     assert not [t for t in texts if "選んでください" in t or "お答えください" in t or "してください" in t]

@@ -163,3 +163,24 @@ def test_evidence_without_its_value_takes_the_rows_answer():
             del e["value"], e["text"]
     v = verdict_from_diagnosis_dict(data)
     assert v.pitfalls == verdict_from_diagnosis_dict(stored("vanity_shop.en.json")).pitfalls
+
+
+@pytest.mark.parametrize("locale, label", [("ja", "300〜999名"), ("en", "300–999")])
+def test_a_company_size_of_an_earlier_bank_shows_its_label_not_its_id(locale, label, questionnaire):
+    """campaign_machine was stored under the bands before 2026.12 (s300_999; questions/retired.yaml)."""
+    row = stored(f"campaign_machine.{locale}.json")
+    assert row["profile"]["pf_company_size"] == "s300_999"
+    d = localize(verdict_from_diagnosis_dict(row), locale)
+    shown = {a.question: a.answer for a in d.answers}
+    assert shown["pf_company_size"] == label
+    assert questionnaire.by_id["pf_company_size"].option("s300_999") is None  # never offered again
+
+
+def test_a_stored_answer_to_st_target_value_still_shows_as_it_was_asked(questionnaire):
+    row = stored("campaign_machine.ja.json")
+    verdict = verdict_from_diagnosis_dict(row)
+    assert verdict.answers["st_target_value"] == "exists_unused"
+    shown = {a.question: a for a in localize(verdict, "ja").answers}
+    old = questionnaire.retired["st_target_value"]
+    assert shown["st_target_value"].text == old.text["ja"]
+    assert shown["st_target_value"].answer == old.option("exists_unused").label["ja"]

@@ -89,6 +89,9 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
     acknowledge.check()  # the marketing consent stays unticked: the report does not depend on it
     page.get_by_role("button", name="詳細な結果とPDFを見る").click()
     page.wait_for_url(re.compile(r"/report/"))
+    # A PDF still being rendered (a busy machine): the page reloads itself every 3 s until it is
+    # kept; a click racing that reload is aborted, so wait for the page that offers the download.
+    page.locator("[data-pdf-state=preparing]").wait_for(state="detached", timeout=120_000)
     page.screenshot(path=str(shots / f"{tag}-5-report.png"), full_page=True)
     with page.expect_download() as info:
         page.get_by_role("link", name="PDFレポートをダウンロード").click()
@@ -99,6 +102,7 @@ def walk_funnel(page, base, shots, tag: str, *, refresh_at: int = 3):
     page.wait_for_url(re.compile(r"/report/"))
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Your full result").is_visible()
+    page.locator("[data-pdf-state=preparing]").wait_for(state="detached", timeout=120_000)
     page.screenshot(path=str(shots / f"{tag}-6-report-en.png"), full_page=True)
 
 

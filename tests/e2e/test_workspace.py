@@ -47,7 +47,7 @@ def _sign_in(page, base, email, password):
     page.get_by_label("メールアドレス").fill(email)
     page.get_by_label("パスワード").fill(password)
     page.get_by_role("button", name="ログイン").click()
-    page.wait_for_url(re.compile(r"/workspace/clients$"))
+    page.wait_for_url(re.compile(r"/workspace/dashboard$"))  # the workspace home
 
 
 def _pdf_text(data: bytes) -> str:

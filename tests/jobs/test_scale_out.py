@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 import uuid
 from collections import Counter
@@ -24,7 +23,7 @@ from assessment.store.background import Job, WebhookDelivery
 from assessment.store.migrate import upgrade
 from assessment.store.models import ReportFile
 from tests.factories import make_answers
-from tests.servers import free_port
+from tests.servers import free_port, wait_serving
 
 PER_WEB = 6
 
@@ -38,19 +37,6 @@ def pg_database(pg_schema_url):
         for table in reversed(Base.metadata.sorted_tables):
             conn.execute(table.delete())
     database.dispose()
-
-
-def _wait_up(port: int, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            pass
-        assert process.poll() is None and time.monotonic() < deadline, "a web process did not start"
-        time.sleep(0.2)
 
 
 def _submit(port: int, level: int) -> int:
@@ -93,7 +79,7 @@ def test_two_web_processes_and_two_workers_run_every_job_exactly_once(
     workers: list[subprocess.Popen] = []
     try:
         for port, web in zip(ports, webs, strict=True):
-            _wait_up(port, web)
+            wait_serving(port, web)
         statuses = [_submit(ports[i % 2], i) for i in range(2 * PER_WEB)]
         assert statuses == [201] * (2 * PER_WEB)
         cli = [sys.executable, "-c", "from assessment.cli import main; main()", "worker", "--burst"]

@@ -294,3 +294,23 @@ def test_a_receiver_answering_an_endless_body_costs_nothing(session, receiver):
     started = time.monotonic()
     outcome = _deliver(session, d.id)
     assert outcome.status == "delivered" and time.monotonic() - started < 5
+
+
+def test_an_api_submission_is_delivered_by_the_web_process_itself_without_a_queue(tmp_path, receiver):
+    """No REDIS_URL: the submission's delivery job runs on the web process's own thread, at once
+    (the API kicks the jobs the submission recorded; nothing waits for a worker's sweep)."""
+    from tests.web.conftest import make_app, make_config
+
+    app = make_app(make_config(tmp_path, WEBHOOK_ALLOW_PRIVATE=True))
+    try:
+        with app.extensions["database"].session() as s:
+            _endpoint(s, receiver, ["assessment.submitted"])
+        resp = app.test_client().post("/api/v1/assessments", json={"answers": make_answers(2)})
+        assert resp.status_code == 201
+        receiver.wait_for(1, seconds=20)
+        (got,) = receiver.received
+        assert got.verified is not None and got.verified["type"] == "assessment.submitted"
+        assert got.verified["data"]["diagnosis"]["level"] == resp.get_json()["level"]
+    finally:
+        app.extensions["jobs"].close()
+        app.extensions["database"].dispose()

@@ -154,3 +154,64 @@ def test_the_second_rounds_pdf_shows_the_trend_and_the_gap(session, tmp_path):
     assert "株式会社ラウンド" in compact
     _, tracking, gap = rounds.report_views(session, first, "en")
     assert tracking is None and gap is None  # one round, one side: neither section
+
+
+def test_a_revoked_link_opens_nothing_and_an_answered_one_cannot_be_revoked(session):
+    r = rounds.open_round(session, make_company(session))
+    inv = rounds.invite(session, r, "sales", locale="en")
+    assert (inv.locale, rounds.invitation_state(inv)) == ("en", "ok")
+    rounds.revoke(session, inv)
+    assert rounds.invitation_state(inv) == "revoked"
+    assert rounds.open_invitation(session, inv, locale="ja") == rounds.Opened("revoked", None)
+    answered = rounds.invite(session, r, "management")
+    answer_invitation(session, answered, make_answers(2))
+    with pytest.raises(RoundError, match="has answered"):
+        rounds.revoke(session, answered)
+    with pytest.raises(ValueError, match="unknown locale"):
+        rounds.invite(session, r, "other", locale="fr")
+
+
+def test_candidates_are_the_clients_own_assessments_outside_any_round(session):
+    company, other = make_company(session), make_company(session, name="株式会社べつ")
+    r = rounds.open_round(session, company)
+    interview = make_assessment(session, make_answers(2), kind="consultant", company=company)
+    own = make_assessment(session, make_answers(1), kind="self", company=company)
+    make_assessment(session, make_answers(1), kind="consultant", company=other)
+    assert rounds.candidates(session, r) == [own, interview]
+    rounds.add_respondent(session, r, interview, "management")
+    assert rounds.candidates(session, r) == [own]
+    later = rounds.open_round(session, other)
+    with pytest.raises(RoundError, match="another company"):
+        rounds.add_respondent(session, later, own, "marketing")
+    rounds.close_round(session, r)
+    next_round = rounds.open_round(session, company)
+    with pytest.raises(RoundError, match="another round"):  # last quarter's interview stays last quarter's
+        rounds.add_respondent(session, next_round, interview, "management")
+
+
+def test_sides_outdated_respondents_due_date_and_sharing(session):
+    company = make_company(session)
+    r = rounds.open_round(session, company, period="2026-Q3")
+    boss = make_assessment(session, make_answers(2))
+    rounds.add_respondent(session, r, boss, "management")
+    assert rounds.sides(r) == {"management"} and rounds.outdated(r) == []
+    boss.questionnaire_version = "2025.01"
+    session.commit()
+    assert rounds.outdated(r) == [boss]
+    with pytest.raises(RoundError, match="closed round"):
+        rounds.set_due(session, r, utcnow().date())
+    rounds.close_round(session, r)
+    assert r.closed_at is not None
+    closed = r.closed_at.date()
+    rounds.set_due(session, r, closed + timedelta(days=30))
+    assert r.due_at is not None and r.due_at.date() == closed + timedelta(days=30)
+    for bad in (closed - timedelta(days=1), closed + timedelta(days=3 * 366 + 1)):
+        with pytest.raises(RoundError, match="due after"):
+            rounds.set_due(session, r, bad)
+    assert not r.share_gap
+    rounds.set_share_gap(session, r, True)
+    assert r.share_gap
+    second = rounds.open_round(session, company, period="2026-Q4")
+    assert rounds.previous_closed(session, second) is r and rounds.previous_closed(session, r) is None
+    rows = rounds.company_rounds(session, company)
+    assert [(row.round, row.answered, row.invited) for row in rows] == [(second, 0, 0), (r, 1, 1)]

@@ -8,7 +8,7 @@ import pytest
 
 from tests.factories import make_answers
 from tests.web.conftest import page_form_data
-from tests.web.test_survey import LEAD, PAGES, answer_all, start
+from tests.web.test_survey import LEAD, PAGES, answer_all, refused_lead, start
 
 
 def test_api_with_no_answers_is_a_422_not_a_verdict_of_no_pitfalls(client):
@@ -19,7 +19,7 @@ def test_api_with_no_answers_is_a_422_not_a_verdict_of_no_pitfalls(client):
 def test_the_gate_error_names_the_box_in_japanese(client):
     start(client)
     results = answer_all(client)
-    html = client.post(results + "/lead", data={k: v for k, v in LEAD.items() if k != "acknowledge"}).data.decode()
+    html = refused_lead(client, results, {k: v for k, v in LEAD.items() if k != "acknowledge"})
     summary = html.split('id="error-summary"', 1)[1].split("</div>", 1)[0]
     assert "データの利用について" in summary and "Consent" not in summary and "Acknowledge" not in summary
     assert "。:" not in summary

@@ -19,7 +19,7 @@ from assessment.store import Assessment, FunnelEvent, Lead
 from assessment.web.database import db
 from tests.factories import make_answers
 from tests.web.conftest import page_form_data
-from tests.web.test_survey import LEAD, PAGES, answer_all, start
+from tests.web.test_survey import LEAD, PAGES, answer_all, refused_lead, start
 
 LONG_LABEL_HOST = "a" * 64 + ".example.jp"
 
@@ -70,9 +70,7 @@ def test_a_nul_in_a_lead_field_is_a_422_naming_it_and_the_lead_can_be_sent_again
     start(client)
     results = answer_all(client)
     bad = dict(LEAD, **{field: LEAD[field][:2] + "\x00" + LEAD[field][2:]})
-    resp = client.post(results + "/lead", data=bad)
-    assert resp.status_code == 422
-    assert f'href="#{field}-group"' in resp.data.decode()
+    assert f'href="#{field}-group"' in refused_lead(client, results, bad)
     assert client.post(results + "/lead", data=LEAD).status_code == 303  # nothing lost: sent again, taken
     with app.app_context():
         assert db.session.scalars(select(Lead)).one().name == LEAD["name"]
@@ -128,8 +126,7 @@ def test_the_back_button_never_stores_a_whitespace_answer(app, client):
 def test_the_lead_gate_refuses_malformed_email_addresses(client, email):
     start(client)
     results = answer_all(client)
-    resp = client.post(results + "/lead", data=dict(LEAD, email=email))
-    assert resp.status_code == 422 and "正しいメールアドレス" in resp.data.decode()
+    assert "正しいメールアドレス" in refused_lead(client, results, dict(LEAD, email=email))
 
 
 @pytest.mark.parametrize("email", ["taro@example.co.jp", "t.yamada+cmo@sub.example.jp", "太郎@例え.jp"])

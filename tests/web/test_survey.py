@@ -267,9 +267,84 @@ def test_lead_gate_validation_names_the_field(client, field, value, message):
     data = {k: v for k, v in LEAD.items() if not (k == field and value is None)}
     if value is not None:
         data[field] = value
+    html = refused_lead(client, results, data)
+    assert message in html
+
+
+def refused_lead(client, results: str, data: dict) -> str:
+    """Post the lead gate with an error: it redirects back to the results page, which names it."""
     resp = client.post(results + "/lead", data=data)
-    assert resp.status_code == 422
-    assert message in resp.data.decode()
+    assert resp.status_code == 303 and resp.location == results + "#error-summary", resp.status_code
+    page = client.get(resp.location)
+    assert page.status_code == 200
+    return page.data.decode()
+
+
+def test_a_gate_post_with_errors_redirects_and_the_page_keeps_what_was_typed(app, client):
+    start(client)
+    results = answer_all(client)
+    typed = dict(LEAD, name="山田 太郎", company="<b>株式会社サンプル</b>", email="taro@", role="marketing_lead")
+    first = refused_lead(client, results, typed)
+    assert "正しいメールアドレス" in first and 'id="error-summary"' in first
+    assert 'value="山田 太郎"' in first and f'value="{escape(typed["company"])}"' in first and 'value="taro@"' in first
+    assert re.search(r'<option selected value="marketing_lead">', first)
+    assert re.search(r'<input checked id="acknowledge"', first) and re.search(r'<input checked id="consent"', first)
+    # A reload is a plain GET: the same page, the same messages, nothing resent.
+    assert client.get(results).data.decode() == first
+    with client.session_transaction() as s:
+        assert set(s["gate"]["fields"]) <= {
+            "name",
+            "company",
+            "email",
+            "role",
+            "company_size",
+            "acknowledge",
+            "consent",
+        }
+    # The messages follow the language switch; the values stay.
+    client.get("/lang/en")
+    english = client.get(results).data.decode()
+    assert "Please enter a valid email address" in english and 'value="山田 太郎"' in english
+    client.get("/lang/ja")
+    resp = client.post(results + "/lead", data=dict(typed, email="taro@example.co.jp"))
+    assert resp.status_code == 303 and "/report/" in resp.location
+    with client.session_transaction() as s:
+        assert "gate" not in s  # taken: nothing of the lead left in the cookie
+    with app.app_context():
+        assert db.session.scalars(select(Lead)).one().name == typed["name"]
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+def test_the_page_after_a_refused_gate_post_carries_a_csrf_token_that_takes_the_next_post(client):
+    from tests.web.conftest import csrf_token
+
+    client.get("/")
+    client.post("/start", data={"csrf_token": csrf_token(client.get("/").data.decode())})
+    for page in PAGES:
+        html = client.get(f"/q/{page.number}").data.decode()
+        data = dict(page_form_data(page, make_answers(1)), csrf_token=csrf_token(html))
+        resp = client.post(f"/q/{page.number}", data=data)
+        assert resp.status_code == 303
+    results = resp.location
+    token = csrf_token(client.get(results).data.decode())
+    refused = client.post(results + "/lead", data=dict(LEAD, email="taro@", csrf_token=token))
+    assert refused.status_code == 303
+    html = client.get(refused.location).data.decode()
+    assert "正しいメールアドレス" in html and "CSRF" not in html
+    taken = client.post(results + "/lead", data=dict(LEAD, csrf_token=csrf_token(html)))
+    assert taken.status_code == 303 and "/report/" in taken.location
+
+
+def test_kept_gate_values_belong_to_their_assessment_and_are_cut_to_size(client):
+    start(client)
+    first = answer_all(client)
+    huge = "長" * 5000  # a whole body's worth: the cookie keeps one character past the limit
+    html = refused_lead(client, first, dict(LEAD, company=huge, website=""))
+    assert "200" in html and "長" * 201 in html and "長" * 202 not in html
+    start(client)
+    second = answer_all(client)
+    other = client.get(second).data.decode()
+    assert "長長長" not in other and 'id="error-summary"' not in other
 
 
 def test_marketing_consent_is_optional_and_recorded_only_when_given(app, client):

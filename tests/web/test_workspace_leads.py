@@ -137,3 +137,25 @@ def test_assessment_csv_has_a_code_and_label_column_per_question_and_interview_n
     assert record["al_goal_agreement"] == "verbal_only" and record["al_goal_agreement_label"]
     assert record["al_goal_agreement_note"] == "'+確認する"
     assert {"score_alignment", "overall", "level", "pitfalls"} <= set(head)
+
+
+def test_a_lead_stored_under_the_earlier_size_bands_shows_labels_in_the_lists_and_the_csv(app, admin):
+    client, _ = admin
+    with app.app_context():
+        a = make_assessment(db.session, make_answers(1))
+        lead_id = capture_lead(
+            db.session, a, name="古い 行", company="株式会社旧区分", email="old@kyu.co.jp",
+            role="marketing_lead", company_size="s100_299", consent=False, consent_text="", locale="ja",
+        ).id  # fmt: skip
+    listing = client.get("/workspace/leads").get_data(as_text=True)
+    page = client.get(f"/workspace/leads/{lead_id}").get_data(as_text=True)
+    for html in (listing, page):
+        assert "100〜299名" in html and "s100_299" not in html
+        assert "マーケティング責任者" in html and "marketing_lead" not in html
+    header, *rows = _read(download(client, "/workspace/export/leads.csv").data, "utf-8-sig")
+    row = next(dict(zip(header, r, strict=True)) for r in rows if r[0] == str(lead_id))
+    assert (row["company_size"], row["company_size_label"]) == ("s100_299", "100〜299名")
+    assert (row["role"], row["role_label"]) == ("marketing_lead", "マーケティング責任者")
+    client.get("/lang/en")
+    english = client.get(f"/workspace/leads/{lead_id}").get_data(as_text=True)
+    assert "100–299" in english

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import (
@@ -17,9 +19,11 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 
 from assessment.bank import roles
 from assessment.bank.listing import reading_time
@@ -29,6 +33,7 @@ from assessment.diagnose.answers import AnswerError
 from assessment.diagnose.diagnosis import Diagnosis
 from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
+from assessment.store.models import Assessment
 from assessment.web import charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
@@ -41,7 +46,11 @@ bp = Blueprint("survey", __name__)
 # Pages whose URL or content carries a token (or a respondent's answers): never kept by a shared
 # cache or the browser's disk cache, never indexed.
 PRIVATE_ENDPOINTS = frozenset(
-    f"survey.{name}" for name in ("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf")
+    f"survey.{name}"
+    for name in (
+        *("page", "save_page", "resume", "confirm_resume", "results", "lead", "report", "pdf"),
+        *("invitation", "invitation_start", "invited_page", "invited_save"),  # survey/invited.py
+    )
 )
 
 
@@ -167,10 +176,28 @@ def _open_page(number: int):
     return all_pages[number - 1], a, None
 
 
+@dataclass(frozen=True)
+class Answering:
+    """Where a respondent's answers live and where their pages are, so one set of question pages
+    serves the public funnel (the draft cookie) and an invited respondent (the invitation's link).
+
+    page_url(number): the page's URL; finish(a): the response once the last page is in;
+    resume_url(a): the private "continue later" link, or None where the page's own URL is that link.
+    """
+
+    page_url: Callable[[int], str]
+    finish: Callable[[Assessment], ResponseReturnValue]
+    resume_url: Callable[[Assessment], str | None]
+
+
+def _funnel_resume_url(a: Assessment) -> str:
+    return external_url(".resume", token=a.resume_token, lang=_locale())
+
+
 @bp.get("/q/<int:number>")
 def page(number: int):
     pg, a, away = _open_page(number)
-    return away or _render_page(pg, a, len(flow.pages()))
+    return away or render_page(pg, a, FUNNEL)
 
 
 @bp.post("/q/<int:number>")
@@ -178,10 +205,14 @@ def page(number: int):
 @limiter.limit(_submit_limit, exempt_when=lambda: not _is_last_page() or request.form.get("nav") == "save")
 def save_page(number: int):
     pg, a, away = _open_page(number)
-    if away:
-        return away
+    return away or answer_page(pg, a, FUNNEL)
+
+
+def answer_page(pg, a: Assessment, where: Answering) -> ResponseReturnValue:
+    """A posted question page: save what is valid, then on to the next page, back, or finish."""
     all_pages = flow.pages()
     locale = _locale()
+    number = pg.number
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post for another page (an old tab) would blank this page's checklists
     if request.form.get("nav") == "save":
@@ -193,13 +224,13 @@ def save_page(number: int):
         good = {qid: v for qid, v in form.answers().items() if not form[qid].errors}
         flow.save_answers(db.session, a, good)
         shown = {q.id: form[q.id].data for q in pg.questions}
-        return _render_page(pg, a, len(all_pages), shown, form.first_errors()), 422
+        return render_page(pg, a, where, shown, form.first_errors()), 422
     flow.save_answers(db.session, a, form.answers(), None if back else pg)
     if back:
-        return redirect(url_for(".page", number=max(1, number - 1)), 303)
+        return redirect(where.page_url(max(1, number - 1)), 303)
     if number < len(all_pages):
-        return redirect(url_for(".page", number=number + 1), 303)
-    return _finish(a)
+        return redirect(where.page_url(number + 1), 303)
+    return where.finish(a)
 
 
 def _autosave(a, number: int, locale: str):
@@ -217,7 +248,9 @@ def _is_last_page() -> bool:
     return (request.view_args or {}).get("number") == len(flow.pages())
 
 
-def _finish(a):
+def submit_or_back(a: Assessment, where: Answering, done: Callable[[], ResponseReturnValue]) -> ResponseReturnValue:
+    """Submit the answers and answer with done(); an answer that no longer fits the bank sends the
+    respondent back to it instead."""
     try:
         flow.submit(db.session, a, results_days=current_app.config["REPORT_LINK_DAYS"])
     except AnswerError as exc:
@@ -226,11 +259,18 @@ def _finish(a):
         db.session.rollback()
         flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
-        return redirect(url_for(".page", number=flow.first_open_page(a).number), 303)
-    return redirect(url_for(".results", token=a.results_token), 303)
+        return redirect(where.page_url(flow.first_open_page(a).number), 303)
+    return done()
 
 
-def _render_page(pg, a, total, values: dict | None = None, errors: dict | None = None) -> str:
+def _finish(a):
+    return submit_or_back(a, FUNNEL, lambda: redirect(url_for(".results", token=a.results_token), 303))
+
+
+FUNNEL = Answering(lambda n: url_for(".page", number=n), _finish, _funnel_resume_url)
+
+
+def render_page(pg, a, where: Answering, values: dict | None = None, errors: dict | None = None) -> str:
     """The page from the bank itself; WTForms only checks what comes back (page_form_class).
 
     values: what to show as chosen (the draft's answers, or on a 422 what was just posted);
@@ -248,7 +288,7 @@ def _render_page(pg, a, total, values: dict | None = None, errors: dict | None =
     return render_template(
         "survey/page.html",
         page=pg,
-        total=total,
+        total=len(flow.pages()),
         title=title,
         intro=intro,
         values=values,
@@ -256,7 +296,8 @@ def _render_page(pg, a, total, values: dict | None = None, errors: dict | None =
         questions_key=json.dumps([qn.version, pg.number, locale, [values.get(q.id) for q in pg.questions]]),
         errors=errors,
         problems=[(q.id, q.text[locale], errors[q.id]) for q in pg.questions if q.id in errors],
-        resume_url=external_url(".resume", token=a.resume_token, lang=locale),
+        page_url=where.page_url(pg.number),
+        resume_url=where.resume_url(a),
     )
 
 
@@ -345,6 +386,34 @@ def _gate(a, d, form):
     )
 
 
+# The lead gate's fields kept across the redirect after a post with errors (post/redirect/get): what
+# the respondent typed, each cut to one character past its limit so a "too long" message still shows
+# and the session cookie stays small. Never the CSRF token or the honeypot.
+GATE_KEPT = {"name": 101, "company": 201, "email": 255, "role": 64, "company_size": 64, "acknowledge": 2, "consent": 2}
+GATE_SESSION_KEY = "gate"
+
+
+def _keep_gate_post(a) -> None:
+    session[GATE_SESSION_KEY] = {
+        "assessment": a.id,
+        "fields": {k: request.form[k][:n] for k, n in GATE_KEPT.items() if k in request.form},
+    }
+
+
+def _kept_gate_form(a) -> LeadForm | None:
+    """The form as last posted for this assessment, validated again (its messages in today's language)."""
+    kept = session.get(GATE_SESSION_KEY)
+    if not isinstance(kept, dict) or kept.get("assessment") != a.id or not isinstance(kept.get("fields"), dict):
+        return None
+    fields = {k: v for k, v in kept["fields"].items() if k in GATE_KEPT and isinstance(v, str)}
+    form = LeadForm(formdata=MultiDict(fields), locale=_locale())
+    form.validate()
+    # The kept fields hold no CSRF token (never kept): its field renders a fresh one for the next post.
+    if "csrf_token" in form:  # absent when CSRF is off (tests)
+        form.csrf_token.errors = []
+    return form
+
+
 @bp.get("/results/<token>")
 def results(token):
     a, away = _awaiting_lead(token)
@@ -352,7 +421,7 @@ def results(token):
         return away
     if current_app.config["PDF_RENDER_AHEAD"]:  # the respondent may fill the lead gate: render ahead
         jobs().render(a.id, a.revision, _locale(), priority="speculative")
-    return _gate(a, _diagnosis(a), _lead_form(a))
+    return _gate(a, _diagnosis(a), _kept_gate_form(a) or _lead_form(a))
 
 
 @bp.post("/results/<token>/lead")
@@ -362,7 +431,6 @@ def lead(token):
     if away:
         return away
     form = _lead_form(a)
-    d = _diagnosis(a)
     if form.is_bot:
         return render_template(
             "errors/message.html",
@@ -370,7 +438,10 @@ def lead(token):
             message=_("The form could not be accepted. Please try again."),
         ), 400
     if not form.validate():
-        return _gate(a, d, form), 422
+        # Post/redirect/get: a reload of the page with the messages asks nothing of the browser.
+        _keep_gate_post(a)
+        return redirect(url_for(".results", token=a.results_token, _anchor="error-summary"), 303)
+    session.pop(GATE_SESSION_KEY, None)
     lead = leads.capture_lead(
         db.session,
         a,

@@ -3,6 +3,15 @@
 from assessment.web.workspace.access import bp
 
 # Each module adds its routes to bp.
-from assessment.web.workspace import admin, clients, exports, interviews, leads, webhooks  # noqa: F401  isort: skip
+from assessment.web.workspace import (  # noqa: F401  isort: skip
+    admin,
+    clients,
+    dashboard,
+    exports,
+    interviews,
+    leads,
+    rounds,
+    webhooks,
+)
 
 __all__ = ["bp"]

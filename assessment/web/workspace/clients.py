@@ -8,13 +8,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.bank.roles import COMPANY_SIZE
 from assessment.services import accounts, clients, interviews
 from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
 from assessment.web.workspace.access import bp, client_or_404, log, me, posted_account
-from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm, size_choices
+from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm
 
 
 def client_error(code: str) -> str:
@@ -39,7 +41,7 @@ def _locale() -> str:
 
 @bp.get("/")
 def home():
-    return redirect(url_for(".client_list"))
+    return redirect(url_for(".dashboard"))
 
 
 @bp.get("/clients")
@@ -124,7 +126,7 @@ def _detail(company, note_form=None, status=200):
         "workspace/client.html",
         company=company,
         owner=owner,
-        size_label={c.value: c.label for c in size_choices(_locale())}.get(company.size or "", company.size),
+        size_label=default_questionnaire().answer_label(COMPANY_SIZE.question, company.size, _locale()),
         assessments=interviews.in_progress(db.session, company),
         leads=leads,
         notes=clients.notes(db.session, company),

@@ -54,7 +54,10 @@ def _download(name: str, make_rows: Callable[[Session, Account], Iterator[list]]
 def export_leads():
     admin_only()  # every lead's contact details: the admin's call
     filters = filters_from(request.args)
-    return _download("leads.csv", lambda session, account: exports.lead_rows(session, account, filters), "leads.csv")
+    locale = str(get_locale())  # the labels beside the codes, in the workspace's language
+    return _download(
+        "leads.csv", lambda session, account: exports.lead_rows(session, account, filters, locale), "leads.csv"
+    )
 
 
 @bp.get("/export/assessments.csv")

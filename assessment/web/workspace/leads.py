@@ -9,6 +9,8 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from assessment.bank import roles
+from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.rules import PITFALL_IDS, default_rulebook
 from assessment.services import accounts, inbox, verdicts
 from assessment.services.inbox import Filters, InboxError
@@ -16,6 +18,15 @@ from assessment.store.workspace import LEAD_STATUSES, Account
 from assessment.web import charts
 from assessment.web.database import db
 from assessment.web.workspace.access import bp, log, me, posted_account
+
+LEAD_PROFILE = {"role": roles.RESPONDENT_ROLE, "size": roles.COMPANY_SIZE}
+
+
+@bp.app_template_global("lead_label")
+def lead_label(field: str, value: str | None) -> str:
+    """A lead's role or company size ("role", "size") as a label in the page's language, values of
+    earlier banks included (questions/retired.yaml)."""
+    return default_questionnaire().answer_label(LEAD_PROFILE[field].question, value, str(get_locale())) or "—"
 
 
 def status_names() -> dict[str, str]:
