@@ -55,6 +55,8 @@ def _locale_of(diagnosis: Diagnosis, locale: str | None) -> str:
 
 
 def _logo_data_uri(branding: Branding) -> str | None:
+    if branding.logo_data:
+        return f"data:{branding.logo_type};base64,{base64.b64encode(branding.logo_data).decode()}"
     if not branding.logo or not branding.logo.is_file():
         return None
     mime = mimetypes.guess_type(branding.logo.name)[0] or "image/png"
@@ -80,6 +82,8 @@ def _html(
     branding = branding or Branding.from_env()
     if standalone:  # a browser gets everything inline: no file URLs on a web page
         logo_src, css = _logo_data_uri(branding), STYLESHEET.read_text(encoding="utf-8")
+    elif branding.logo_data:  # served to WeasyPrint by the fetcher, like the charts
+        logo_src, css = fetcher.add_image(branding.logo_data, branding.logo_type), ""
     else:  # WeasyPrint fetches the logo through the project-only fetcher
         logo = branding.logo if branding.logo and branding.logo.is_file() else None
         logo_src, css = (logo.as_uri() if logo else None), ""

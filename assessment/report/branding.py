@@ -23,6 +23,10 @@ class Branding:
     booking_url: str = ""
     phone: str = ""
     email: str = ""
+    # A logo kept in the database (the admin's upload, services/branding.py) instead of a file:
+    # its bytes and MIME type. Shown in place of `logo` when set.
+    logo_data: bytes | None = None
+    logo_type: str = ""
 
     def __post_init__(self):
         # The colour goes into a stylesheet: accept only a hex colour, never free CSS.

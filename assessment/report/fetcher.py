@@ -29,13 +29,17 @@ class ProjectFetcher(URLFetcher):
         self.extra_files = tuple(Path(p).resolve() for p in extra_files)
         self.refused: list[str] = []
         self.served: list[str] = []
-        self.generated: dict[str, bytes] = {}  # URL -> SVG made for this render
+        self.generated: dict[str, tuple[bytes, str]] = {}  # URL -> (content, MIME type) made for this render
 
     def add_svg(self, svg: str) -> str:
         """Serve a chart we drew as an image: WeasyPrint parses an <img> SVG without the CSS cascade."""
-        path = self.roots[1] / f"_chart-{len(self.generated)}.svg"
+        return self.add_image(svg.encode("utf-8"), "image/svg+xml")
+
+    def add_image(self, content: bytes, mime: str) -> str:
+        """Serve bytes held in memory (a chart, the logo kept in the database) at a URL of this render."""
+        path = self.roots[1] / f"_generated-{len(self.generated)}{mimetypes.guess_extension(mime) or ''}"
         url = path.as_uri()
-        self.generated[url] = svg.encode("utf-8")
+        self.generated[url] = (content, mime)
         return url
 
     def allows(self, path: Path) -> bool:
@@ -47,7 +51,8 @@ class ProjectFetcher(URLFetcher):
     def fetch(self, url, headers=None):
         if url in self.generated:
             self.served.append(url)
-            return URLFetcherResponse(url, self.generated[url], headers={"Content-Type": "image/svg+xml"})
+            content, mime = self.generated[url]
+            return URLFetcherResponse(url, content, headers={"Content-Type": mime})
         parts = urlsplit(url)
         path = Path(unquote(parts.path))
         if parts.scheme != "file" or parts.netloc not in ("", "localhost") or not self.allows(path):

@@ -10,19 +10,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.bank.text import LOCALES
+from assessment.services.branding import report_branding
 from assessment.services.verdicts import diagnosis
 from assessment.store import Database
 from assessment.store.models import Assessment, ReportFile
 
 
 def render(a: Assessment, locale: str, number: int) -> bytes:
-    """Revision `number`'s report in `locale`."""
+    """Revision `number`'s report in `locale`, with the branding set now (read on the assessment's session)."""
     from assessment.report import render_pdf  # the report package pulls in WeasyPrint
 
     lead = a.lead
+    session = Session.object_session(a)
     # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
     return render_pdf(
         diagnosis(a, locale, number=number),
+        branding=report_branding(session) if session is not None else None,
         company=lead.company_name if lead else None,
         respondent=lead.name if lead else None,
         date=a.submitted_at.date() if a.submitted_at else None,
@@ -125,6 +128,7 @@ def revision_pdf(session: Session, a: Assessment, locale: str, number: int, snap
     company = a.company.name if a.company else None
     content = render_pdf(
         diagnosis(a, locale, number=number),
+        branding=report_branding(session),
         company=company,
         date=a.submitted_at.date() if a.submitted_at else None,
         comments=consultant_comments(a, locale, number, snapshot),
@@ -135,3 +139,14 @@ def revision_pdf(session: Session, a: Assessment, locale: str, number: int, snap
     except IntegrityError:
         session.rollback()
     return content
+
+
+def sample_pdf(session: Session, locale: str) -> bytes:
+    """A report of made-up answers with the branding set now: what a client would receive (the settings preview)."""
+    from assessment import evaluate
+    from assessment.report import render_pdf
+    from assessment.samples import uniform_answers
+
+    answers = uniform_answers(1, pf_company_size="s30_50", pf_primary_goal="new_customers")
+    sample = "株式会社サンプル" if locale == "ja" else "Sample Co., Ltd."
+    return render_pdf(evaluate(answers, locale=locale), branding=report_branding(session), company=sample)

@@ -29,6 +29,7 @@ from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
 from assessment.services import assessments, verdicts, webhooks
+from assessment.services.branding import report_branding
 from assessment.store.models import (
     RESPONDENT_ROLES,
     ROUND_RULES,
@@ -421,6 +422,7 @@ def report_pdf(session: Session, r: Round, locale: str) -> bytes:
     diagnosis, tracking, gap_section = report_views(session, r, locale)
     return render_pdf(
         diagnosis,
+        branding=report_branding(session),
         company=r.company.name,
         date=r.closed_at.date() if r.closed_at else None,
         tracking=tracking,

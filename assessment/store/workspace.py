@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_security import RoleMixin, UserMixin
-from sqlalchemy import Boolean, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Index, LargeBinary, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessment.store.models import Base, utcnow
@@ -127,6 +127,28 @@ class AuditEvent(Base):
     account: Mapped[Account | None] = relationship()
 
 
+class SiteSettings(Base):
+    """What an admin set on /workspace/settings: the report's branding and the site's contact. One row, id 1.
+
+    A column left None keeps what the environment says (CMO_BRAND_*, BRAND_NAME, BOOKING_URL, ...),
+    so a site configured by its environment alone works as before.
+    """
+
+    __tablename__ = "site_settings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(100))
+    color: Mapped[str | None] = mapped_column(String(7))
+    contact_url: Mapped[str | None] = mapped_column(String(500))
+    booking_url: Mapped[str | None] = mapped_column(String(500))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    privacy_url: Mapped[str | None] = mapped_column(String(500))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_type: Mapped[str | None] = mapped_column(String(20))
+    updated_at: Mapped[datetime | None] = mapped_column()
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id", ondelete="SET NULL"))
+
+
 __all__ = [
     "AUDIT_ACTIONS",
     "LEAD_STATUSES",
@@ -138,4 +160,5 @@ __all__ = [
     "Comment",
     "CompanyShare",
     "Invitation",
+    "SiteSettings",
 ]

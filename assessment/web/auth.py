@@ -1,8 +1,8 @@
 """Sign-in for the consultant workspace: Flask-Security on the app's session, throttled by Flask-Limiter.
 
 - accounts and roles are store.workspace.Account / AccountRole; hashes are argon2id (config.BASE);
-- failed sign-ins are limited per account (the e-mail typed) and per client address; a success
-  costs nothing;
+- failed sign-ins are limited per account (the e-mail typed; at the two-factor code step, the
+  account whose password passed) and per client address; a success costs nothing;
 - at sign-in the session keeps only what sign-in wrote: the cookie session has no id to renew,
   so everything an earlier visitor of this browser left (the CSRF token above all) is dropped;
 - a changed password changes fs_uniquifier, which ends every other session of the account.
@@ -32,6 +32,10 @@ _THROTTLED = ("security.login", "security.two_factor_token_validation")
 def _account_key() -> str:
     data = request.form if request.form else (request.get_json(silent=True) or {})
     email = data.get("email") if isinstance(data, dict) or hasattr(data, "get") else None
+    if not isinstance(email, str) and isinstance(session.get("tf_user_id"), str):
+        # The code step carries no e-mail: count it against the account whose password passed,
+        # or every account's wrong codes would share one bucket and lock each other out.
+        return "login-code:" + session["tf_user_id"]
     return "login:" + (email.strip().lower()[:254] if isinstance(email, str) else "")
 
 

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from markupsafe import Markup
 
 from assessment.diagnose.diagnosis import Diagnosis
-
-
-@lru_cache(maxsize=1)
-def _color() -> str:
-    from assessment.report.branding import Branding
-
-    return Branding.from_env().color
-
+from assessment.web.branding import color as _color
 
 # An illustration for the landing page, not anyone's result: a company strong on alignment, weak on review.
 SAMPLE_SCORES = (62, 48, 40, 55, 30)

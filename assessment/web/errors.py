@@ -102,6 +102,10 @@ def init_app(app: Flask) -> None:
         if _is_api():
             return problem(code, exc.description or "")
         title, message = _messages(code)
+        if code == 413 and request.path.startswith("/workspace/settings"):  # the logo upload, not a questionnaire
+            message = _(
+                "The file is too large: a logo may be at most 200 KB. Nothing was saved; go back and choose a smaller one."
+            )
         return page(title, message, code, back=code in (400, 413, 429))
 
     @app.errorhandler(OperationalError)

@@ -80,7 +80,7 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
     consultant.get_by_label("メールアドレス").fill(EMAIL)
     consultant.get_by_label("パスワード").fill(PASSWORD)
     consultant.get_by_role("button", name="ログイン").click()
-    consultant.wait_for_url(re.compile(r"/workspace/clients$"))
+    consultant.wait_for_url(re.compile(r"/workspace/dashboard$"))
 
     def open_round() -> None:
         consultant.goto(f"{base}/workspace/clients/{company_id}")

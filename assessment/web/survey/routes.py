@@ -34,7 +34,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
 from assessment.store.models import Assessment
-from assessment.web import charts, drafts
+from assessment.web import branding, charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.queue import jobs
@@ -86,14 +86,7 @@ def _chrome():
 
 
 def _brand_settings() -> dict:
-    cfg = current_app.config
-    return {
-        "name": cfg["BRAND_NAME"],
-        "contact_email": cfg["CONTACT_EMAIL"],
-        "privacy_url": cfg["PRIVACY_URL"],
-        "booking_url": cfg["BOOKING_URL"],
-        "phone": cfg["CONTACT_PHONE"],
-    }
+    return branding.site(current_app.config)
 
 
 # The error summary's lines for a WTForms form (the interview pages' template calls it).
@@ -354,7 +347,7 @@ def _lead_form(a, **kw) -> LeadForm:
 
 
 def brand_name() -> str:
-    return current_app.config["BRAND_NAME"] or _("the consultancy")
+    return _brand_settings()["name"] or _("the consultancy")
 
 
 def acknowledgement_text() -> str:
@@ -481,7 +474,7 @@ def _email_report_link(a, lead) -> None:
         _("Your CMO Thinking Assessment report"),
         body,
         to_name=lead.name,
-        sender_name=current_app.config["BRAND_NAME"] or _("CMO Thinking Assessment"),
+        sender_name=_brand_settings()["name"] or _("CMO Thinking Assessment"),
     )
 
 

@@ -11,6 +11,7 @@ from assessment.web.workspace import (  # noqa: F401  isort: skip
     interviews,
     leads,
     rounds,
+    settings,
     webhooks,
 )
 

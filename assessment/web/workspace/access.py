@@ -2,12 +2,20 @@
 
 A client or assessment the account may not see answers 404, exactly as an unknown id does, so
 guessing ids tells nothing.
+
+The endings every workspace form shares live here too, for each route module to use:
+- `form_checked()`: a post that carries only buttons (and the CSRF token) is checked, or 400;
+- `see_other(endpoint, message, **values)`: post/redirect/get, with a message flashed if given;
+- `refused(message, endpoint, **values)`: a change the service refused (its error's message):
+  the session is rolled back, so nothing of it is kept, and the page named says why.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_security import auth_required, current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
 
 from assessment.services import accounts, audit
 from assessment.store.models import Assessment, Company
@@ -62,3 +70,21 @@ def admin_only() -> Account:
 
 def log(action: str, target: str, detail: str | None = None, *, commit: bool = True) -> None:
     audit.record(db.session, me(), action, target, detail, address=request.remote_addr, commit=commit)
+
+
+def form_checked() -> None:
+    if not FlaskForm().validate():
+        abort(400)
+
+
+def see_other(endpoint: str, message: str | None = None, category: str = "info", **values) -> Response:
+    """A 303 to url_for(endpoint, **values) (`_anchor` too), flashing `message` first if there is one."""
+    if message:
+        flash(message, category)
+    return redirect(url_for(endpoint, **values), 303)
+
+
+def refused(message: str, endpoint: str, **values) -> Response:
+    """The service refused the change: keep nothing of it, and say why on the page `endpoint` shows."""
+    db.session.rollback()
+    return see_other(endpoint, message, "error", **values)

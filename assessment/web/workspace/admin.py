@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -11,7 +11,7 @@ from assessment.services.accounts import AccountError
 from assessment.store.workspace import Account, Invitation
 from assessment.web.auth import password_hash
 from assessment.web.database import db
-from assessment.web.workspace.access import admin_only, bp, log
+from assessment.web.workspace.access import admin_only, bp, log, see_other
 from assessment.web.workspace.forms import AcceptForm, InviteForm
 
 invite_bp = Blueprint("invite", __name__)
@@ -74,6 +74,5 @@ def accept(token: str):
             db.session.rollback()
             abort(409)
         audit.record(db.session, account, "change", f"account:{account.id}", "invitation accepted")
-        flash(_("Your account is ready. Please sign in."), "info")
-        return redirect(url_for("security.login"), 303)
+        return see_other("security.login", _("Your account is ready. Please sign in."))
     return render_template("workspace/accept.html", form=form, invitation=invitation)

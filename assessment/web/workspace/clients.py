@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, client_or_404, log, me, posted_account
+from assessment.web.workspace.access import bp, client_or_404, log, me, posted_account, refused, see_other
 from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm
 
 
@@ -87,9 +87,8 @@ def client_new():
             form.name.errors = [client_error(exc.code)]
             return render_template("workspace/client_form.html", form=form, company=None), 409
         log("change", f"company:{company.id}", "created" if created else "found again")
-        if not created:
-            flash(_("This company is already a client: here is its page."), "info")
-        return redirect(url_for(".client_detail", company_id=company.id), 303)
+        found = None if created else _("This company is already a client: here is its page.")
+        return see_other(".client_detail", found, company_id=company.id)
     return render_template("workspace/client_form.html", form=form, company=None)
 
 
@@ -108,8 +107,7 @@ def client_edit(company_id: int):
             field.errors = [client_error(exc.code)]
             return render_template("workspace/client_form.html", form=form, company=company), 422
         log("change", f"company:{company.id}", "edited")
-        flash(_("Saved."), "info")
-        return redirect(url_for(".client_detail", company_id=company.id), 303)
+        return see_other(".client_detail", _("Saved."), company_id=company.id)
     return render_template("workspace/client_form.html", form=form, company=company)
 
 
@@ -155,24 +153,27 @@ def client_note(company_id: int):
         return _detail(company, form, 422)
     clients.add_note(db.session, me(), company, form.body.data)
     log("change", f"company:{company.id}", "note added")
-    return redirect(url_for(".client_detail", company_id=company.id, _anchor="notes"), 303)
+    return see_other(".client_detail", company_id=company.id, _anchor="notes")
+
+
+def _chosen_account(prefix: str) -> Account | None:
+    """The account a share or owner form chose (None: none, or not one), once its CSRF token is checked."""
+    form = AccountChoiceForm(prefix=prefix)
+    if not form.validate():
+        abort(400)
+    return posted_account(f"{form._prefix}account")
 
 
 @bp.post("/clients/<int:company_id>/share")
 def client_share(company_id: int):
     company = client_or_404(company_id)
-    form = AccountChoiceForm(prefix="share")
-    if not form.validate():
-        abort(400)
+    other = _chosen_account("share")
     try:
-        other = posted_account(f"{form._prefix}account")
         clients.share(db.session, me(), company, other)
     except ClientError as exc:
-        db.session.rollback()
-        flash(client_error(exc.code), "error")
-        return redirect(url_for(".client_detail", company_id=company.id), 303)
+        return refused(client_error(exc.code), ".client_detail", company_id=company.id)
     log("change", f"company:{company.id}", f"shared with account:{other.id if other else '?'}")
-    return redirect(url_for(".client_detail", company_id=company.id, _anchor="sharing"), 303)
+    return see_other(".client_detail", company_id=company.id, _anchor="sharing")
 
 
 @bp.post("/clients/<int:company_id>/unshare/<int:account_id>")
@@ -183,27 +184,21 @@ def client_unshare(company_id: int, account_id: int):
     try:
         clients.unshare(db.session, me(), company, account_id)
     except ClientError as exc:
-        flash(client_error(exc.code), "error")
-        return redirect(url_for(".client_detail", company_id=company.id), 303)
+        return refused(client_error(exc.code), ".client_detail", company_id=company.id)
     log("change", f"company:{company.id}", f"unshared account:{account_id}")
-    return redirect(url_for(".client_detail", company_id=company.id, _anchor="sharing"), 303)
+    return see_other(".client_detail", company_id=company.id, _anchor="sharing")
 
 
 @bp.post("/clients/<int:company_id>/owner")
 def client_owner(company_id: int):
     company = client_or_404(company_id)
-    form = AccountChoiceForm(prefix="owner")
-    if not form.validate():
-        abort(400)
+    owner = _chosen_account("owner")
     try:
-        owner = posted_account(f"{form._prefix}account")
         clients.set_owner(db.session, me(), company, owner)
     except ClientError as exc:
-        db.session.rollback()
-        flash(client_error(exc.code), "error")
-        return redirect(url_for(".client_detail", company_id=company.id), 303)
+        return refused(client_error(exc.code), ".client_detail", company_id=company.id)
     log("change", f"company:{company.id}", f"owner account:{owner.id if owner else '?'}")
-    return redirect(url_for(".client_detail", company_id=company.id), 303)
+    return see_other(".client_detail", company_id=company.id)
 
 
 @bp.post("/clients/<int:company_id>/merge")
@@ -216,9 +211,6 @@ def client_merge(company_id: int):
     try:
         clients.merge(db.session, me(), keep, duplicate)
     except ClientError as exc:
-        db.session.rollback()
-        flash(client_error(exc.code), "error")
-        return redirect(url_for(".client_detail", company_id=keep.id), 303)
+        return refused(client_error(exc.code), ".client_detail", company_id=keep.id)
     log("change", f"company:{keep.id}", f"merged company:{form.duplicate.data}")
-    flash(_("The two clients are merged."), "info")
-    return redirect(url_for(".client_detail", company_id=keep.id), 303)
+    return see_other(".client_detail", _("The two clients are merged."), company_id=keep.id)

@@ -6,6 +6,8 @@ from functools import lru_cache
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import (
     BooleanField,
     HiddenField,
@@ -21,9 +23,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.roles import COMPANY_SIZE
+from assessment.services import branding
 from assessment.services.clients import NOTE_MAX
 from assessment.services.companies import valid_corporate_number
-from assessment.web.survey.forms import TOO_LONG, OptionSelectField, PageForm, page_form_class
+from assessment.web.survey.forms import TOO_LONG, OptionSelectField, PageForm, page_form_class, printable_only
 
 DOMAIN = r"^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+$"
 
@@ -174,3 +177,79 @@ class WebhookForm(FlaskForm):
 
 class SecretForm(FlaskForm):
     secret = WebhookForm.secret
+
+
+def _passes(test, message):
+    """A validator from one of services.branding's checks: the form and the service accept the same values."""
+
+    def check(form, field) -> None:
+        if field.data and not test(field.data.strip()):
+            raise ValidationError(message)
+
+    return check
+
+
+_https_url = _passes(
+    branding.valid_https_url, _l("Please enter a full https:// address, such as https://www.example.co.jp/contact.")
+)
+
+
+class SettingsForm(FlaskForm):
+    """The report's branding and the site's contact (services/branding.py). Empty: the environment's value."""
+
+    name = StringField(
+        _l("Consultancy name"), validators=[Optional(), Length(max=100, message=TOO_LONG), printable_only]
+    )
+    color = StringField(
+        _l("Brand colour"),
+        validators=[
+            Optional(),
+            _passes(branding.valid_color, _l("Please enter a colour as # and six hex digits, like #1f4e79.")),
+        ],
+    )
+    logo = FileField(_l("Logo (PNG or JPEG, at most 200 KB)"))
+    remove_logo = BooleanField(_l("Remove the uploaded logo"))
+    contact_url = StringField(
+        _l("Contact page"), validators=[Optional(), Length(max=500, message=TOO_LONG), printable_only, _https_url]
+    )
+    booking_url = StringField(
+        _l("Booking page (call to action)"),
+        validators=[Optional(), Length(max=500, message=TOO_LONG), printable_only, _https_url],
+    )
+    phone = StringField(
+        _l("Phone"),
+        validators=[
+            Optional(),
+            Length(max=40, message=TOO_LONG),
+            _passes(branding.valid_phone, _l("Please use digits, spaces and + - ( ) only.")),
+        ],
+    )
+    email = StringField(
+        _l("Contact e-mail"),
+        validators=[
+            Optional(),
+            Length(max=254, message=TOO_LONG),
+            Email(
+                message=_l("Please enter a valid email address, like name@example.co.jp."), check_deliverability=False
+            ),
+        ],
+    )
+    privacy_url = StringField(
+        _l("Privacy policy page"),
+        validators=[Optional(), Length(max=500, message=TOO_LONG), printable_only, _https_url],
+    )
+
+    def validate_logo(self, field):
+        """The upload's bytes and type, read once: kept on the form for the view (field.content_type)."""
+        upload = field.data
+        self.logo_bytes: bytes | None = None
+        if not isinstance(upload, FileStorage) or not upload.filename:
+            return
+        data = upload.read(branding.LOGO_MAX_BYTES + 1)
+        if len(data) > branding.LOGO_MAX_BYTES:
+            raise ValidationError(_l("The logo is larger than 200 KB. Please choose a smaller file."))
+        if branding.logo_type(data) is None:
+            raise ValidationError(
+                _l("The logo must be a PNG or JPEG image of at most 2000 × 2000 pixels; this file is not one.")
+            )
+        self.logo_bytes = data

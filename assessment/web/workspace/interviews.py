@@ -19,7 +19,16 @@ from assessment.services import comments, interviews, reports, verdicts
 from assessment.services.interviews import InterviewError
 from assessment.web import charts
 from assessment.web.database import db
-from assessment.web.workspace.access import assessment_or_404, bp, client_or_404, log, me
+from assessment.web.workspace.access import (
+    assessment_or_404,
+    bp,
+    client_or_404,
+    form_checked,
+    log,
+    me,
+    refused,
+    see_other,
+)
 from assessment.web.workspace.forms import IN_REPORT, NOTE, VERIFY, interview_form_class
 
 
@@ -41,8 +50,7 @@ def interview_error(code: str) -> str:
 @bp.post("/clients/<int:company_id>/interviews")
 def interview_start(company_id: int):
     company = client_or_404(company_id)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     a = interviews.start(db.session, me(), company, _locale())
     log("change", f"assessment:{a.id}", f"interview started for company:{company.id}")
     return redirect(url_for(".interview_page", assessment_id=a.id, number=1), 303)
@@ -111,8 +119,7 @@ def interview_save(assessment_id: int, number: int):
     a = assessment_or_404(assessment_id)
     pg, total = _page_or_404(number)
     if a.submitted:
-        flash(interview_error("submitted"), "error")
-        return redirect(url_for(".interview_results", assessment_id=a.id), 303)
+        return refused(interview_error("submitted"), ".interview_results", assessment_id=a.id)
     form = interview_form_class(number, _locale())()
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post meant for another page would blank this page's checklists
@@ -139,8 +146,7 @@ def interview_save(assessment_id: int, number: int):
         return redirect(url_for(".interview_page", assessment_id=a.id, number=max(1, number - 1)), 303)
     if nav == "next" and number < total:
         return redirect(url_for(".interview_page", assessment_id=a.id, number=number + 1), 303)
-    flash(_("Saved."), "info")
-    return redirect(url_for(".interview_page", assessment_id=a.id, number=number), 303)
+    return see_other(".interview_page", _("Saved."), assessment_id=a.id, number=number)
 
 
 @bp.post("/interviews/<int:assessment_id>/autosave")
@@ -202,11 +208,10 @@ def interview_results(assessment_id: int):
 @bp.post("/interviews/<int:assessment_id>/reopen")
 def interview_reopen(assessment_id: int):
     a = assessment_or_404(assessment_id)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     flow.reopen(db.session, a)
     log("change", f"assessment:{a.id}", "reopened")
-    return redirect(url_for(".interview_page", assessment_id=a.id, number=1), 303)
+    return see_other(".interview_page", assessment_id=a.id, number=1)
 
 
 def comment_error(code: str) -> str:
@@ -221,8 +226,7 @@ def comment_error(code: str) -> str:
 @bp.post("/interviews/<int:assessment_id>/comments")
 def interview_comments(assessment_id: int):
     a = assessment_or_404(assessment_id)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     values = {}
     for key, body in request.form.items():
         if key.startswith("comment:"):
@@ -231,15 +235,11 @@ def interview_comments(assessment_id: int):
     try:
         added = comments.save(db.session, me(), a, values)
     except comments.CommentError as exc:
-        db.session.rollback()
-        flash(comment_error(exc.code), "error")
-        return redirect(url_for(".interview_results", assessment_id=a.id), 303)
+        return refused(comment_error(exc.code), ".interview_results", assessment_id=a.id)
     if added:
         log("change", f"assessment:{a.id}", f"comments: revision {a.revision}")
-        flash(_("Comments saved as revision %(n)s.", n=a.revision), "info")
-    else:
-        flash(_("Saved."), "info")
-    return redirect(url_for(".interview_results", assessment_id=a.id, _anchor="comments-h"), 303)
+    saved = _("Comments saved as revision %(n)s.", n=a.revision) if added else _("Saved.")
+    return see_other(".interview_results", saved, assessment_id=a.id, _anchor="comments-h")
 
 
 @bp.get("/interviews/<int:assessment_id>/report.pdf")

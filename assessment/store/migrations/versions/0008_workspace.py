@@ -29,6 +29,17 @@ def _fk(column: str, name: str) -> sa.Column:
     return sa.Column(column, sa.Integer(), sa.ForeignKey("account.id", name=name, ondelete="SET NULL"), nullable=True)
 
 
+def _link_table(name: str, *keys: tuple[str, str]) -> None:
+    """A table of pairs: each (column, referenced table) a foreign key deleted with its row, together the key."""
+    op.create_table(
+        name,
+        *(
+            sa.Column(column, sa.Integer(), sa.ForeignKey(f"{target}.id", ondelete="CASCADE"), primary_key=True)
+            for column, target in keys
+        ),
+    )
+
+
 def _fill_top_pitfall() -> None:
     """The first pitfall of each assessment's latest revision (verdicts list them most severe first)."""
     conn = op.get_bind()
@@ -81,11 +92,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(80), nullable=False, unique=True),
         sa.Column("description", sa.String(255), nullable=True),
     )
-    op.create_table(
-        "account_roles",
-        sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("role_id", sa.Integer(), sa.ForeignKey("account_role.id", ondelete="CASCADE"), primary_key=True),
-    )
+    _link_table("account_roles", ("account_id", "account"), ("role_id", "account_role"))
     op.create_table(
         "invitation",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -97,11 +104,7 @@ def upgrade() -> None:
         sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
     )
-    op.create_table(
-        "company_share",
-        sa.Column("company_id", sa.Integer(), sa.ForeignKey("company.id", ondelete="CASCADE"), primary_key=True),
-        sa.Column("account_id", sa.Integer(), sa.ForeignKey("account.id", ondelete="CASCADE"), primary_key=True),
-    )
+    _link_table("company_share", ("company_id", "company"), ("account_id", "account"))
     op.create_table(
         "client_note",
         sa.Column("id", sa.Integer(), primary_key=True),
