@@ -253,3 +253,24 @@ def test_the_pages_read_in_english_too(app, endpoint_ids):
     assert "Deliveries" in page and "Send a test message" in page and "waiting" in page
     refused = admin.post("/workspace/webhooks", data={"url": "ftp://x.example.com/", "events": ["lead.created"]})
     assert "This site does not send to that URL" in refused.get_data(as_text=True)
+
+
+def test_closing_a_round_on_its_page_sends_round_closed_to_the_crm(app, receiver):
+    """Through the real route: the request that closes the round queues the delivery it recorded."""
+    from tests.web.test_rounds import answer, close, invite, new_client, open_round, split_answers
+
+    with app.app_context():
+        webhooks.add_endpoint(db.session, receiver.url, ["round.closed"], secret=receiver.secret, allow_private=True)
+    consultant, _ = signed_in(app, "rounds@example.jp")
+    token = open_round(consultant, new_client(consultant, "株式会社フック"), "2026-Q4")
+    boss, marketer = split_answers()
+    answer(app.test_client(), invite(consultant, token, "management"), boss)
+    answer(app.test_client(), invite(consultant, token, "marketing"), marketer)
+    assert receiver.received == []  # the endpoint takes round.closed only
+    assert close(consultant, token).status_code == 303
+    (got,) = receiver.wait_for(1)
+    assert got.error is None, got.error
+    data = got.verified["data"]
+    assert got.verified["type"] == "round.closed" and data["round"]["token"] == token
+    assert data["round"]["company"]["name"] == "株式会社フック" and data["round"]["period"] == "2026-Q4"
+    assert data["gap"]["alignment_disagrees"] is True
