@@ -121,6 +121,7 @@ def walk_to_lead(port: int) -> str:
             "email": "b@example.com",
             "role": "executive",
             "company_size": "s1_29",
+            "acknowledge": "y",  # the required acknowledgement of how the data is used (issue 11)
             "consent": "y",
         },
     )
@@ -258,7 +259,10 @@ def concurrent_get(port: int, paths: list[str]) -> dict:
         c = Client(port)
         start.wait()
         t = time.perf_counter()
-        status, _headers, data = c.request("GET", path)
+        try:
+            status, _headers, data = c.request("GET", path)
+        except OSError:  # the client's 60 s timeout: counted, and its time kept
+            status, data = 0, b""
         took = time.perf_counter() - t
         with lock:
             lat.append(took)
@@ -370,6 +374,37 @@ def measured(kind, port, args, server, workdir):
     return result
 
 
+def fresh_downloads(port: int, args, queue_workers: list) -> dict:
+    """--pdfs API submissions, then their report_urls downloaded at once: each PDF rendered on demand."""
+    workers_cpu = sum(_cpu_seconds(w.pid) for w in queue_workers)
+    fresh = [
+        json.loads(
+            Client(port).request(
+                "POST",
+                "/api/v1/assessments",
+                json.dumps({"answers": uniform_answers(i % 4)}),
+                {"Content-Type": "application/json"},
+            )[2]
+        )["report_url"]
+        for i in range(args.pdfs)
+    ]
+    cold = concurrent_get(port, [urlsplit(u).path for u in fresh])
+    print(f"{args.pdfs} concurrent PDF downloads of fresh API links (rendered on demand): {cold}")
+    if queue_workers:
+        spent = sum(_cpu_seconds(w.pid) for w in queue_workers) - workers_cpu
+        print(
+            f"  the workers' CPU from the first fresh submission to the last download: {spent:.1f} s, "
+            f"{spent / args.pdfs:.2f} s per render; load average {os.getloadavg()[0]:.1f}"
+        )
+    return cold
+
+
+def _cpu_seconds(pid: int) -> float:
+    """utime + stime of a process and of its waited-for children (an RQ worker's forked work horses)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(x) for x in fields[11:15]) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -387,6 +422,9 @@ def main():
     ap.add_argument("--gunicorn-arg", action="append", default=[], help="pass on to gunicorn (repeatable)")
     ap.add_argument("--database-url", default=None)
     ap.add_argument("--no-pdfs", action="store_true", help="measure the page and the submission only")
+    ap.add_argument("--pdfs-only", action="store_true", help="measure the PDF downloads only (no wrk phases)")
+    ap.add_argument("--fresh-only", action="store_true", help="with --pdfs-only: only the fresh API links")
+    ap.add_argument("--worker-nice", type=int, default=10, help="the workers' nice (0: compete with the others)")
     ap.add_argument("--queue-workers", type=int, default=0, help="run jobs on RQ with this many workers")
     ap.add_argument("--redis-url", default=None, help="with --queue-workers: this Redis, not one started here")
     args = ap.parse_args()
@@ -449,14 +487,23 @@ def main():
             flush=True,
         )
 
+        queue_workers = []
         for _ in range(args.queue_workers):
             # niced: on a machine shared with the web processes, requests win the CPU over renders
-            worker = ["nice", "-n", "10", str(VENV_BIN / "assessment"), "worker"]
-            side.append(subprocess.Popen(worker, env=env, cwd=tmp))
-        page = measured("page", port, args, server, tmp)
-        print(f"question page GET /q/1, {args.clients} clients: {page}")
-        sub = measured("submit", port, args, server, tmp)
-        print(f"submission POST /api/v1/assessments, {args.clients} clients: {sub}")
+            worker = ["nice", "-n", str(args.worker_nice), str(VENV_BIN / "assessment"), "worker"]
+            queue_workers.append(subprocess.Popen(worker, env=env, cwd=tmp))
+        side.extend(queue_workers)
+        if queue_workers:
+            listening = wait_workers(env, len(queue_workers))
+            print(
+                f"{len(queue_workers)} workers ready (each renders once before it forks jobs): {listening}", flush=True
+            )
+        page = sub = None
+        if not args.pdfs_only:
+            page = measured("page", port, args, server, tmp)
+            print(f"question page GET /q/1, {args.clients} clients: {page}")
+            sub = measured("submit", port, args, server, tmp)
+            print(f"submission POST /api/v1/assessments, {args.clients} clients: {sub}")
         if args.no_pdfs:
             return
         if args.queue_workers:  # each submission queued a render: let the workers catch up first
@@ -464,6 +511,9 @@ def main():
             drained = wait_drained(env)
             print(f"queue drained of the submissions' renders in {time.perf_counter() - t:.0f} s: {drained}")
 
+        if args.fresh_only:
+            fresh_downloads(port, args, queue_workers)
+            return
         # Warm each worker's WeasyPrint (fonts, stylesheet) as a running site would be.
         warm = [
             json.loads(
@@ -509,20 +559,11 @@ def main():
                 f"{summary([t for t, _ in at_once], None, sum(1 for _, ok in at_once if not ok))}"
             )
 
-        fresh = [
-            json.loads(
-                Client(port).request(
-                    "POST",
-                    "/api/v1/assessments",
-                    json.dumps({"answers": uniform_answers(1)}),
-                    {"Content-Type": "application/json"},
-                )[2]
-            )["report_url"]
-            for _ in range(args.pdfs)
-        ]
-        cold = concurrent_get(port, [urlsplit(u).path for u in fresh])
-        print(f"{args.pdfs} concurrent PDF downloads of fresh API links (rendered on demand): {cold}")
+        cold = fresh_downloads(port, args, queue_workers)
 
+        if page is None or sub is None:
+            print(f"fresh API links p99 <= 3 s: {'met' if cold['p99_ms'] <= 3000 else 'NOT met'}")
+            return
         missed = [
             name
             for name, met in [
@@ -544,6 +585,23 @@ def main():
             except subprocess.TimeoutExpired:
                 p.kill()
                 p.wait()
+
+
+def wait_workers(env: dict, count: int, timeout: float = 300) -> bool:
+    """Wait until `count` workers are listening on Redis (a worker preloads a render first)."""
+    from redis import Redis
+    from rq import Worker
+
+    connection = Redis.from_url(env["REDIS_URL"])
+    deadline = time.time() + timeout
+    try:
+        while len(Worker.all(connection=connection)) < count:
+            if time.time() > deadline:
+                return False
+            time.sleep(0.2)
+        return True
+    finally:
+        connection.close()
 
 
 def wait_drained(env: dict, timeout: float = 900) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, make_url, text
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.rules import default_rulebook
 from tests.factories import make_answers
+from tests.jobs.conftest import receiver  # noqa: F401  a loopback CRM verifying signatures: jobs, web, e2e
 
 pytest_plugins = ["tests.servers"]  # pg_url, redis_url: servers started for the run
 

@@ -19,7 +19,12 @@ import httpx
 
 
 class Refused(ValueError):
-    """The URL is not one this site sends requests to; the message says why."""
+    """The URL is not one this site sends requests to; the message says why, `reason` names it for a page
+    to say in its own language: scheme, credentials, port, unresolvable or private."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -32,15 +37,15 @@ def check_url(url: str, *, allow_private: bool) -> None:
     """Raise Refused unless `url` is http(s) with a host (plain http and private hosts only when allowed)."""
     parts = urlsplit(url)
     if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise Refused("the URL must start with https:// and name a host")
+        raise Refused("the URL must start with https:// and name a host", "scheme")
     if parts.scheme == "http" and not allow_private:
-        raise Refused("the URL must use https://")
+        raise Refused("the URL must use https://", "scheme")
     if parts.username or parts.password:
-        raise Refused("the URL must not carry a user name or password")
+        raise Refused("the URL must not carry a user name or password", "credentials")
     try:
         parts.port  # noqa: B018 - raises on a port out of range
     except ValueError as exc:
-        raise Refused(f"bad port: {exc}") from None
+        raise Refused(f"bad port: {exc}", "port") from None
 
 
 def resolve(host: str, port: int, *, allow_private: bool) -> str:
@@ -48,13 +53,13 @@ def resolve(host: str, port: int, *, allow_private: bool) -> str:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
-        raise Refused(f"cannot resolve {host}: {exc}") from None
+        raise Refused(f"cannot resolve {host}: {exc}", "unresolvable") from None
     addresses = [str(info[4][0]) for info in infos]
     if not allow_private:
         for address in addresses:
             ip = ipaddress.ip_address(address.split("%", 1)[0])
             if not ip.is_global or ip.is_multicast:
-                raise Refused(f"{host} resolves to {address}, a private, loopback or reserved address")
+                raise Refused(f"{host} resolves to {address}, a private, loopback or reserved address", "private")
     return addresses[0]
 
 

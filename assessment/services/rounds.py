@@ -25,9 +25,10 @@ from sqlalchemy.orm import Session
 from assessment.bank.questionnaire import QUESTION_TYPES, Questionnaire, default_questionnaire
 from assessment.bank.text import check_locale
 from assessment.diagnose.compare import PerceptionGap, Trend, perception_gap, trend
+from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
-from assessment.services import assessments, verdicts
+from assessment.services import assessments, verdicts, webhooks
 from assessment.services.branding import report_branding
 from assessment.store.models import (
     RESPONDENT_ROLES,
@@ -242,6 +243,13 @@ def close_round(
     r.level, r.overall, r.scores = result.level, result.overall, dict(result.scores)
     if r.targets is None:
         r.targets = default_targets(result, qn)
+    # In the round's own transaction, like the other events: closed and announced, or neither.
+    locale = (reference or done[0]).locale
+    webhooks.emit(
+        session,
+        "round.closed",
+        lambda: webhooks.round_data(r, localize(result, locale, questionnaire=qn), gap(r, qn)),
+    )
     session.commit()
     return result
 
@@ -377,7 +385,6 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
 
     The trend runs from the company's closed round before this one; the gap needs both sides.
     """
-    from assessment.diagnose.localization import localize
     from assessment.report.tracking import gap_view, trend_view
 
     qn = qn or default_questionnaire()

@@ -6,10 +6,11 @@ jobs().render(a.id, a.revision, locale)
 
 from __future__ import annotations
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from assessment.jobs import Dispatcher, make_dispatcher
 from assessment.jobs.tasks import Settings
+from assessment.services.webhooks import recorded
 
 
 def init_app(app: Flask) -> None:
@@ -23,6 +24,16 @@ def init_app(app: Flask) -> None:
             smtp={k: v for k, v in app.config.items() if k.startswith("SMTP_") and isinstance(v, str)},
         ),
     )
+    app.after_request(_kick_recorded)
+
+
+def _kick_recorded(response):
+    """Queue the webhook deliveries this request's events recorded (lead.created, assessment.submitted,
+    round.closed): once, at the end, whichever route committed them, and no query when there are none."""
+    session = g.get("_db_session")
+    if session is not None and recorded(session):
+        jobs().kick()
+    return response
 
 
 def jobs() -> Dispatcher:

@@ -221,6 +221,8 @@ def test_unknown_events_and_bad_secrets_are_refused(session, receiver):
         webhooks.add_endpoint(session, receiver.url, ["lead.deleted"], allow_private=True)
     with pytest.raises(webhooks.WebhookError, match="secret"):
         webhooks.add_endpoint(session, receiver.url, ["lead.created"], secret="not-a-secret!", allow_private=True)
+    with pytest.raises(webhooks.WebhookError, match="24 to 64 bytes"):
+        webhooks.add_endpoint(session, receiver.url, ["lead.created"], secret="whsec_YWJj", allow_private=True)
 
 
 def test_cli_adds_lists_logs_and_replays(db_url, receiver, monkeypatch, session):

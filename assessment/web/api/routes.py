@@ -83,8 +83,6 @@ def create_assessment():
                 {"question": qid, "pointer": f"/answers/{qid}", "detail": msg} for qid, msg in exc.problems.items()
             ],
         )
-    if done.webhooks:  # most submissions have no subscriber: kicking would only read an empty outbox
-        jobs().kick()
     if current_app.config["PDF_RENDER_AHEAD"]:  # the report_url's PDF, ready before it is asked for
         jobs().render(done.assessment_id, done.revision, locale)
     body = done.diagnosis.to_dict()

@@ -253,7 +253,6 @@ def submit_or_back(a: Assessment, where: Answering, done: Callable[[], ResponseR
         flow.save_answers(db.session, a, dict.fromkeys(exc.problems, None))
         flash(_("Some questions have changed since you answered them. Please answer them again."), "error")
         return redirect(where.page_url(flow.first_open_page(a).number), 303)
-    jobs().kick()  # the assessment.submitted webhooks the submission recorded
     return done()
 
 
@@ -449,7 +448,6 @@ def lead(token):
         acknowledgement_text=acknowledgement_text(),
         locale=_locale(),
     )
-    jobs().kick()  # the lead.created webhooks
     if current_app.config["PDF_PRERENDER"]:  # ready by the time the respondent clicks "download"
         jobs().render(a.id, a.revision, _locale())
     _email_report_link(a, lead)

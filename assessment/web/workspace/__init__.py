@@ -3,6 +3,16 @@
 from assessment.web.workspace.access import bp
 
 # Each module adds its routes to bp.
-from assessment.web.workspace import admin, clients, dashboard, exports, interviews, leads, rounds, settings  # noqa: F401  isort: skip
+from assessment.web.workspace import (  # noqa: F401  isort: skip
+    admin,
+    clients,
+    dashboard,
+    exports,
+    interviews,
+    leads,
+    rounds,
+    settings,
+    webhooks,
+)
 
 __all__ = ["bp"]

@@ -8,8 +8,18 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
-from wtforms import BooleanField, HiddenField, PasswordField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.bank.roles import COMPANY_SIZE
@@ -131,6 +141,42 @@ def interview_form_class(number: int, locale: str) -> type[InterviewPageForm]:
 
 class CommentsForm(FlaskForm):
     """Fields are added per scope by the view (overall, each area, each pitfall found)."""
+
+
+def event_names() -> dict[str, str]:
+    """The webhook events as an admin reads them (the id stays visible: the CRM filters on it)."""
+    return {
+        "lead.created": _l("A lead filled the form (lead.created)"),
+        "assessment.submitted": _l("An assessment was submitted (assessment.submitted)"),
+        "round.closed": _l("A round was closed (round.closed)"),
+    }
+
+
+class WebhookForm(FlaskForm):
+    url = StringField(
+        _l("Receiver URL"),
+        validators=[DataRequired(_l("Please enter the receiver's URL.")), Length(max=2000, message=TOO_LONG)],
+    )
+    events = SelectMultipleField(
+        _l("Events"),
+        choices=[SelectChoice(k, v) for k, v in event_names().items()],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[DataRequired(_l("Please choose at least one event."))],
+    )
+    description = StringField(_l("Description (optional)"), validators=[Optional(), Length(max=200, message=TOO_LONG)])
+    secret = StringField(
+        _l("Secret (optional)"),
+        validators=[
+            Optional(),
+            Length(max=100, message=TOO_LONG),
+            Regexp(r"^whsec_[A-Za-z0-9+/=]+$", message=_l("A secret is whsec_ followed by 24 to 64 bytes in base64.")),
+        ],
+    )
+
+
+class SecretForm(FlaskForm):
+    secret = WebhookForm.secret
 
 
 def _passes(test, message):
