@@ -23,7 +23,6 @@ from assessment.diagnose.localization import localize
 from assessment.diagnose.pipeline import diagnose
 from assessment.diagnose.verdict import Verdict
 from assessment.services import access, funnel, links, webhooks
-from assessment.store.background import WebhookDelivery
 from assessment.store.models import Answer, Assessment, Revision, utcnow
 from assessment.store.tokens import looks_like_token
 
@@ -126,7 +125,6 @@ class Submission(NamedTuple):
     link_expires_at: datetime | None
     assessment_id: int
     revision: int
-    webhooks: int  # deliveries recorded for assessment.submitted: jobs to kick
 
 
 def submit_answers(
@@ -150,7 +148,7 @@ def submit_answers(
     kept = {qid: v for qid, v in answers.items() if not _blank(v)}
     verdict = diagnose(kept, questionnaire=qn)
     a = start(session, locale=locale, utm=utm, referrer=referrer, kind=kind, commit=False)
-    deliveries = _keep(session, a, verdict, link_days)
+    _keep(session, a, verdict, link_days)
     link = links.new_link(session, a, link_days)
     session.flush()  # every row but the answers, in one go; the answers need a.id
     # A new assessment has no rows to merge into: one multi-row INSERT, not an ORM object per answer
@@ -160,7 +158,7 @@ def submit_answers(
     session.commit()
     assert a.results_token is not None  # _keep() granted it
     diagnosis = localize(verdict, locale, questionnaire=qn)
-    return Submission(a.results_token, diagnosis, link.token, link.expires_at, a.id, a.revision, len(deliveries))
+    return Submission(a.results_token, diagnosis, link.token, link.expires_at, a.id, a.revision)
 
 
 def first_open_page(a: Assessment, qn: Questionnaire | None = None) -> Page:
@@ -196,11 +194,8 @@ def submit(
     return a
 
 
-def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) -> list[WebhookDelivery]:
-    """Keep the verdict on a's answers as a's next revision; only the submitter gets the results token.
-
-    Returns the webhook deliveries it recorded (committed with the rest by the caller).
-    """
+def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) -> None:
+    """Keep the verdict on a's answers as a's next revision; only the submitter gets the results token."""
     number = a.revision + 1
     session.add(Revision(assessment=a, number=number, verdict=verdict.to_dict()))
     a.status, a.revision, a.submitted_at = "submitted", number, utcnow()
@@ -209,7 +204,7 @@ def _keep(session: Session, a: Assessment, verdict: Verdict, results_days: int) 
     a.top_pitfall = verdict.pitfalls[0].id if verdict.pitfalls else None  # the leads inbox filters on it
     access.grant_results(a, results_days)
     funnel.record(session, "submitted", a)
-    return webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))
+    webhooks.emit(session, "assessment.submitted", lambda: webhooks.assessment_data(a))
 
 
 def reopen(session: Session, a: Assessment) -> Assessment:

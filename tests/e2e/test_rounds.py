@@ -146,7 +146,7 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
     consultant.locator("#steps select").first.select_option(label="完了")
     consultant.get_by_role("button", name="進捗を保存").click()
     with app.app_context():
-        first = db.session.scalars(select(Round)).one()
+        first = db.session.scalars(select(Round).where(Round.company_id == company_id)).one()
         assert first.closed_at is not None and first.step_status and "done" in first.step_status.values()
         first.opened_at -= timedelta(days=91)
         first.closed_at -= timedelta(days=91)
