@@ -1,7 +1,7 @@
 """The questions code outside the bank reads by meaning, and what it relies on in them.
 
-The report draws a KPI tree from the primary goal and the measured-metrics
-checklist; the lead form asks the respondent's role and the company size;
+The report draws a KPI tree from the primary goal, the business model and the
+measured-metrics checklist; the lead form asks the respondent's role and the company size;
 the small-company advice follows 中小企業基本法: the company's size band against its industry's
 SME employee ceiling (assessment/bank/sme.py).
 Those readers import the ids from here, and load_questionnaire checks that
@@ -23,6 +23,15 @@ class Goal(StrEnum):
     REPEAT = "repeat"
     LTV = "ltv"
     BRAND = "brand"
+
+
+class BusinessModel(StrEnum):
+    """Options of the business-model question; the report's KPI tree follows the customer's path."""
+
+    B2B = "b2b"
+    B2C = "b2c"
+    BOTH = "both"
+    OTHER = "other"
 
 
 class Metric(StrEnum):
@@ -53,6 +62,7 @@ PRIMARY_GOAL = QuestionRole("pf_primary_goal", "profile", "profile", "the report
 MEASURED_METRICS = QuestionRole(
     "kd_measured_metrics", "kpi_design", "checklist", "the report's KPI tree", tuple(Metric)
 )
+BUSINESS_MODEL = QuestionRole("pf_business_model", "profile", "profile", "the report's KPI tree", tuple(BusinessModel))
 RESPONDENT_ROLE = QuestionRole("pf_role", "profile", "profile", "the lead form")
 COMPANY_SIZE = QuestionRole(
     "pf_company_size",
@@ -62,4 +72,4 @@ COMPANY_SIZE = QuestionRole(
     option_keys=("employees_max",),  # the last option may be open-ended
 )
 INDUSTRY = QuestionRole("pf_industry", "profile", "profile", "the small-company advice", option_keys=("sme_employees",))
-ROLES = (PRIMARY_GOAL, MEASURED_METRICS, RESPONDENT_ROLE, COMPANY_SIZE, INDUSTRY)
+ROLES = (PRIMARY_GOAL, BUSINESS_MODEL, MEASURED_METRICS, RESPONDENT_ROLE, COMPANY_SIZE, INDUSTRY)

@@ -1,6 +1,9 @@
 """A starter KPI tree for the company's primary business goal, as SVG.
 
-Each box is a metric; boxes tied to an option of the measured-metrics
+The tree follows the customer's path of the business model: a B2B company wins customers
+through leads, opportunities and a win rate; a consumer business through visits, a first
+purchase and repeat purchases. Where a goal's path is the same for both (repeat, LTV) there
+is one tree. Each box is a metric; boxes tied to an option of the measured-metrics
 checklist show whether the company said it measures them. The goals and
 metrics are named by assessment.bank.roles, which the bank is checked
 against on load. Labels are gettext msgids (marked with N_ for extraction)
@@ -12,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
-from assessment.bank.roles import Goal, Metric
+from assessment.bank.roles import BusinessModel, Goal, Metric
 from assessment.report.charts import FONT, INK, MUTED, wrap
 
 
@@ -28,13 +31,13 @@ class Node:
     children: tuple[Node, ...] = ()
 
 
+def _from_visits(label: str, metric: Metric, rate: str) -> Node:
+    """The first step of either path: visits times the rate that turns them into leads or first purchases."""
+    return Node(label, metric, "×", (Node(N_("Visits"), Metric.VISITS), Node(rate, Metric.CONVERSION_RATE)))
+
+
 def _leads() -> Node:
-    return Node(
-        N_("Leads"),
-        Metric.LEADS,
-        "×",
-        (Node(N_("Visits"), Metric.VISITS), Node(N_("Conversion rate"), Metric.CONVERSION_RATE)),
-    )
+    return _from_visits(N_("Leads"), Metric.LEADS, N_("Conversion rate"))
 
 
 TREES: dict[str, Node] = {  # keyed by Goal, looked up by the answer's option value
@@ -104,6 +107,85 @@ TREES: dict[str, Node] = {  # keyed by Goal, looked up by the answer's option va
 }
 FALLBACK_GOAL = Goal.REVENUE
 
+
+def _first_purchases() -> Node:
+    return _from_visits(N_("First purchases"), Metric.NEW_CUSTOMERS, N_("Purchase rate"))
+
+
+def _repeat_revenue() -> Node:
+    return Node(
+        N_("Repeat-purchase revenue"),
+        None,
+        "×",
+        (Node(N_("Repeat purchase rate"), Metric.REPEAT_RATE), Node(N_("Unit price"), Metric.UNIT_PRICE)),
+    )
+
+
+# A consumer business's path where it differs from TREES: visits, first purchase, repeat purchase and LTV;
+# no leads, opportunities or win rate. The goals missing here share TREES' tree.
+B2C_TREES: dict[str, Node] = {
+    Goal.REVENUE: Node(
+        N_("Revenue"),
+        None,
+        "+",
+        (
+            Node(
+                N_("First-purchase revenue"),
+                None,
+                "×",
+                (_first_purchases(), Node(N_("Unit price"), Metric.UNIT_PRICE)),
+            ),
+            _repeat_revenue(),
+        ),
+    ),
+    Goal.NEW_CUSTOMERS: Node(
+        N_("New customers"),
+        Metric.NEW_CUSTOMERS,
+        "×",
+        (Node(N_("Visits"), Metric.VISITS), Node(N_("First-purchase rate"), Metric.CONVERSION_RATE)),
+    ),
+    Goal.BRAND: Node(
+        N_("Brand strength"),
+        None,
+        "+",
+        (
+            Node(N_("Reach"), None, "+", (Node(N_("Visits"), Metric.VISITS),)),
+            Node(N_("Trial"), None, "+", (_first_purchases(),)),
+            Node(
+                N_("Loyalty"),
+                None,
+                "+",
+                (Node(N_("Repeat purchase rate"), Metric.REPEAT_RATE), Node(N_("LTV"), Metric.LTV)),
+            ),
+        ),
+    ),
+}
+# The caption over each tree when a company that sells to both is shown two.
+MODEL_CAPTIONS = {BusinessModel.B2B: N_("Business customers (B2B)"), BusinessModel.B2C: N_("Consumers (B2C)")}
+
+
+def _goal_key(goal: str | None) -> str:
+    return goal if goal in TREES else FALLBACK_GOAL
+
+
+def models_shown(goal: str | None, model: str | None) -> tuple[BusinessModel, ...]:
+    """The paths to draw: B2C for a consumer business; both for one selling to both, where the goal's
+    two trees differ (one merged tree would hide which funnel leaks); otherwise the B2B path, as
+    before the question was asked (unanswered, "other")."""
+    if model == BusinessModel.B2C:
+        return (BusinessModel.B2C,)
+    if model == BusinessModel.BOTH and _goal_key(goal) in B2C_TREES:
+        return (BusinessModel.B2B, BusinessModel.B2C)
+    return (BusinessModel.B2B,)
+
+
+def tree_for(goal: str | None, model: str | None = None) -> Node:
+    key = _goal_key(goal)
+    if model == BusinessModel.B2C:
+        return B2C_TREES.get(key, TREES[key])
+    return TREES[key]
+
+
 BOX_W, BOX_H, COL_GAP, ROW_GAP = 150, 44, 44, 12
 
 
@@ -120,9 +202,11 @@ def _layout(node: Node, depth: int, rows: list, out: list) -> float:
     return y
 
 
-def tree_svg(goal: str | None, measured: set[str] | None, gettext, color: str, *, cjk: bool) -> str:
-    """The tree for goal; measured=None means the question was not answered."""
-    root = TREES.get(goal or FALLBACK_GOAL, TREES[FALLBACK_GOAL])
+def tree_svg(
+    goal: str | None, measured: set[str] | None, gettext, color: str, *, cjk: bool, model: str | None = None
+) -> str:
+    """The tree for goal along model's path (tree_for); measured=None means the question was not answered."""
+    root = tree_for(goal, model)
     placed: list = []
     rows: list = []
     _layout(root, 0, rows, placed)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from babel.dates import format_date
 from markupsafe import Markup
 
-from assessment.bank.roles import MEASURED_METRICS, PRIMARY_GOAL
+from assessment.bank.roles import BUSINESS_MODEL, MEASURED_METRICS, PRIMARY_GOAL, BusinessModel
 from assessment.diagnose.diagnosis import AnswerView, Diagnosis, Evidence, FlagFinding, Task
 from assessment.report import charts, kpi
 from assessment.report.branding import Branding
@@ -153,8 +153,27 @@ def _kpi(d: Diagnosis, color: str, _, cjk: bool, place_svg) -> dict:
     measured_answer = by_id.get(MEASURED_METRICS.question)
     measured = set(measured_answer.value) if measured_answer else None
     goal_value = goal.value if goal and isinstance(goal.value, str) else None
+    model = by_id.get(BUSINESS_MODEL.question)
+    model_value = model.value if model and isinstance(model.value, str) else None
+    shown = kpi.models_shown(goal_value, model_value)
+    trees = [
+        {
+            "caption": _(kpi.MODEL_CAPTIONS[m]) if len(shown) > 1 else None,
+            "svg": place_svg(kpi.tree_svg(goal_value, measured, _, color, cjk=cjk, model=m)),
+        }
+        for m in shown
+    ]
     return {
-        "svg": place_svg(kpi.tree_svg(goal_value, measured, _, color, cjk=cjk)),
+        "trees": trees,
+        "path": (
+            _("The tree follows a consumer's path: visits, a first purchase, then repeat purchases.")
+            if shown == (BusinessModel.B2C,)
+            else _(
+                "You sell to businesses and to consumers: one tree for each path, as one tree would hide which of the two funnels leaks."
+            )
+            if len(shown) > 1
+            else None
+        ),
         "goal": goal.answer if goal else None,
         "answered": measured is not None,
         "measured": measured_answer.answer if measured_answer and measured else None,

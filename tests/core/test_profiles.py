@@ -29,6 +29,7 @@ def test_profiles_present():
         "contradicted_kpi_tree",
         "dont_know_often",
         "mature_next_step",
+        "d2c_skincare",
     } <= set(PROFILES)
 
 
@@ -195,3 +196,19 @@ def test_a_mature_company_still_gets_a_next_step():
     d = evaluate(load_profile("mature_next_step"))
     assert d.pitfalls == () and d.level is not None and d.level.number == 5
     assert [(a.id, a.areas) for a in d.actions] == [("improvement_cycle", ("review_cadence",))]
+
+
+def test_a_consumer_brand_is_not_judged_by_b2b_steps():
+    """Written before the profile was run (bank 2026.12.3, the business-model question)."""
+    d = evaluate(load_profile("d2c_skincare"), "ja")
+    assert d.profile["pf_business_model"] == "b2c"
+    assert severities(d) == {"no_review_cycle": "medium"}  # followers beside revenue: no vanity metrics
+    review = d.pitfalls[0]
+    qualitative = next(e for e in review.evidence if e.question == "rc_qualitative")
+    assert "顧客の声" in qualitative.why and "失注" not in qualitative.why  # no B2B wording for a shop
+    measured = next(a for a in d.answers if a.question == "kd_measured_metrics")
+    assert measured.score == 3  # full marks without leads or opportunities
+    weakest = min((s, a) for a, s in d.scores.items() if s is not None)[1]
+    assert weakest == "review_cadence"
+    assert d.actions[0].id == "improvement_cycle"
+    assert not d.small_company  # 51-100 employees in retail, whose SME ceiling is 50

@@ -18,6 +18,7 @@ from assessment.bank.rules import MATCHED
 from assessment.diagnose.diagnosis import FlagFinding, PitfallFinding
 from assessment.diagnose.localization import _holds
 from assessment.diagnose.verdict import as_value
+from tests.conftest import load_profile
 
 STORED = Path(__file__).parent / "fixtures" / "stored"
 FIXTURES = sorted(p.name for p in STORED.glob("*.json"))
@@ -184,3 +185,27 @@ def test_a_stored_answer_to_st_target_value_still_shows_as_it_was_asked(question
     old = questionnaire.retired["st_target_value"]
     assert shown["st_target_value"].text == old.text["ja"]
     assert shown["st_target_value"].answer == old.option("exists_unused").label["ja"]
+
+
+def test_a_row_stored_before_the_business_model_question_still_reads_diagnoses_and_compares(questionnaire):
+    """Rows made before 2026.12.3 have no pf_business_model: they read, re-diagnose and compare without it."""
+    from assessment.diagnose.compare import perception_gap, trend
+    from assessment.diagnose.pipeline import diagnose
+    from assessment.report import render_html
+
+    row = stored("campaign_machine.ja.json")
+    old = verdict_from_diagnosis_dict(row)
+    assert "pf_business_model" not in old.answers and "pf_business_model" not in old.profile
+    html = render_html(localize(old, "ja"))
+    assert html.count('aria-label="KPIツリー"') == 1 and "リード数" in html  # the tree every report had
+    # an answer set kept from 2026.12.2 (a profile written then) diagnoses under today's bank
+    kept = load_profile("weekly_promotions_ec")
+    assert "pf_business_model" not in kept
+    again = diagnose(kept, questionnaire=questionnaire)
+    assert again.unanswered == () and "pf_business_model" not in again.profile  # a profile answer is never missing
+    answered = diagnose({**kept, "pf_business_model": "b2c"}, questionnaire=questionnaire)
+    assert (answered.scores, answered.pitfalls) == (again.scores, again.pitfalls)  # a profile answer scores nothing
+    # the old row compares with a round that answered it: a new profile answer, not a scored change
+    assert "pf_business_model" not in perception_gap(old, answered, questionnaire).not_comparable
+    (change,) = [c for c in trend(old, answered, questionnaire).items if c.question == "pf_business_model"]
+    assert (change.before, change.after, change.delta, change.comparable) == (None, "b2c", None, True)

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessment.report import render_html
-from tests.report.conftest import diagnosis, pdf, pdf_text, squash
+from tests.report.conftest import answers, diagnosis, pdf, pdf_text, squash
 
 PROFILES = ["campaign_machine", "vanity_shop", "mature", "knows_nothing", "small_campaigns", "mid_silo"]
 LOCALES = ["ja", "en"]
@@ -154,3 +154,70 @@ def test_the_pdf_lists_what_was_set_aside_on_counter_evidence():
     text = pdf_text("president_marketing", "en")
     assert squash("Set aside on counter-evidence") in text
     assert squash("The president runs marketing personally") in text
+
+
+def _kpi_section(text: str, heading: str, root_note: str) -> str:
+    """The KPI section of a squashed PDF text: its heading up to the root box, which is drawn last."""
+    start = text.index(squash(heading))
+    return text[start : text.index(squash(root_note), start) + len(squash(root_note))]
+
+
+@pytest.mark.parametrize(
+    "locale, heading, root, b2c, b2b",
+    [
+        (
+            "ja",
+            "KPIツリーのたたき台",
+            "事業ゴール",
+            ["初回購入数", "リピート購入率", "個人のお客さまが訪れ"],
+            ["リード数", "商談数"],
+        ),
+        (
+            "en",
+            "A starter KPI tree",
+            "Business goal",
+            ["First purchases", "Repeat purchase rate"],
+            ["Leads", "opportunities"],
+        ),
+    ],
+)
+def test_a_consumer_business_gets_the_consumer_kpi_tree_in_the_pdf(locale, heading, root, b2c, b2b):
+    section = _kpi_section(pdf_text("d2c_skincare", locale), heading, root)
+    assert all(squash(word) in section for word in b2c), section
+    assert not [word for word in b2b if squash(word) in section], section
+
+
+def test_without_a_business_model_the_kpi_tree_stays_the_b2b_one():
+    # weekly_promotions_ec was written before the question: it keeps the tree every report had
+    assert "pf_business_model" not in answers("weekly_promotions_ec")
+    section = _kpi_section(pdf_text("weekly_promotions_ec", "ja"), "KPIツリーのたたき台", "事業ゴール")
+    assert "リード数" in section and "初回購入数" not in section
+
+
+@pytest.mark.parametrize(
+    "model, trees, captions",
+    [
+        ("b2b", 1, []),
+        ("other", 1, []),
+        ("b2c", 1, []),
+        ("both", 2, ["Business customers (B2B)", "Consumers (B2C)"]),
+    ],
+)
+def test_a_company_selling_to_both_gets_one_tree_per_path(model, trees, captions):
+    from assessment import evaluate
+
+    d = evaluate({"pf_primary_goal": "new_customers", "pf_business_model": model}, "en")
+    html = render_html(d)
+    section = html[html.index('<section class="kpi">') :]
+    section = section[: section.index("</section>")]
+    assert section.count('aria-label="KPI tree"') == trees
+    assert re.findall(r"<h3>(.*?)</h3>", section) == captions
+    assert ("Win rate" in section) == (model != "b2c")
+    assert ("First-purchase rate" in section) == (model in ("b2c", "both"))
+
+
+def test_goals_whose_path_is_the_same_for_both_models_draw_one_tree():
+    from assessment import evaluate
+
+    html = render_html(evaluate({"pf_primary_goal": "repeat", "pf_business_model": "both"}, "en"))
+    assert html.count('aria-label="KPI tree"') == 1 and "<h3>Consumers (B2C)</h3>" not in html
