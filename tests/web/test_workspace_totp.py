@@ -84,7 +84,7 @@ def test_sign_in_needs_the_password_and_a_current_code(app):
 
     right = client.post(action, data={"code": totp.generate().token, "csrf_token": token}, follow_redirects=True)
     # Flask-Security sends the code step on to the sign-in URL it came from, which leads on to the workspace.
-    assert right.status_code == 200 and right.request.path == "/workspace/clients"
+    assert right.status_code == 200 and right.request.path == "/workspace/dashboard"
     assert client.get("/workspace/clients").status_code == 200
     with client.session_transaction() as s:
         # A fresh session: signed in just now, nothing of the earlier visitor, a new CSRF token.
