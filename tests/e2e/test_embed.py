@@ -100,6 +100,9 @@ def test_the_embed_works_cross_site_scrolls_shrinks_and_submits(
     frame.locator("#acknowledge").check()
     frame.get_by_role("button", name="詳細な結果とPDFを見る").click()
     frame.wait_for_url(re.compile(r"/report/"))  # the post carried its CSRF token: cookies kept, partitioned
+    # While its PDF renders the report page reloads itself every 3 s; a navigation racing that
+    # reload is aborted, so wait for the page that offers the download (test_funnel does the same).
+    frame.locator("[data-pdf-state=preparing]").wait_for(state="detached", timeout=120_000)
     tall = content_height(frame)
     frame.goto(f"{base}/resume/" + "x" * 32)  # a short page after a long one: the frame shrinks
     settle(page, frame)
