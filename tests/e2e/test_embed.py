@@ -82,6 +82,9 @@ def test_the_embed_works_cross_site_scrolls_shrinks_and_submits(
     frame.wait_for_selector("h1")
     assert frame.locator(".site-header").count() == 0
     assert frame.locator(".embed-bar .lang a[hreflang=en]").count() == 1  # the language switch stays
+    # The host sizes the frame once the page reports its height: a click before that lands where
+    # the button was, not where it is (Playwright waits for stability inside the frame, not of it).
+    settle(page, frame)
     frame.get_by_role("button", name="診断を始める").click()
     for number in range(1, len(PAGES) + 1):
         frame.wait_for_url(re.compile(rf"/q/{number}$"))
