@@ -18,7 +18,7 @@ from assessment import paths
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import auth, config, errors, health, queue, security
+    from assessment.web import admission, auth, config, errors, health, queue, security
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, fragments, limiter, select_babel_locale
@@ -37,6 +37,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         # Wrapping wsgi_app is Flask's documented way to add middleware; mypy sees a method replaced.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
+    if app.config["WEB_ACTIVE_REQUESTS"]:
+        # Middleware, as ProxyFix above; mypy sees a method replaced.
+        app.wsgi_app = admission.Admission(  # type: ignore[method-assign]
+            app.wsgi_app, app.config["WEB_ACTIVE_REQUESTS"], app.config["MAX_CONTENT_LENGTH"]
+        )
     db.init_app(app)
     queue.init_app(app)
     csrf.init_app(app)

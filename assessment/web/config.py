@@ -66,6 +66,9 @@ def from_env(env=os.environ) -> dict:
         "CONTACT_EMAIL": env.get("CONTACT_EMAIL", ""),
         "PRIVACY_URL": env.get("PRIVACY_URL", ""),
         "JOB_QUEUE_PREFIX": env.get("JOB_QUEUE_PREFIX", "cmo:"),
+        # Requests running the app's code at once in one process; the others wait their turn (web/admission.py).
+        # 0: no limit.
+        "WEB_ACTIVE_REQUESTS": _int(env, "WEB_ACTIVE_REQUESTS", 2),
         "PDF_WAIT_SECONDS": float(env.get("PDF_WAIT_SECONDS", "3")),  # then a page that refreshes
         # Render the PDF once a lead asks for it (the lead form), before the download is clicked.
         "PDF_PRERENDER": _bool(env.get("PDF_PRERENDER"), True),

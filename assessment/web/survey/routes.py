@@ -34,7 +34,7 @@ from assessment.diagnose.diagnosis import Diagnosis
 from assessment.services import access, funnel, leads, links, mail, reports, verdicts
 from assessment.services import assessments as flow
 from assessment.store.models import Assessment
-from assessment.web import branding, charts, drafts
+from assessment.web import admission, branding, charts, drafts
 from assessment.web.database import db
 from assessment.web.extensions import LANG_COOKIE, limiter
 from assessment.web.queue import jobs
@@ -542,7 +542,9 @@ def _kept_pdf(a) -> bytes | None:
         return data
     key = jobs().render(a.id, a.revision, locale)
     db.session.rollback()  # end this transaction: a SQLite reader would not see the job's commit
-    if jobs().wait(key, current_app.config["PDF_WAIT_SECONDS"]) != "done":
+    with admission.waiting():  # no slot held while only waiting (web/admission.py)
+        finished = jobs().wait(key, current_app.config["PDF_WAIT_SECONDS"])
+    if finished != "done":
         return None
     return reports.stored(db.session, a, locale)
 
