@@ -410,6 +410,7 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
             after=diagnosis,
             step_status=history[-2].step_status,
             targets=history[-2].targets,
+            next_targets=r.targets,
         )
     found = gap(r, qn)
     return diagnosis, tracking, None if found is None else gap_view(found, qn, locale)
