@@ -202,7 +202,7 @@ def _trend_compact(
             anchor = "middle" if 0 < i < n - 1 or n == 1 else ("start" if i == 0 else "end")
             at = x(i) - 10 if anchor == "start" else (x(i) + 10 if anchor == "end" else x(i))
             body.append(_text_lines(at, top + plot_h + 18, [period], 12, anchor, fill=MUTED))
-    ly = top + plot_h + 44
+    ly: float = top + plot_h + 44
     for k, (name, values) in enumerate(series):
         color = SERIES[k % len(SERIES)]
         body += _lines(values, x, y, color)

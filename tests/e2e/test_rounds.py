@@ -126,6 +126,12 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
         assert page.locator("section.rounds.gap").count() == 0  # nothing of the other side's
         if tag:
             _both_widths(page, shots, f"{tag}-3-thanks")
+        assert "回答はこれで完了です" in page.locator("#done").inner_text()  # an end: what happens next
+        page.get_by_role("link", name="終了する").click()
+        page.wait_for_url(re.compile(r"/i/[^/]+/done$"))
+        assert "回答を送信しました" in page.locator("h1").inner_text()
+        if tag:
+            _both_widths(page, shots, f"{tag}-4-done")
         assert page.context.cookies() == [] or all(c["name"] != "cmo_draft" for c in page.context.cookies())
         rctx.close()
 
