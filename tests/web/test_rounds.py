@@ -118,6 +118,8 @@ def test_a_round_from_opening_to_the_gap_in_its_pdf(app, consultant, tmp_path):
     assert "経営とマーケティングの比較" in text and "ラウンドテスト" in text
     client_page = client.get(f"/workspace/clients/{company_id}").data.decode()
     assert "2026-Q4" in client_page and "2 人中 2 人" in client_page
+    offered = found(r'id="round-period" name="period" value="([^"]+)"', client_page)
+    assert offered != "2026-Q4" and re.fullmatch(r"20\d\d-Q[1-4]", offered)  # not the quarter just closed
     assert "セルフ診断 #" not in client_page  # the respondents' answers are the round's, not self-assessments
 
 

@@ -457,7 +457,7 @@ def client_rounds(company: Company) -> dict:
     return {
         "rows": rows,
         "has_open": any(row.round.status == "open" for row in rows),
-        "period": rounds.period_of(utcnow()),
+        "period": rounds.next_free_period({row.round.period for row in rows}, utcnow()),
     }
 
 
