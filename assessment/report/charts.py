@@ -127,21 +127,7 @@ def trend(
     w, left, right, top, plot_h = 520, 34, 150, 14, 170
     plot_w = w - left - right
     h = top + plot_h + 40
-    n = max(len(periods), 1)
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-
-    def y(v: int) -> float:
-        return top + plot_h * (1 - v / 100)
-
-    body = []
-    for tick in (0, 50, 100):
-        body.append(
-            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
-            f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + 3:.1f}" font-size="8" text-anchor="end" '
-            f'fill="{MUTED}">{tick}</text>'
-        )
+    x, y, body = _trend_frame(max(len(periods), 1), left, plot_w, top, plot_h, 8, 3)
     for i, period in enumerate(periods):
         body.append(_text_lines(x(i), top + plot_h + 16, [period], 9, fill=MUTED))
     for k, (name, values) in enumerate(series):
@@ -155,6 +141,24 @@ def trend(
         if last is not None:
             body.append(_text_lines(w - 4, ly - 2, [str(last)], 9, "end", "bold", color))
     return _svg(w, h, "".join(body), label, title)
+
+
+def _trend_frame(n: int, left: float, plot_w: float, top: float, plot_h: float, tick_size: float, tick_dy: float):
+    """The trend's scales for n rounds: (x of round i, y of a score, the 0/50/100 grid lines with their marks)."""
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return top + plot_h * (1 - v / 100)
+
+    body = [
+        f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
+        f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + tick_dy:.1f}" font-size="{tick_size}" '
+        f'text-anchor="end" fill="{MUTED}">{tick}</text>'
+        for tick in (0, 50, 100)
+    ]
+    return x, y, body
 
 
 def _lines(values: list[int | None], x, y, color: str, r: float = 3) -> list[str]:
@@ -183,20 +187,7 @@ def _trend_compact(
     plot_w = w - left - right
     n = max(len(periods), 1)
     every = math.ceil(n / 4)  # at most four period labels side by side
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-
-    def y(v: int) -> float:
-        return top + plot_h * (1 - v / 100)
-
-    body = []
-    for tick in (0, 50, 100):
-        body.append(
-            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
-            f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + 4:.1f}" font-size="12" text-anchor="end" '
-            f'fill="{MUTED}">{tick}</text>'
-        )
+    x, y, body = _trend_frame(n, left, plot_w, top, plot_h, 12, 4)
     for i, period in enumerate(periods):
         if (n - 1 - i) % every == 0:  # counted from the latest, so it always shows and none crowd it
             anchor = "middle" if 0 < i < n - 1 or n == 1 else ("start" if i == 0 else "end")
