@@ -107,42 +107,32 @@ def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bo
 SERIES = ("#1f5f99", "#c0392b", "#2e8b57", "#b7791f", "#6b4fa0")
 
 
+# A phone's trend and gap: a viewBox about as wide as the screen's column (as _COMPACT for the radar), so
+# text of 12-13 units shows at 11 px and more at 390 px; the legend and the area names go below or above
+# the plot instead of beside it, where a 340-unit picture has no room for them.
+COMPACT_WIDTH = 340
+
+
 def trend(
-    series: list[tuple[str, list[int | None]]], periods: list[str], *, label: str, title: str | None = None
+    series: list[tuple[str, list[int | None]]],
+    periods: list[str],
+    *,
+    label: str,
+    title: str | None = None,
+    compact: bool = False,
 ) -> str:
     """Area scores over rounds: one line per area, a point per round (a gap where unanswered)."""
+    if compact:
+        return _trend_compact(series, periods, label=label, title=title)
     w, left, right, top, plot_h = 520, 34, 150, 14, 170
     plot_w = w - left - right
     h = top + plot_h + 40
-    n = max(len(periods), 1)
-
-    def x(i: int) -> float:
-        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-
-    def y(v: int) -> float:
-        return top + plot_h * (1 - v / 100)
-
-    body = []
-    for tick in (0, 50, 100):
-        body.append(
-            f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
-            f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + 3:.1f}" font-size="8" text-anchor="end" '
-            f'fill="{MUTED}">{tick}</text>'
-        )
+    x, y, body = _trend_frame(max(len(periods), 1), left, plot_w, top, plot_h, 8, 3)
     for i, period in enumerate(periods):
         body.append(_text_lines(x(i), top + plot_h + 16, [period], 9, fill=MUTED))
     for k, (name, values) in enumerate(series):
         color = SERIES[k % len(SERIES)]
-        runs: list[list[str]] = [[]]
-        for i, v in enumerate(values):
-            if v is None:
-                runs.append([])
-                continue
-            runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
-            body.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="2.8" fill="{color}"/>')
-        for run in runs:
-            if len(run) > 1:
-                body.append(f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>')
+        body += _lines(values, x, y, color, 2.8)
         ly = top + 8 + k * 30
         last = next((v for v in reversed(values) if v is not None), None)
         body.append(f'<rect x="{left + plot_w + 12}" y="{ly - 7}" width="10" height="3" fill="{color}"/>')
@@ -153,10 +143,81 @@ def trend(
     return _svg(w, h, "".join(body), label, title)
 
 
+def _trend_frame(n: int, left: float, plot_w: float, top: float, plot_h: float, tick_size: float, tick_dy: float):
+    """The trend's scales for n rounds: (x of round i, y of a score, the 0/50/100 grid lines with their marks)."""
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: int) -> float:
+        return top + plot_h * (1 - v / 100)
+
+    body = [
+        f'<line x1="{left}" y1="{y(tick):.1f}" x2="{left + plot_w}" y2="{y(tick):.1f}" stroke="{GRID}" '
+        f'stroke-width="0.7"/><text x="{left - 5}" y="{y(tick) + tick_dy:.1f}" font-size="{tick_size}" '
+        f'text-anchor="end" fill="{MUTED}">{tick}</text>'
+        for tick in (0, 50, 100)
+    ]
+    return x, y, body
+
+
+def _lines(values: list[int | None], x, y, color: str, r: float = 3) -> list[str]:
+    """One area's points, joined where consecutive rounds both have a score."""
+    body: list[str] = []
+    runs: list[list[str]] = [[]]
+    for i, v in enumerate(values):
+        if v is None:
+            runs.append([])
+            continue
+        runs[-1].append(f"{x(i):.1f},{y(v):.1f}")
+        body.append(f'<circle cx="{x(i):.1f}" cy="{y(v):.1f}" r="{r:g}" fill="{color}"/>')
+    body += [
+        f'<polyline points="{" ".join(run)}" fill="none" stroke="{color}" stroke-width="2"/>'
+        for run in runs
+        if len(run) > 1
+    ]
+    return body
+
+
+def _trend_compact(
+    series: list[tuple[str, list[int | None]]], periods: list[str], *, label: str, title: str | None
+) -> str:
+    """The trend for a phone: the plot the full width, the legend (name and latest score) below it."""
+    w, left, right, top, plot_h, size = COMPACT_WIDTH, 30, 26, 10, 150, 12.5
+    plot_w = w - left - right
+    n = max(len(periods), 1)
+    every = math.ceil(n / 4)  # at most four period labels side by side
+    x, y, body = _trend_frame(n, left, plot_w, top, plot_h, 12, 4)
+    for i, period in enumerate(periods):
+        if (n - 1 - i) % every == 0:  # counted from the latest, so it always shows and none crowd it
+            anchor = "middle" if 0 < i < n - 1 or n == 1 else ("start" if i == 0 else "end")
+            at = x(i) - 10 if anchor == "start" else (x(i) + 10 if anchor == "end" else x(i))
+            body.append(_text_lines(at, top + plot_h + 18, [period], 12, anchor, fill=MUTED))
+    ly: float = top + plot_h + 44
+    for k, (name, values) in enumerate(series):
+        color = SERIES[k % len(SERIES)]
+        body += _lines(values, x, y, color)
+        lines = wrap(name, 22 if " " not in name else 38)[:2]
+        last = next((v for v in reversed(values) if v is not None), None)
+        body.append(f'<rect x="{left - 26}" y="{ly - 6}" width="14" height="4" fill="{color}"/>')
+        body.append(_text_lines(left - 6, ly, lines, size, "start"))
+        if last is not None:
+            body.append(_text_lines(w - 2, ly, [str(last)], size, "end", "bold", color))
+        ly += len(lines) * size * 1.25 + 7
+    return _svg(w, ly - 6, "".join(body), label, title)
+
+
 def gap(
-    rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], *, label: str, title: str | None = None
+    rows: list[tuple[str, int | None, int | None]],
+    sides: tuple[str, str],
+    *,
+    label: str,
+    title: str | None = None,
+    compact: bool = False,
 ) -> str:
     """Two respondents' area scores side by side: a dot each on a 0-100 scale, joined by the gap."""
+    if compact:
+        return _gap_compact(rows, sides, label=label, title=title)
     w, left, right, row_h, top = 520, 150, 20, 30, 30
     plot_w = w - left - right
     h = top + row_h * len(rows) + 22
@@ -179,16 +240,56 @@ def gap(
         cy = top + row_h * i + row_h / 2
         lines = wrap(name, 13 if " " not in name else 24)[:2]
         body.append(_text_lines(left - 8, cy + 3.5 - (len(lines) - 1) * 5.6, lines, 9, "end"))
-        if a is not None and b is not None and a != b:
-            body.append(
-                f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{MUTED}" stroke-width="3"/>'
-            )
-        if a is not None and a == b:  # the same score: a ring around the other dot, so both show
-            body.append(
-                f'<circle cx="{x(a):.1f}" cy="{cy:.1f}" r="8" fill="none" stroke="{colors[0]}" stroke-width="2.5"/>'
-            )
-            a = None
-        for k, v in enumerate((a, b)):
-            if v is not None:
-                body.append(f'<circle cx="{x(v):.1f}" cy="{cy:.1f}" r="5" fill="{colors[k]}"/>')
+        body += _dots(a, b, cy, x)
     return _svg(w, h, "".join(body), label, title)
+
+
+def _dots(a: int | None, b: int | None, cy: float, x) -> list[str]:
+    """Both sides' dots on one row, joined by the gap; the same score: a ring around the other dot, so both show."""
+    colors, body = (SERIES[0], SERIES[1]), []
+    if a is not None and b is not None and a != b:
+        body.append(
+            f'<line x1="{x(a):.1f}" y1="{cy:.1f}" x2="{x(b):.1f}" y2="{cy:.1f}" stroke="{MUTED}" stroke-width="3"/>'
+        )
+    if a is not None and a == b:
+        body.append(
+            f'<circle cx="{x(a):.1f}" cy="{cy:.1f}" r="8" fill="none" stroke="{colors[0]}" stroke-width="2.5"/>'
+        )
+        a = None
+    for k, v in enumerate((a, b)):
+        if v is not None:
+            body.append(f'<circle cx="{x(v):.1f}" cy="{cy:.1f}" r="5" fill="{colors[k]}"/>')
+    return body
+
+
+def _gap_compact(
+    rows: list[tuple[str, int | None, int | None]], sides: tuple[str, str], *, label: str, title: str | None
+) -> str:
+    """The gap for a phone: each area's name on a line of its own above its scale."""
+    w, left, right, size = COMPACT_WIDTH, 10, 12, 12.5
+    plot_w = w - left - right
+    colors = (SERIES[0], SERIES[1])
+
+    def x(v: int) -> float:
+        return left + plot_w * v / 100
+
+    body = []
+    for k, side in enumerate(sides):
+        lx = left + k * 150
+        body.append(f'<circle cx="{lx + 5}" cy="12" r="5" fill="{colors[k]}"/>')
+        body.append(_text_lines(lx + 15, 16.5, [side], size, "start"))
+    cy, top = 34.0, 30.0
+    marks = []
+    for name, a, b in rows:
+        lines = wrap(name, 25 if " " not in name else 44)[:2]
+        body.append(_text_lines(left, cy + size, lines, size, "start"))
+        cy += len(lines) * size * 1.25 + 12
+        body += _dots(a, b, cy, x)
+        cy += 18
+    for tick in (0, 50, 100):
+        marks.append(
+            f'<line x1="{x(tick):.1f}" y1="{top}" x2="{x(tick):.1f}" y2="{cy:.1f}" stroke="{GRID}" stroke-width="0.7"/>'
+        )
+        anchor = "start" if tick == 0 else ("end" if tick == 100 else "middle")
+        marks.append(_text_lines(x(tick), cy + 14, [str(tick)], 12, anchor, fill=MUTED))
+    return _svg(w, cy + 20, "".join(marks + body), label, title)

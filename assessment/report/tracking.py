@@ -55,17 +55,33 @@ def trend_summary(t: Trend, since: str, qn: Questionnaire, locale: str) -> str:
     return ("" if locale == "ja" else " ").join(parts)
 
 
+NO_CHART = Markup("")
+
+
+def _for_pages(wide: Markup, compact: Markup) -> Markup:
+    """Both drawings for a web page, one shown (site.css): the report's on wide screens, the compact one on phones."""
+    return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(wide, compact)
+
+
 @dataclass(frozen=True)
 class TrendView:
     summary: str
-    chart: Markup
+    chart: Markup  # the report's drawing (the PDF's)
     periods: tuple[str, ...]
     rows: tuple[tuple[str, tuple[int | None, ...]], ...]  # area name -> score per round: the chart as a table
     resolved: tuple[str, ...] = ()  # pitfall titles
     new: tuple[str, ...] = ()
     persisting: tuple[str, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # the earlier round's steps: title, mark
-    targets: tuple[tuple[str, int | None, int | None], ...] = ()  # area name, level now, target level
+    # area name, level now, target level: the targets set at the earlier round (for this one) ...
+    targets: tuple[tuple[str, int | None, int | None], ...] = ()
+    # ... and those set at this round for the next one
+    next_targets: tuple[tuple[str, int | None, int | None], ...] = ()
+    compact_chart: Markup = NO_CHART  # the same for a phone's width
+
+    @property
+    def page_chart(self) -> Markup:
+        return _for_pages(self.chart, self.compact_chart)
 
 
 def trend_view(
@@ -78,18 +94,23 @@ def trend_view(
     after: Diagnosis | None = None,
     step_status: dict[str, str] | None = None,
     targets: dict[str, int] | None = None,
+    next_targets: dict[str, int] | None = None,
 ) -> TrendView:
     """rounds: (period, area id -> score) of every closed round, oldest first; t: the last two's trend.
 
     before/after: those two rounds' Diagnoses in `locale` (pitfall and step titles); step_status:
-    the consultant's marks on the earlier round's steps; targets: area id -> target level.
+    the consultant's marks on the earlier round's steps; targets: area id -> target level set at the
+    earlier round, next_targets: those set at the later round for the one after it.
     """
     gettext = translations(locale).gettext
     periods = tuple(period for period, _scores in rounds)
     rows = tuple((a.name[locale], tuple(scores.get(a.id) for _period, scores in rounds)) for a in qn.areas)
     title = gettext("Area scores by round")
     label = title + ": " + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
-    svg = charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label, title=title)
+    svg, compact = (
+        charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label, title=title, compact=small)
+        for small in (False, True)
+    )
     since = periods[-2] if len(periods) > 1 else ""
     titles = {p.id: p.title for d in (before, after) if d is not None for p in d.pitfalls}
     marks = {"done": gettext("done"), "in_progress": gettext("in progress"), "dropped": gettext("dropped")}
@@ -98,14 +119,14 @@ def trend_view(
         for a in (before.actions if before else ())
     )
     now = {c.area: c.after for c in t.areas}
-    target_rows = tuple(
-        (
-            a.name[locale],
-            None if now.get(a.id) is None else qn.level_for(now[a.id] or 0).number,
-            (targets or {}).get(a.id),
+
+    def target_rows(set_: dict[str, int] | None) -> tuple[tuple[str, int | None, int | None], ...]:
+        if not set_:
+            return ()
+        return tuple(
+            (a.name[locale], None if now.get(a.id) is None else qn.level_for(now[a.id] or 0).number, set_.get(a.id))
+            for a in qn.areas
         )
-        for a in qn.areas
-    )
 
     def named(status: str) -> tuple[str, ...]:
         return tuple(titles.get(pid, pid) for pid in t.pitfalls_by_status(status))
@@ -119,17 +140,24 @@ def trend_view(
         new=named("new"),
         persisting=named("persisting"),
         steps=steps,
-        targets=target_rows if targets else (),
+        targets=target_rows(targets),
+        next_targets=target_rows(next_targets),
+        compact_chart=Markup(compact),
     )
 
 
 @dataclass(frozen=True)
 class GapView:
-    chart: Markup
+    chart: Markup  # the report's drawing (the PDF's)
     sides: tuple[str, str]
     rows: tuple[tuple[str, int | None, int | None], ...]  # area name, management, marketing
     largest: tuple[tuple[str, str, str, int], ...]  # question, management's answer, marketing's, gap
     alignment_disagrees: bool
+    compact_chart: Markup = NO_CHART  # the same for a phone's width
+
+    @property
+    def page_chart(self) -> Markup:
+        return _for_pages(self.chart, self.compact_chart)
 
 
 def answer_text(q: Question, value: Value, locale: str) -> str:
@@ -155,5 +183,7 @@ def gap_view(g: PerceptionGap, qn: Questionnaire, locale: str) -> GapView:
         )
         for i in g.largest
     )
-    chart = Markup(charts.gap(list(rows), sides, label=label, title=title))  # charts escape every name
-    return GapView(chart, sides, rows, largest, g.alignment_disagrees)
+    chart, compact = (  # charts escape every name
+        Markup(charts.gap(list(rows), sides, label=label, title=title, compact=small)) for small in (False, True)
+    )
+    return GapView(chart, sides, rows, largest, g.alignment_disagrees, compact)

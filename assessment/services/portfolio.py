@@ -143,7 +143,10 @@ def portfolio(
         base = base.where(opened.id.is_not(None))
     # Each company is one row of `base`: the count needs the rounds only when the filter reads them.
     if show == "all":
-        total = session.scalar(visible_companies(account).with_only_columns(func.count())) or 0
+        # maintain_column_froms: an admin's query has no WHERE naming the table, and a bare count(*) is 1.
+        total = (
+            session.scalar(visible_companies(account).with_only_columns(func.count(), maintain_column_froms=True)) or 0
+        )
     else:
         total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
     pages = max(1, -(-total // PAGE_SIZE))

@@ -55,6 +55,18 @@ def period_of(moment: datetime) -> str:
     return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
 
 
+def next_free_period(taken: set[str], moment: datetime) -> str:
+    """The quarter of `moment`, or the first one after it that no round of the company has yet.
+
+    Why: right after a round of this quarter closes, offering this quarter again invites a second
+    round with the same period, which the trend would show as two points under one label.
+    """
+    year, quarter = moment.year, (moment.month - 1) // 3 + 1
+    while f"{year}-Q{quarter}" in taken:
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return f"{year}-Q{quarter}"
+
+
 def open_round(session: Session, company: Company, *, period: str | None = None) -> Round:
     """A new open round for the company; one open round at a time."""
     if session.scalar(select(Round.id).where(Round.company_id == company.id, Round.status == "open")):
@@ -410,6 +422,7 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
             after=diagnosis,
             step_status=history[-2].step_status,
             targets=history[-2].targets,
+            next_targets=r.targets,
         )
     found = gap(r, qn)
     return diagnosis, tracking, None if found is None else gap_view(found, qn, locale)

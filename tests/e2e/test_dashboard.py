@@ -18,6 +18,7 @@ from assessment.store import Company
 from assessment.store.models import utcnow
 from assessment.web.auth import password_hash
 from assessment.web.database import db
+from tests.e2e.test_rounds import smallest_chart_text
 from tests.factories import make_answers, make_round
 
 pytestmark = pytest.mark.browser
@@ -111,6 +112,8 @@ def test_the_dashboard_leads_to_a_companys_trend_and_gap(server, browser, shots,
     )
     assert section.get_by_role("heading", name="解消した落とし穴 (", exact=False).is_visible()
     assert section.get_by_text("完了", exact=True).is_visible()  # the step marked done last round
+    # The trend's and the gap's labels: the compact drawings on a phone, the report's (scale marks ~10 px) on a desktop.
+    assert smallest_chart_text(page) >= (11 if width == 390 else 9)
     _fits(page)
     _no_violations(page)
     section.screenshot(path=str(shots / f"dashboard-{tag}-3-company.png"))

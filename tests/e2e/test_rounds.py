@@ -46,6 +46,15 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 AXE: dict[str, list] = {}
 
 
+def smallest_chart_text(page) -> float:
+    """The smallest text in the page's shown SVG charts, in CSS px as drawn (font size times the SVG's scale)."""
+    return page.evaluate(
+        """() => Math.min(Infinity, ...[...document.querySelectorAll('main svg text')]
+            .filter(t => t.getClientRects().length && t.closest('svg').getBoundingClientRect().width > 0)
+            .map(t => parseFloat(getComputedStyle(t).fontSize) * t.getScreenCTM().a))"""
+    )
+
+
 def _both_widths(page, shots, name: str) -> None:
     """The page as a desktop shows it and as a 390 px phone does, checked by axe-core at both."""
     width = page.viewport_size["width"] if page.viewport_size else 1280
@@ -59,6 +68,8 @@ def _both_widths(page, shots, name: str) -> None:
             w,
         )
         assert wide == [], (name, w)
+        # On a phone the compact drawings: 11 px and up; on a desktop the report's, its scale marks about 10 px.
+        assert smallest_chart_text(page) >= (11 if w == 390 else 9), (name, w)
         AXE[f"{name} {w}"] = [(v["id"], len(v["nodes"])) for v in Axe().run(page).response["violations"]]
     page.set_viewport_size({"width": width, "height": 900})
 
@@ -115,6 +126,12 @@ def test_two_sides_answer_a_round_and_the_next_quarter_shows_the_trend(server, b
         assert page.locator("section.rounds.gap").count() == 0  # nothing of the other side's
         if tag:
             _both_widths(page, shots, f"{tag}-3-thanks")
+        assert "回答はこれで完了です" in page.locator("#done").inner_text()  # an end: what happens next
+        page.get_by_role("link", name="終了する").click()
+        page.wait_for_url(re.compile(r"/i/[^/]+/done$"))
+        assert "回答を送信しました" in page.locator("h1").inner_text()
+        if tag:
+            _both_widths(page, shots, f"{tag}-4-done")
         assert page.context.cookies() == [] or all(c["name"] != "cmo_draft" for c in page.context.cookies())
         rctx.close()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import pytest
 
@@ -62,3 +63,26 @@ def test_the_gap_view_puts_both_sides_per_area_in_the_reader_language():
     assert view.sides == ("Management", "Marketing")
     assert all(m == 100 and k == 33 for _, m, k in view.rows)
     assert gap_view(g, QN, "ja").sides == ("経営", "マーケティング")
+
+
+def _font_sizes(svg: str) -> list[float]:
+    return [float(s) for s in re.findall(r'font-size="([\d.]+)"', svg)]
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_the_pages_get_a_phone_drawing_whose_text_stays_readable_at_390_px(locale):
+    """A 390 px phone's column is about 358 px: the compact viewBox (340) scales text by ~1.05, not 0.69."""
+    scores = [dict(verdict(make_answers(n % 4)).scores) for n in range(8)]
+    rounds = [(f"{2025 + n // 4}-Q{n % 4 + 1}", s) for n, s in enumerate(scores)]
+    t = trend(verdict(make_answers(3)), verdict(make_answers(0)), QN)
+    g = perception_gap(verdict(make_answers(3)), verdict(make_answers(1)), QN)
+    for view in (trend_view(rounds, t, QN, locale), gap_view(g, QN, locale)):
+        compact = str(view.compact_chart)
+        assert re.search(r'viewBox="0 0 340 [\d.]+"', compact) and 'role="img"' in compact
+        assert min(_font_sizes(compact)) * 358 / 340 >= 11
+        assert all(QN.area(a.id).name[locale][:8] in compact for a in QN.areas)  # every area is named
+        page = str(view.page_chart)
+        assert page.index('class="chart-wide"') < page.index(str(view.chart)) < page.index('class="chart-compact"')
+    trend_svg = str(trend_view(rounds, t, QN, locale).compact_chart)
+    # Eight rounds: four period labels fit side by side, the latest among them.
+    assert trend_svg.count(">2026-Q4<") == 1 and sum(trend_svg.count(f">{p}<") for p, _ in rounds) == 4

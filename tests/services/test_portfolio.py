@@ -43,6 +43,16 @@ def test_a_consultant_sees_their_own_and_shared_companies_never_anothers(session
         assert theirs.name not in names(portfolio.portfolio(session, me, show=show, now=NOW))
 
 
+def test_an_admins_count_is_of_the_companies_listed(session):
+    """An admin's query names no table in a WHERE: counted bare, it said 1 with none or with two."""
+    admin = account(session, "admin@example.jp", "admin")
+    assert portfolio.portfolio(session, admin, now=NOW).total == 0
+    owned(session, admin, "株式会社一")
+    owned(session, account(session, "me@example.jp"), "株式会社二")
+    found = portfolio.portfolio(session, admin, now=NOW)
+    assert found.total == len(found.rows) == 2
+
+
 def test_the_change_since_the_last_round_is_per_area_and_overall(session):
     me = account(session, "me@example.jp")
     company = owned(session, me, "株式会社推移")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -215,3 +215,11 @@ def test_sides_outdated_respondents_due_date_and_sharing(session):
     assert rounds.previous_closed(session, second) is r and rounds.previous_closed(session, r) is None
     rows = rounds.company_rounds(session, company)
     assert [(row.round, row.answered, row.invited) for row in rows] == [(second, 0, 0), (r, 1, 1)]
+
+
+def test_the_period_offered_for_a_new_round_skips_the_quarters_already_taken():
+    december = datetime(2026, 12, 1, tzinfo=UTC)
+    assert rounds.next_free_period(set(), december) == "2026-Q4"
+    assert rounds.next_free_period({"2026-Q3", "2026-Q4"}, december) == "2027-Q1"
+    assert rounds.next_free_period({"2026-Q4", "2027-Q1"}, december) == "2027-Q2"
+    assert rounds.next_free_period({"2026-Q1"}, datetime(2026, 2, 1, tzinfo=UTC)) == "2026-Q2"

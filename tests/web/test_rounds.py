@@ -118,6 +118,8 @@ def test_a_round_from_opening_to_the_gap_in_its_pdf(app, consultant, tmp_path):
     assert "経営とマーケティングの比較" in text and "ラウンドテスト" in text
     client_page = client.get(f"/workspace/clients/{company_id}").data.decode()
     assert "2026-Q4" in client_page and "2 人中 2 人" in client_page
+    offered = found(r'id="round-period" name="period" value="([^"]+)"', client_page)
+    assert offered != "2026-Q4" and re.fullmatch(r"20\d\d-Q[1-4]", offered)  # not the quarter just closed
     assert "セルフ診断 #" not in client_page  # the respondents' answers are the round's, not self-assessments
 
 
@@ -161,6 +163,35 @@ def test_the_respondent_sees_only_their_own_result_until_the_gap_is_shared(app, 
     assert 'class="rounds gap"' in page and theirs in page
     client.post(f"/workspace/rounds/{token}/share", data={"share": "0"})
     assert theirs not in boss.get(boss_link).data.decode()
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_an_answered_invitation_ends_with_what_happens_next_and_a_finish(app, consultant, lang):
+    client, _ = consultant
+    token = open_round(client, new_client(client))
+    link = invite(client, token, "marketing")
+    respondent = app.test_client()
+    assert respondent.get(link + "/done").location == link  # nothing to finish before the answers
+    answer(respondent, link, make_answers(1))
+    respondent.set_cookie("cmo_lang", lang)
+    done = respondent.get(link).data.decode().split('id="done"', 1)[1]
+    words = {
+        "ja": ("回答はこれで完了です", "招待された全員の回答がそろうと", "終了する", "回答を送信しました"),
+        "en": ("You are done", "When everyone invited has answered", "Finish", "Your answers are sent"),
+    }[lang]
+    assert words[0] in done and words[1] in done and COMPANY in done
+    finish = found(r'<a class="button primary" href="([^"]+)">' + words[2] + "</a>", done)
+    assert finish == link + "/done"
+    end = respondent.get(finish)
+    page = end.data.decode()
+    assert end.status_code == 200 and words[3] in page
+    assert 'class="score-card' not in page and "<svg" not in page  # the result is off the screen
+    assert f'href="{link}"' in page  # and one link away
+    page = client.get(f"/workspace/rounds/{token}").data.decode()
+    reference = found(r'name="reference"[^>]*>\s*<option[^>]*value="(\d+)"', page)  # as a browser posts the select
+    assert close(client, token, reference=reference).status_code == 303
+    assert ("締め切られました" if lang == "ja" else "The survey is closed") in respondent.get(link).data.decode()
+    assert respondent.get(link[:-4] + "zzzz/done").status_code == 404
 
 
 @pytest.mark.parametrize("state", ["guessed", "expired", "revoked", "closed"])
@@ -359,6 +390,28 @@ def test_targets_step_marks_due_date_and_the_second_rounds_trend(app, consultant
     assert "前回からの変化" in report and "解消した落とし穴" in report and "2026-Q3" in report
     text = pdf_text(client.get(f"/workspace/rounds/{second}/report.pdf").data, tmp_path)
     assert "前回からの変化" in text
+    # The targets table shows what the heading says: this round's targets for the next one (all areas at
+    # level 5 now, so 5 by default), not the 3s set at the first round.
+    assert "現在のレベルと次回の目標" in text and "前回設定した目標" not in text
+    assert _targets_table(report, "現在のレベルと次回の目標").count("<td>5</td>") == 10
+    client.set_cookie("cmo_lang", "en")
+    english = pdf_text(client.get(f"/workspace/rounds/{second}/report.pdf").data, tmp_path)
+    assert "Level now and target for the next round" in english
+    with app.app_context():  # a round closed before targets were kept: last time's, under their own heading
+        r = db.session.scalars(select(Round).where(Round.period == "2026-Q4")).one()
+        r.targets = None
+        db.session.commit()
+    english = pdf_text(client.get(f"/workspace/rounds/{second}/report.pdf").data, tmp_path)
+    assert "Level now and the target set at the last round" in english and "for the next round" not in english
+    client.set_cookie("cmo_lang", "ja")
+    report = client.get(f"/workspace/rounds/{second}/report").data.decode()
+    table = _targets_table(report, "現在のレベルと前回設定した目標")
+    assert table.count("<td>3</td>") == 5 and table.count("<td>5</td>") == 5
+
+
+def _targets_table(page: str, heading: str) -> str:
+    """The round report's targets table under `heading`."""
+    return page.split(f"<h3>{heading}</h3>", 1)[1].split("</table>", 1)[0]
 
 
 def test_round_views_and_changes_are_in_the_audit_log(app, consultant):

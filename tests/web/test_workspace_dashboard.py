@@ -141,7 +141,9 @@ def test_the_company_page_shows_the_trend_the_gap_and_their_numbers(portfolio_of
     section = page[page.index('class="company-tracking"') :]
     parser = _Svg()
     parser.feed(section)
-    assert len(parser.svgs) == 2 and all(svg.get("role") == "img" and svg.get("aria-label") for svg in parser.svgs)
+    # The trend and the gap, each drawn twice: the report's picture and a phone's (site.css shows one).
+    assert len(parser.svgs) == 4 and all(svg.get("role") == "img" and svg.get("aria-label") for svg in parser.svgs)
+    assert section.count('class="chart-wide"') == section.count('class="chart-compact"') == 2
     assert section.count("<title>") >= 2 and section.count("<desc>") >= 2
     words = text_of(section)
     assert "2026-Q2" in words and "2026-Q3" in words

@@ -5,7 +5,8 @@ cookie is neither read nor set here, so a visitor with a self-assessment in prog
 The question pages are the funnel's own (routes.render_page / answer_page), saving into the
 invitation's assessment. Before the first answer the respondent is told that the consultant sees
 their answers by name and role; afterwards they see their own result, and the gap between
-management and marketing only once the consultant shares it.
+management and marketing only once the consultant shares it, then what happens next and a
+"Finish" that leaves the result off the screen (/i/<token>/done).
 """
 
 from __future__ import annotations
@@ -113,6 +114,17 @@ def invited_page(token: str, number: int):
 def invited_save(token: str, number: int):
     pg, a, away = _open_page(token, number)
     return away or answer_page(pg, a, _where(token))
+
+
+@bp.get("/i/<token>/done")
+def invitation_done(token: str):
+    """The end of an answered invitation: a calm page without the result; before that, the invitation."""
+    inv, state = _invitation(token)
+    if inv is None or state not in ("ok", "answered"):
+        return _unavailable(state)
+    if state != "answered":
+        return redirect(url_for(".invitation", token=token), 303)
+    return render_template("survey/invited_done.html", inv=inv)
 
 
 def _thanks(inv: RoundInvitation):

@@ -7,15 +7,11 @@ are in services/rounds.py; the respondents' own pages are survey/invited.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
-from flask import abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, make_response, render_template, request
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from werkzeug.wrappers import Response
 from wtforms import DateField, SelectChoice, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
 
@@ -30,9 +26,8 @@ from assessment.web.queue import jobs
 from assessment.web.survey.forms import TOO_LONG, OptionField, OptionSelectField, printable_only
 from assessment.web.survey.invited import role_names
 from assessment.web.urls import external_url
-from assessment.web.workspace.access import bp, client_or_404, log, me
+from assessment.web.workspace.access import bp, client_or_404, log, me, refused, see_other
 
-T = TypeVar("T")
 LANGUAGES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
 
 
@@ -125,23 +120,6 @@ def round_error(exc: RoundError) -> str:
     return next((msg for start, msg in known.items() if text.startswith(start)), _("This change could not be made."))
 
 
-def _attempt(change: Callable[[], T], back: str) -> tuple[T | None, Response | None]:
-    """(what change() made, None); or, if the service refuses, (None, a redirect to `back` saying why)."""
-    try:
-        return change(), None
-    except RoundError as exc:
-        db.session.rollback()
-        flash(round_error(exc), "error")
-        return None, redirect(back, 303)
-
-
-def _changed(r: Round, detail: str, message: str, back: str) -> Response:
-    """Audit-log a change to the round, say it is done and go back to `back`."""
-    log("change", f"round:{r.id}", detail)
-    flash(message, "info")
-    return redirect(back, 303)
-
-
 def _candidates(r: Round) -> list[Assessment]:
     return rounds.candidates(db.session, r)
 
@@ -210,15 +188,16 @@ def _round_page(r: Round, *, invite_form=None, add_form=None, close_form=None, s
 def round_open(company_id: int):
     company = client_or_404(company_id)
     form = OpenForm()
+    back = {"company_id": company.id, "_anchor": "rounds"}
     if not form.validate():
-        flash(form.period.errors[0] if form.period.errors else _("The form could not be read."), "error")
-        return redirect(url_for(".client_detail", company_id=company.id, _anchor="rounds"), 303)
-    back = url_for(".client_detail", company_id=company.id, _anchor="rounds")
-    r, refused = _attempt(lambda: rounds.open_round(db.session, company, period=form.period.data), back)
-    if r is None:
-        return refused
+        problem = form.period.errors[0] if form.period.errors else _("The form could not be read.")
+        return see_other(".client_detail", problem, "error", **back)
+    try:
+        r = rounds.open_round(db.session, company, period=form.period.data)
+    except RoundError as exc:
+        return refused(round_error(exc), ".client_detail", **back)
     log("change", f"round:{r.id}", f"opened {r.period} for company:{company.id}")
-    return redirect(url_for(".round_detail", token=r.token), 303)
+    return see_other(".round_detail", token=r.token)
 
 
 @bp.get("/rounds/<token>")
@@ -235,12 +214,10 @@ def round_invite(token: str):
     if not form.validate():
         return _round_page(r, invite_form=form, status=422)
     name, email = (form.name.data or "").strip() or None, form.email.data or None
-    inv, refused = _attempt(
-        lambda: rounds.invite(db.session, r, form.role.data, name=name, email=email, locale=form.locale.data),
-        url_for(".round_detail", token=r.token),
-    )
-    if inv is None:
-        return refused
+    try:
+        inv = rounds.invite(db.session, r, form.role.data, name=name, email=email, locale=form.locale.data)
+    except RoundError as exc:
+        return refused(round_error(exc), ".round_detail", token=r.token)
     log("change", f"round:{r.id}", f"invited {inv.role} (invitation:{inv.id})")
     if inv.email:
         if _email_invitation(inv):
@@ -251,7 +228,7 @@ def round_invite(token: str):
             )
     else:
         flash(_("Invitation made: copy the link below and send it to the respondent."), "info")
-    return redirect(url_for(".round_detail", token=r.token, _anchor=f"invitation-{inv.id}"), 303)
+    return see_other(".round_detail", token=r.token, _anchor=f"invitation-{inv.id}")
 
 
 def _email_invitation(inv: RoundInvitation) -> bool:
@@ -285,11 +262,12 @@ def round_revoke(token: str, invitation_id: int):
     inv = db.session.get(RoundInvitation, invitation_id)
     if inv is None or inv.round_id != r.id:
         abort(404)
-    back = url_for(".round_detail", token=r.token)
-    __, refused = _attempt(lambda: rounds.revoke(db.session, inv), back)
-    return refused or _changed(
-        r, f"revoked invitation:{inv.id}", _("The invitation is revoked: its link opens nothing now."), back
-    )
+    try:
+        rounds.revoke(db.session, inv)
+    except RoundError as exc:
+        return refused(round_error(exc), ".round_detail", token=r.token)
+    log("change", f"round:{r.id}", f"revoked invitation:{inv.id}")
+    return see_other(".round_detail", _("The invitation is revoked: its link opens nothing now."), token=r.token)
 
 
 @bp.post("/rounds/<token>/respondents")
@@ -300,15 +278,12 @@ def round_add(token: str):
         return _round_page(r, add_form=form, status=422)
     a = db.session.get(Assessment, int(form.assessment.data))
     assert a is not None  # one of the candidates
-    __, refused = _attempt(
-        lambda: rounds.add_respondent(db.session, r, a, form.role.data), url_for(".round_detail", token=r.token)
-    )
-    return refused or _changed(
-        r,
-        f"added assessment:{a.id} as {a.respondent_role}",
-        _("Added to the round."),
-        url_for(".round_detail", token=r.token, _anchor="respondents"),
-    )
+    try:
+        rounds.add_respondent(db.session, r, a, form.role.data)
+    except RoundError as exc:
+        return refused(round_error(exc), ".round_detail", token=r.token)
+    log("change", f"round:{r.id}", f"added assessment:{a.id} as {a.respondent_role}")
+    return see_other(".round_detail", _("Added to the round."), token=r.token, _anchor="respondents")
 
 
 @bp.post("/rounds/<token>/close")
@@ -316,32 +291,28 @@ def round_close(token: str):
     r = _round_or_404(token)
     invitations = {inv.assessment_id: inv for inv in r.invitations if inv.assessment_id}
     if r.status == "open" and not rounds.submitted(r):  # no form to fill in: say why first
-        flash(round_error(RoundError("nobody has submitted")), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
+        return see_other(".round_detail", round_error(RoundError("nobody has submitted")), "error", token=r.token)
     form = _close_form(r, invitations)
     if not form.validate():
         return _round_page(r, close_form=form, status=422)
     reference = None
     if form.rule.data == "reference" and form.reference.data:
         reference = db.session.get(Assessment, int(form.reference.data))
-    __, refused = _attempt(
-        lambda: rounds.close_round(db.session, r, rule=form.rule.data, reference=reference),
-        url_for(".round_detail", token=r.token),
-    )
-    if refused:
-        return refused
+    try:
+        rounds.close_round(db.session, r, rule=form.rule.data, reference=reference)
+    except RoundError as exc:
+        return refused(round_error(exc), ".round_detail", token=r.token)
     log(
         "change",
         f"round:{r.id}",
         f"closed by {r.rule}" + (f" on assessment:{r.reference_id}" if r.reference_id else ""),
     )
-    if not {"management", "marketing"} <= rounds.sides(r):
-        flash(
-            _("The round is closed. It has no comparison of management and marketing: only one side answered."), "info"
-        )
-    else:
-        flash(_("The round is closed."), "info")
-    return redirect(url_for(".round_report", token=r.token), 303)
+    done = (
+        _("The round is closed.")
+        if {"management", "marketing"} <= rounds.sides(r)
+        else _("The round is closed. It has no comparison of management and marketing: only one side answered.")
+    )
+    return see_other(".round_report", done, token=r.token)
 
 
 def _report_page(r: Round, due_form=None, status=200):
@@ -370,8 +341,9 @@ def _report_page(r: Round, due_form=None, status=200):
 
 def _closed_or_back(r: Round):
     if r.status != "closed":
-        flash(_("The round is still open: close it first to see its report."), "error")
-        return redirect(url_for(".round_detail", token=r.token), 303)
+        return see_other(
+            ".round_detail", _("The round is still open: close it first to see its report."), "error", token=r.token
+        )
     return None
 
 
@@ -419,16 +391,14 @@ def round_targets(token: str):
     qn = default_questionnaire()
     raw = {a.id: request.form.get(f"target:{a.id}", "") for a in qn.areas}
     targets = {k: int(v) for k, v in raw.items() if v.isdigit() and len(v) < 3}
-    back = url_for(".round_report", token=r.token, _anchor="targets")
-
-    def change():
+    try:
         if len(targets) != len(raw):  # a blank or a word where a level goes
             raise RoundError("targets must be levels")
         rounds.set_targets(db.session, r, targets, qn)
-
-    __, refused = _attempt(change, back)
-    detail = "targets " + ",".join(f"{k}={v}" for k, v in targets.items())
-    return refused or _changed(r, detail, _("Targets saved."), back)
+    except RoundError as exc:
+        return refused(round_error(exc), ".round_report", token=r.token, _anchor="targets")
+    log("change", f"round:{r.id}", "targets " + ",".join(f"{k}={v}" for k, v in targets.items()))
+    return see_other(".round_report", _("Targets saved."), token=r.token, _anchor="targets")
 
 
 @bp.post("/rounds/<token>/steps")
@@ -440,14 +410,13 @@ def round_steps(token: str):
     changes: dict[str, str | None] = {}
     for action in v.actions:
         changes[action.id] = request.form.get(f"step:{action.id}", "") or None
-    back = url_for(".round_report", token=r.token, _anchor="steps")
+    back = {"token": r.token, "_anchor": "steps"}
     if any(m is not None and m not in rounds.STEP_STATUSES for m in changes.values()):
-        flash(_("Please choose one of the offered marks."), "error")
-        return redirect(back, 303)
+        return see_other(".round_report", _("Please choose one of the offered marks."), "error", **back)
     for step, mark in changes.items():
         rounds.set_step_status(db.session, r, step, mark)
-    detail = "steps " + ",".join(f"{k}={v or '-'}" for k, v in changes.items())
-    return _changed(r, detail, _("Step progress saved."), back)
+    log("change", f"round:{r.id}", "steps " + ",".join(f"{k}={v or '-'}" for k, v in changes.items()))
+    return see_other(".round_report", _("Step progress saved."), **back)
 
 
 @bp.post("/rounds/<token>/due")
@@ -455,7 +424,7 @@ def round_due(token: str):
     r = _round_or_404(token)
     form = DueForm()
     if r.status != "closed":
-        return redirect(url_for(".round_detail", token=r.token), 303)
+        return see_other(".round_detail", token=r.token)
     if not form.validate():
         return _report_page(r, form, 422)
     try:
@@ -464,9 +433,8 @@ def round_due(token: str):
         db.session.rollback()
         form.due.errors = [round_error(exc)]
         return _report_page(r, form, 422)
-    return _changed(
-        r, f"next due {form.due.data:%Y-%m-%d}", _("Saved."), url_for(".round_report", token=r.token, _anchor="due")
-    )
+    log("change", f"round:{r.id}", f"next due {form.due.data:%Y-%m-%d}")
+    return see_other(".round_report", _("Saved."), token=r.token, _anchor="due")
 
 
 @bp.post("/rounds/<token>/share")
@@ -474,14 +442,13 @@ def round_share(token: str):
     r = _closed_post(token)
     shared = request.form.get("share") == "1"
     rounds.set_share_gap(db.session, r, shared)
-    return _changed(
-        r,
-        "gap shared with respondents" if shared else "gap not shared",
+    log("change", f"round:{r.id}", "gap shared with respondents" if shared else "gap not shared")
+    said = (
         _("The respondents now see the comparison on their pages.")
         if shared
-        else _("The respondents see only their own answers."),
-        url_for(".round_report", token=r.token, _anchor="share"),
+        else _("The respondents see only their own answers.")
     )
+    return see_other(".round_report", said, token=r.token, _anchor="share")
 
 
 def client_rounds(company: Company) -> dict:
@@ -490,7 +457,7 @@ def client_rounds(company: Company) -> dict:
     return {
         "rows": rows,
         "has_open": any(row.round.status == "open" for row in rows),
-        "period": rounds.period_of(utcnow()),
+        "period": rounds.next_free_period({row.round.period for row in rows}, utcnow()),
     }
 
 
