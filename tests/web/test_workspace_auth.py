@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -196,3 +198,32 @@ def test_forms_without_the_csrf_token_are_refused(app):
     assert client.post("/workspace/clients/new", data={"name": "CSRF社"}).status_code == 400
     autosave = client.post("/workspace/interviews/1/autosave", json={"question": "x"})
     assert autosave.status_code == 400
+
+
+def test_account_pages_are_kept_by_no_cache(client):
+    """Flask-Security's default came out as "private=True, no-store=True" (not a no-store at all)."""
+    for url in ("/account/login", "/account/change"):
+        directives = {d.strip() for d in client.get(url).headers["Cache-Control"].split(",")}
+        assert directives == {"private", "no-store"}, url
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+@pytest.mark.parametrize("url", ["/account/change", "/account/tf-setup"])
+def test_sign_out_from_an_account_page_signs_out(app, url):
+    """The account pages' own sign-out form had no CSRF token: it answered 400 and stayed signed in."""
+    email = f"out{len(url)}@example.jp"
+    make_account(app, email)
+    client = app.test_client()
+    token = csrf_token(client.get("/account/login").get_data(as_text=True))
+    assert (
+        client.post("/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code
+        == 302
+    )
+    page = client.get(url).get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/account/logout"[^>]*>(.*?)</form>', page, re.S)
+    assert form, "no sign-out on the page"
+    assert "Sign Out" not in page  # the menu speaks the page's language
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1))
+    assert token, "the sign-out form carries no CSRF token"
+    assert client.post("/account/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    assert client.get("/workspace/clients").status_code == 302
