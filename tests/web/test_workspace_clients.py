@@ -149,3 +149,13 @@ def test_merge_moves_assessments_leads_and_notes_onto_the_kept_client(app, consu
         assert db.session.scalars(select(ClientNote.company_id)).all() == [keep]
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": str(keep)}).status_code == 303
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": "abc"}).status_code == 400
+
+
+def test_a_page_past_the_end_of_the_list_goes_to_the_last_page(consultant):
+    """It said "1 client" above an empty table, with no pager to get back."""
+    client, _ = consultant
+    _new(client, name="株式会社ページ")
+    response = client.get("/workspace/clients?q=ページ&sort=level&page=999")
+    assert response.status_code == 302
+    assert "page=1" in response.location and "sort=level" in response.location
+    assert "株式会社ページ" in client.get(response.location).get_data(as_text=True)

@@ -159,3 +159,12 @@ def test_a_lead_stored_under_the_earlier_size_bands_shows_labels_in_the_lists_an
     client.get("/lang/en")
     english = client.get(f"/workspace/leads/{lead_id}").get_data(as_text=True)
     assert "100–299" in english
+
+
+def test_an_inbox_page_past_the_end_goes_to_the_last_page(app, admin):
+    client, _ = admin
+    _lead(app, source="pager")
+    response = client.get("/workspace/leads?source=pager&page=40")
+    assert response.status_code == 302
+    assert "page=1" in response.location and "source=pager" in response.location
+    assert "山田 太郎" in client.get(response.location).get_data(as_text=True)

@@ -52,6 +52,9 @@ def client_list():
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page_number > pages:  # past the end (an old link, a typed number): the last page, not "no clients"
+        return redirect(url_for(".client_list", **{**request.args, "page": pages}))
     return render_template(
         "workspace/clients.html",
         rows=rows,
@@ -60,7 +63,7 @@ def client_list():
         sort=sort if sort in clients.SORTS else "name",
         desc=desc,
         page=page_number,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
     )
 
 
