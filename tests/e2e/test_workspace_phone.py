@@ -1,0 +1,48 @@
+"""The workspace on a phone's 390 px in headless Chromium: nothing sticks out sideways on a client's
+page, and the account pages' own sign-out signs out."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assessment.services import accounts
+from assessment.web.auth import password_hash
+from assessment.web.database import db
+from tests.e2e.test_workspace import ADMIN_PASSWORD, _sign_in
+
+pytestmark = pytest.mark.browser
+# An address as long as real ones get (a department and a long corporate domain): one word to a browser.
+EMAIL = "marketing-strategy-office.tokyo@long-corporate-domain-example.co.jp"
+
+
+def test_a_client_page_fits_a_phone_and_the_account_page_signs_out(server, browser, shots):
+    base, app = server
+    with app.app_context():
+        accounts.create_account(db.session, email=EMAIL, password_hash=password_hash(ADMIN_PASSWORD), role_name="admin")
+    ctx = browser.new_context(viewport={"width": 390, "height": 900}, locale="ja-JP")
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    _sign_in(page, base, EMAIL, ADMIN_PASSWORD)
+
+    page.goto(f"{base}/workspace/clients/new")
+    page.get_by_label("会社名").fill("株式会社スマホ表示")
+    page.get_by_role("button", name="保存").click()
+    page.wait_for_url(re.compile(r"/workspace/clients/\d+$"))
+    assert page.locator(".facts-grid dd").filter(has_text=EMAIL).is_visible()  # the owner, as the page shows it
+    page.screenshot(path=str(shots / "ws-phone-client.png"), full_page=True)
+    # The owner's address wraps in its cell instead of widening the page (it was 415 px wide).
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # The password page's own sign-out (Flask-Security's menu had one without a CSRF token: a 400).
+    page.goto(f"{base}/account/change")
+    page.screenshot(path=str(shots / "ws-phone-account.png"), full_page=True)
+    page.locator("main").get_by_role("button", name="ログアウト").click()
+    page.wait_for_url(re.compile(r"/account/login"))
+    page.goto(f"{base}/workspace/clients")
+    page.wait_for_url(re.compile(r"/account/login"))  # signed out for real
+    ctx.close()
+    assert errors == [], errors
