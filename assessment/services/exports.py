@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Text, and_, cast, select
 from sqlalchemy.orm import Session, contains_eager
 
-from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
+from assessment.bank.questionnaire import AREA_IDS, Question, Questionnaire, default_questionnaire
 from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
 from assessment.services.accounts import visible_companies
 from assessment.services.inbox import Filters, filtered
@@ -186,7 +186,9 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     last_id = 0
     # Each question's four cells (code, label, note, to-verify) sit at 4 * its place in the bank; a
     # question the bank no longer has is left out, as the header leaves it out.
-    slots = {q.id: (4 * k, q, {}) for k, q in enumerate(qn.questions)}
+    slots: dict[str, tuple[int, Question, dict[str | None, tuple[str, str]]]] = {
+        q.id: (4 * k, q, {}) for k, q in enumerate(qn.questions)
+    }
     blank: list = ["", "", "", 0] * len(qn.questions)
     db = session.connection()  # plain rows: the ORM session would wrap each row again
     while True:

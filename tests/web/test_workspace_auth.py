@@ -224,9 +224,9 @@ def test_sign_out_from_an_account_page_signs_out(app, url):
     form = re.search(r'<form method="post" action="/account/logout"[^>]*>(.*?)</form>', page, re.S)
     assert form, "no sign-out on the page"
     assert "Sign Out" not in page  # the menu speaks the page's language
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1))
-    assert token, "the sign-out form carries no CSRF token"
-    assert client.post("/account/logout", data={"csrf_token": token.group(1)}).status_code == 302
+    carried = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1))
+    assert carried, "the sign-out form carries no CSRF token"
+    assert client.post("/account/logout", data={"csrf_token": carried.group(1)}).status_code == 302
     assert client.get("/workspace/clients").status_code == 302
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -54,7 +56,8 @@ def client_list():
     rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
     pages = max(1, -(-total // PAGE_SIZE))
     if page_number > pages:  # past the end (an old link, a typed number): the last page, not "no clients"
-        return redirect(url_for(".client_list", **{**request.args, "page": pages}))
+        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+        return redirect(url_for(".client_list", **last))
     return render_template(
         "workspace/clients.html",
         rows=rows,

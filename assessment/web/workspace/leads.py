@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from typing import Any
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -96,7 +97,8 @@ def lead_list():
     rows, total = inbox.list_leads(db.session, me(), f, number)
     pages = max(1, -(-total // inbox.PAGE_SIZE))
     if number > pages:  # past the end (an old link, a typed number): the last page, not an empty table
-        return redirect(url_for(".lead_list", **{**request.args, "page": pages}))
+        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+        return redirect(url_for(".lead_list", **last))
     log("view", "leads", f"{total} leads")
     return render_template(
         "workspace/leads.html",
