@@ -45,3 +45,22 @@ def create(email, is_admin, name, password_stdin):
         raise click.ClickException(str(exc)) from None
     finally:
         app.extensions["database"].dispose()
+
+
+@users.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email):
+    """Turn an account's two-factor sign-in off (a lost authenticator); its sessions end."""
+    from assessment.services import accounts
+    from assessment.web import create_app
+    from assessment.web.database import db
+
+    app = create_app()
+    try:
+        with app.app_context():
+            account = accounts.reset_two_factor(db.session, email)
+            click.echo(f"two-factor sign-in is off for {account.email}: the password alone signs in; set it up again")
+    except accounts.AccountError as exc:
+        raise click.ClickException(str(exc)) from None
+    finally:
+        app.extensions["database"].dispose()

@@ -15,7 +15,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
+from assessment.services import audit
 from assessment.store.models import Assessment, Company, aware, utcnow
+from assessment.store.tokens import new_token
 from assessment.store.workspace import ROLES, Account, AccountRole, CompanyShare, Invitation
 
 INVITATION_DAYS = 7
@@ -58,6 +60,19 @@ def create_account(
     account = Account(email=email, name=name.strip()[:100], password=password_hash, active=True)
     account.roles = [role(session, role_name)]
     session.add(account)
+    session.commit()
+    return account
+
+
+def reset_two_factor(session: Session, email: str) -> Account:
+    """Turn an account's two-factor sign-in off (a lost authenticator): the password alone signs in
+    again, and the owner sets up a new authenticator. Its other sessions end, as on a password change."""
+    account = find_by_email(session, email)
+    if account is None:
+        raise AccountError(f"no account for {normal_email(email)}")
+    account.tf_primary_method = account.tf_totp_secret = account.tf_phone_number = None
+    account.fs_uniquifier = new_token()
+    audit.record(session, None, "change", f"account:{account.id}", "two-factor turned off", commit=False)
     session.commit()
     return account
 

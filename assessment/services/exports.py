@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, Text, and_, cast, select
 from sqlalchemy.orm import Session, contains_eager
 
-from assessment.bank.questionnaire import AREA_IDS, Questionnaire, default_questionnaire
+from assessment.bank.questionnaire import AREA_IDS, Question, Questionnaire, default_questionnaire
 from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
 from assessment.services.accounts import visible_companies
 from assessment.services.inbox import Filters, filtered
@@ -61,9 +61,10 @@ class Encoder:
     def start(self) -> bytes:
         return "\ufeff".encode() if self.encoding == "utf-8" else b""
 
-    def rows(self, rows: Iterable[list]) -> bytes:
+    def rows(self, rows: Iterable[list], safe: bool = False) -> bytes:
+        """The rows' bytes; safe=True: their cells are formula-safe already (made with safe_cell)."""
         rows = list(rows)
-        self._writer.writerows([_escaped(row) for row in rows])
+        self._writer.writerows(rows if safe else [_escaped(row) for row in rows])
         self.rows_written += len(rows)
         text = self._buffer.getvalue()
         self._buffer.seek(0)
@@ -83,16 +84,17 @@ class Encoder:
             return bytes(out)
 
 
-def stream(encoder: Encoder, rows: Iterator[list], batch: int = BATCH) -> Iterator[bytes]:
+def stream(encoder: Encoder, rows: Iterator[list], batch: int = BATCH, safe: bool = False) -> Iterator[bytes]:
+    """The CSV's bytes, a batch of rows at a time; safe=True for rows made formula-safe already."""
     yield encoder.start()
     chunk: list[list] = []
     for row in rows:
         chunk.append(row)
         if len(chunk) >= batch:
-            yield encoder.rows(chunk)
+            yield encoder.rows(chunk, safe)
             chunk = []
     if chunk:
-        yield encoder.rows(chunk)
+        yield encoder.rows(chunk, safe)
 
 
 LEAD_HEADER = [
@@ -125,6 +127,11 @@ def _label(q, value, locale: str) -> str:
         return ""
     values = value if isinstance(value, list) else [value]
     return " / ".join(o.label[locale] if isinstance(v, str) and (o := q.option(v)) else str(v) for v in values)
+
+
+def _number(value):
+    """A score as the verdict has it (a number); anything else made a safe cell."""
+    return value if value.__class__ in (int, float) else safe_cell(value)
 
 
 def _code(value) -> str:
@@ -168,6 +175,8 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     Read as plain rows, a batch at a time (no ORM objects: 30 answers an assessment would be
     millions of them). A batch's revisions and answers are asked for by the batch's id range among
     the visible assessments, not by a list of 500 ids each query would have to carry and parse.
+    The rows come out formula-safe already (Encoder.rows(..., safe=True)): the answers' cells are
+    escaped once per distinct answer, not once per row.
     """
     qn = qn or default_questionnaire()
     yield assessment_header(qn)
@@ -175,7 +184,12 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
     a = Assessment
     columns = (a.id, a.company_id, Company.name, a.kind, a.status, a.revision, a.submitted_at, a.overall, a.level)
     last_id = 0
-    shown: dict[tuple[str, str | None], tuple[str, str]] = {}
+    # Each question's four cells (code, label, note, to-verify) sit at 4 * its place in the bank; a
+    # question the bank no longer has is left out, as the header leaves it out.
+    slots: dict[str, tuple[int, Question, dict[str | None, tuple[str, str]]]] = {
+        q.id: (4 * k, q, {}) for k, q in enumerate(qn.questions)
+    }
+    blank: list = ["", "", "", 0] * len(qn.questions)
     db = session.connection()  # plain rows: the ORM session would wrap each row again
     while True:
         batch = db.execute(
@@ -198,28 +212,37 @@ def assessment_rows(session: Session, account: Account, locale: str, qn: Questio
         )
         found = dict(db.execute(latest).all())
         # Values come as their JSON text: the few distinct ones are decoded once (below), not 30 a row.
-        answers: dict[int, dict] = {}
         raw_answers = (
             select(Answer.assessment_id, Answer.question, cast(Answer.value, Text), Answer.note, Answer.to_verify)
             .join(a, a.id == Answer.assessment_id)
             .where(in_batch)
         )
+        answers: dict[int, list] = {}
         for aid, question, raw, note, to_verify in _driver_rows(db, raw_answers):
-            answers.setdefault(aid, {})[question] = (raw, note, to_verify)
+            slot = slots.get(question)
+            if slot is None:
+                continue
+            i, q, seen = slot
+            pair = seen.get(raw)
+            if pair is None:  # a question has a few options: each answer's cells are made once per export
+                value = json.loads(raw) if raw is not None else None
+                pair = seen[raw] = (safe_cell(_code(value)), safe_cell(_label(q, value, locale)))
+            cells = answers.get(aid)
+            if cells is None:
+                cells = answers[aid] = blank.copy()
+            cells[i], cells[i + 1] = pair
+            if note:
+                cells[i + 2] = safe_cell(note)
+            if to_verify:
+                cells[i + 3] = 1
         for aid, company_id, company, kind, status, revision, submitted_at, overall, level in batch:
             # Decoded one at a time and let go: a batch of decoded verdicts alive at once kept the
             # cyclic collector busy with tens of thousands of containers.
             verdict = json.loads(found[aid]) if aid in found else {}
             scores, pitfalls = verdict.get("scores") or {}, verdict.get("pitfalls") or []
-            row = [aid, company_id, company, kind, status, revision, submitted_at.isoformat() if submitted_at else "",
-                   overall, level, *(scores.get(x) for x in AREA_IDS),
-                   "|".join(p.get("id", "") for p in pitfalls if isinstance(p, dict))]  # fmt: skip
-            given = answers.get(aid, {})
-            for q in qn.questions:
-                raw, note, to_verify = given.get(q.id, (None, None, False))
-                pair = shown.get((q.id, raw))
-                if pair is None:  # a question has a few options: each answer's cells are made once per export
-                    value = json.loads(raw) if raw is not None else None
-                    pair = shown[(q.id, raw)] = (_code(value), _label(q, value, locale))
-                row += [*pair, note or "", 1 if to_verify else 0]
+            row = [aid, company_id, safe_cell(company), kind, status, revision,
+                   submitted_at.isoformat() if submitted_at else "", overall, level,
+                   *(_number(scores.get(x)) for x in AREA_IDS),
+                   safe_cell("|".join(p.get("id", "") for p in pitfalls if isinstance(p, dict)))]  # fmt: skip
+            row += answers.get(aid) or blank
             yield row

@@ -11,8 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from assessment import paths
+
+
+class RowId(IntegerConverter):
+    """<int:…> in a URL is a row id, a 64-bit integer: past that it names no row (404). SQLite
+    cannot bind such a number at all (OverflowError: a 500 for /workspace/clients/99999999999999999999)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -27,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from assessment.web.workspace.admin import invite_bp
 
     app = Flask(__name__, template_folder=str(paths.TEMPLATES_DIR), static_folder=str(paths.STATIC_DIR))
+    app.url_map.converters["int"] = RowId  # before any blueprint adds its rules
     app.config.update(config.BASE)
     app.config.update(config.from_env() if test_config is None else {**config.from_env({}), **test_config})
     config.check(app.config)

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, current_app, request, session
+from flask import Flask, abort, current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_security import Security, SQLAlchemySessionUserDatastore, hash_password, user_authenticated
 from werkzeug.local import LocalProxy
@@ -72,6 +72,10 @@ def init_app(app: Flask) -> None:
             deduct_when=_failed,
         )(view)
         app.view_functions[endpoint] = view
+
+    # Both of Flask-Security's two-factor rescues send mail, which the workspace does not: "contact the
+    # administrator" raised (a 500). The code page says to ask an administrator instead.
+    app.view_functions["security.two_factor_rescue"] = lambda: abort(404)
 
     # weak=False: blinker holds receivers weakly, and this function is local to init_app.
     user_authenticated.connect(_signed_in, app, weak=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from assessment.services.mail import MailConfigError, SmtpSettings
@@ -12,6 +13,7 @@ from assessment.store.database import default_url
 DEFAULT_SECRET_KEY = "dev-only-not-secret"
 # token_hex(16) is 32 characters: shorter keys are typed by hand, not generated.
 MIN_SECRET_LENGTH = 32
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 
 
 class ConfigError(RuntimeError):
@@ -155,7 +157,11 @@ BASE = {
             "RETURN_GENERIC_RESPONSES": True,  # a wrong e-mail and a wrong password read the same
             "EMAIL_VALIDATOR_ARGS": {"check_deliverability": False},  # no DNS look-up at sign-in
             "DEFAULT_REMEMBER_ME": False,
-            "I18N_DIRNAME": "builtin",
+            # Its own catalogs, then ours over them: the two-factor pages its ja_JP catalog leaves English.
+            "I18N_DIRNAME": ["builtin", str(TRANSLATIONS)],
+            # Its default ({"private": True, ...}) comes out as "private=True, no-store=True" with
+            # Werkzeug 3.1, which is no no-store at all: None makes the bare directives.
+            "CACHE_CONTROL": {"private": None, "no-store": None},
         }.items()
     },
     # Flask-Login: a session moved to another address or browser is dropped.

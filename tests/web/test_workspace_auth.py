@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
+from werkzeug.routing import IntegerConverter
 
 from assessment.services import accounts
 from assessment.store.workspace import Account, AuditEvent, Invitation
@@ -196,3 +199,52 @@ def test_forms_without_the_csrf_token_are_refused(app):
     assert client.post("/workspace/clients/new", data={"name": "CSRF社"}).status_code == 400
     autosave = client.post("/workspace/interviews/1/autosave", json={"question": "x"})
     assert autosave.status_code == 400
+
+
+def test_account_pages_are_kept_by_no_cache(client):
+    """Flask-Security's default came out as "private=True, no-store=True" (not a no-store at all)."""
+    for url in ("/account/login", "/account/change"):
+        directives = {d.strip() for d in client.get(url).headers["Cache-Control"].split(",")}
+        assert directives == {"private", "no-store"}, url
+
+
+@pytest.mark.app_config(WTF_CSRF_ENABLED=True)
+@pytest.mark.parametrize("url", ["/account/change", "/account/tf-setup"])
+def test_sign_out_from_an_account_page_signs_out(app, url):
+    """The account pages' own sign-out form had no CSRF token: it answered 400 and stayed signed in."""
+    email = f"out{len(url)}@example.jp"
+    make_account(app, email)
+    client = app.test_client()
+    token = csrf_token(client.get("/account/login").get_data(as_text=True))
+    assert (
+        client.post("/account/login", data={"email": email, "password": PASSWORD, "csrf_token": token}).status_code
+        == 302
+    )
+    page = client.get(url).get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/account/logout"[^>]*>(.*?)</form>', page, re.S)
+    assert form, "no sign-out on the page"
+    assert "Sign Out" not in page  # the menu speaks the page's language
+    carried = re.search(r'name="csrf_token" value="([^"]+)"', form.group(1))
+    assert carried, "the sign-out form carries no CSRF token"
+    assert client.post("/account/logout", data={"csrf_token": carried.group(1)}).status_code == 302
+    assert client.get("/workspace/clients").status_code == 302
+
+
+@pytest.mark.parametrize("number", [2**63, 10**20])
+def test_an_id_past_64_bits_in_any_url_is_a_404_not_a_500(app, number):
+    """SQLite cannot bind such a number (OverflowError); no row has it on either database."""
+    client, _ = signed_in(app, f"big{len(str(number))}@example.jp", "admin")
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items() if isinstance(conv, IntegerConverter)]
+        if not ints:
+            continue
+        url = rule.rule
+        for name in rule.arguments:
+            url = url.replace(f"<int:{name}>", str(number)).replace(f"<{name}>", "x")
+        method = "GET" if "GET" in rule.methods else "POST"
+        response = client.open(url, method=method)
+        # 405 where the same path takes GET under another rule (/q/<n>): no route, either way.
+        assert response.status_code in (404, 405), (method, url, response.status_code)
+        checked += 1
+    assert checked > 20

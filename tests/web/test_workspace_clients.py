@@ -8,7 +8,7 @@ from sqlalchemy import select
 from assessment.store import Assessment, ClientNote, Company, Lead
 from assessment.web.database import db
 from tests.factories import make_answers, make_assessment
-from tests.web.workspace import signed_in
+from tests.web.workspace import goes_to_last_page, signed_in
 
 
 @pytest.fixture
@@ -149,3 +149,10 @@ def test_merge_moves_assessments_leads_and_notes_onto_the_kept_client(app, consu
         assert db.session.scalars(select(ClientNote.company_id)).all() == [keep]
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": str(keep)}).status_code == 303
     assert client.post(f"/workspace/clients/{keep}/merge", data={"duplicate": "abc"}).status_code == 400
+
+
+def test_a_page_past_the_end_of_the_list_goes_to_the_last_page(consultant):
+    """It said "1 client" above an empty table, with no pager to get back."""
+    client, _ = consultant
+    _new(client, name="株式会社ページ")
+    goes_to_last_page(client, "/workspace/clients?q=ページ&sort=level&page=999", "sort=level", "株式会社ページ")

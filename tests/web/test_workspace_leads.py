@@ -13,7 +13,7 @@ from assessment.store import Assessment, Company, Lead
 from assessment.store.workspace import AuditEvent
 from assessment.web.database import db
 from tests.factories import make_answers, make_assessment
-from tests.web.workspace import download, signed_in
+from tests.web.workspace import download, goes_to_last_page, signed_in
 
 
 def _lead(app, *, level: int = 1, name: str = "山田 太郎", company: str = "株式会社リード", source: str = "ads") -> int:
@@ -159,3 +159,9 @@ def test_a_lead_stored_under_the_earlier_size_bands_shows_labels_in_the_lists_an
     client.get("/lang/en")
     english = client.get(f"/workspace/leads/{lead_id}").get_data(as_text=True)
     assert "100–299" in english
+
+
+def test_an_inbox_page_past_the_end_goes_to_the_last_page(app, admin):
+    client, _ = admin
+    _lead(app, source="pager")
+    goes_to_last_page(client, "/workspace/leads?source=pager&page=40", "source=pager", "山田 太郎")

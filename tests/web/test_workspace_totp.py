@@ -10,9 +10,11 @@ import html
 import re
 
 import pytest
+from click.testing import CliRunner
 from passlib.totp import TOTP  # type: ignore[import-untyped]  # Flask-Security's own TOTP library
 from sqlalchemy import select
 
+from assessment.cli import main
 from assessment.store.workspace import Account, AuditEvent
 from assessment.web.database import db
 from tests.web.conftest import csrf_token
@@ -131,3 +133,42 @@ def test_wrong_codes_are_throttled_per_account(app):
     other, action, token = code_step("bystander@example.jp")
     done = other.post(action, data={"code": totps["bystander@example.jp"].generate().token, "csrf_token": token})
     assert done.status_code == 302 and other.get("/workspace/clients").status_code == 200
+
+
+def test_a_lost_authenticator_is_an_administrators_reset_not_a_server_error(app, monkeypatch):
+    """Flask-Security's rescue form sent mail the workspace cannot send: "contact administrator" was a 500."""
+    _enrol(app, "lost@example.jp")
+    client = app.test_client()
+    assert _sign_in_with_password(client, "lost@example.jp").status_code == 302
+    page = client.get("/account/tf-validate").get_data(as_text=True)
+    assert "two_factor_rescue_form" not in page and "管理者に二要素認証の解除を依頼" in page
+    for choice in ("help", "email"):  # a form kept from before, or typed by hand
+        rescue = client.post("/account/tf-rescue", data={"help_setup": choice, "csrf_token": csrf_token(page)})
+        assert rescue.status_code == 404
+
+    # The administrator turns two-factor off from the command line: the password alone signs in again.
+    monkeypatch.setenv("DATABASE_URL", app.config["DATABASE_URL"])
+    monkeypatch.setenv("ASSESSMENT_ENV", "development")
+    done = CliRunner().invoke(main, ["users", "reset-two-factor", "Lost@Example.jp"])
+    assert done.exit_code == 0, done.output
+    again = app.test_client()
+    assert _sign_in_with_password(again, "lost@example.jp").location.endswith("/workspace/")
+    assert again.get("/workspace/clients").status_code == 200
+    with app.app_context():
+        account = db.session.scalars(select(Account).where(Account.email == "lost@example.jp")).one()
+        assert account.tf_primary_method is None and account.tf_totp_secret is None
+        assert db.session.scalar(select(AuditEvent).where(AuditEvent.detail == "two-factor turned off")) is not None
+    unknown = CliRunner().invoke(main, ["users", "reset-two-factor", "nobody@example.jp"])
+    assert unknown.exit_code == 1 and "no account" in unknown.output
+
+
+def test_two_factor_pages_speak_japanese(app):
+    """Flask-Security's ja_JP catalog leaves its two-factor pages in English; ours fills them in."""
+    make_account(app, "ja@example.jp")
+    client = app.test_client()
+    assert _sign_in_with_password(client, "ja@example.jp").status_code == 302
+    page = client.get("/account/tf-setup", headers={"Accept-Language": "ja"}).get_data(as_text=True)
+    assert "二要素認証でアカウントの安全性を高めます" in page and "認証アプリ" in page
+    assert "Two-Factor authentication adds" not in page
+    english = client.get("/account/tf-setup", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Two-Factor authentication adds" in english

@@ -38,3 +38,11 @@ def download(client, url: str):
     finally:
         response.close()
     return response
+
+
+def goes_to_last_page(client, url: str, kept: str, shown: str) -> None:
+    """A list's page past its end redirects to its last page (here the first), keeping the filters."""
+    response = client.get(url)
+    assert response.status_code == 302
+    assert "page=1" in response.location and kept in response.location
+    assert shown in client.get(response.location).get_data(as_text=True)

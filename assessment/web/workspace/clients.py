@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -52,6 +54,10 @@ def client_list():
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
+    pages = max(1, -(-total // PAGE_SIZE))
+    if page_number > pages:  # past the end (an old link, a typed number): the last page, not "no clients"
+        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+        return redirect(url_for(".client_list", **last))
     return render_template(
         "workspace/clients.html",
         rows=rows,
@@ -60,7 +66,7 @@ def client_list():
         sort=sort if sort in clients.SORTS else "name",
         desc=desc,
         page=page_number,
-        pages=max(1, -(-total // PAGE_SIZE)),
+        pages=pages,
     )
 
 

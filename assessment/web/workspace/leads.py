@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import time
 from datetime import date
+from typing import Any
 
-from flask import abort, current_app, render_template, request
+from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -94,6 +95,10 @@ def lead_list():
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = inbox.list_leads(db.session, me(), f, number)
+    pages = max(1, -(-total // inbox.PAGE_SIZE))
+    if number > pages:  # past the end (an old link, a typed number): the last page, not an empty table
+        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+        return redirect(url_for(".lead_list", **last))
     log("view", "leads", f"{total} leads")
     return render_template(
         "workspace/leads.html",
@@ -101,7 +106,7 @@ def lead_list():
         total=total,
         f=f,
         page=number,
-        pages=max(1, -(-total // inbox.PAGE_SIZE)),
+        pages=pages,
         sources=_sources(),
         statuses=status_names(),
         pitfalls=PITFALL_IDS,
