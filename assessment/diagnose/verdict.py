@@ -26,7 +26,7 @@ def plain(value):
         return [plain(v) for v in value]
     if isinstance(value, (dict, MappingProxyType)):
         return {k: plain(v) for k, v in value.items()}
-    if dataclasses.is_dataclass(value):
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: plain(getattr(value, name)) for name in _field_names(type(value))}
     return value
 
