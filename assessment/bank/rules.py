@@ -55,10 +55,44 @@ _LIST_OPS = {"in", "not_in", "includes_any"}
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Texts of a step or a task for the companies whose profile answers meet `branches`.
+
+    Why: one wording cannot fit every business model (a B2C shop has no leads or deals); the
+    first variant met replaces the texts it names, the others keep the default. Only profile
+    questions with is/in/not_in, checked on load, so a variant never decides what fires.
+    """
+
+    branches: tuple[tuple[Condition, ...], ...]  # disjunctive normal form, like a rule's `when`
+    texts: Mapping[str, Text]  # field name -> its text for these companies
+
+    def met(self, profile: Mapping[str, str]) -> bool:
+        # an unanswered question meets no condition, as in rules: the default text stays
+        return any(all(_profile_holds(c, profile.get(c.target)) for c in b) for b in self.branches)
+
+
+def _profile_holds(c: Condition, value: str | None) -> bool:
+    if value is None:
+        return False
+    if c.op == "is":
+        return value == c.arg
+    return (value in c.arg) == (c.op == "in")
+
+
+def varied(default: Text, variants: tuple[Variant, ...], field_name: str, profile: Mapping[str, str]) -> Text:
+    """The text of field_name for this profile: the first variant met that names it, else the default."""
+    for v in variants:
+        if field_name in v.texts and v.met(profile):
+            return v.texts[field_name]
+    return default
+
+
+@dataclass(frozen=True)
 class Task:
     text: Text
     owner: Text
     days: int  # 30, 90 or 180: when in the roadmap
+    variants: tuple[Variant, ...] = ()  # text and owner for some profiles
 
 
 @dataclass(frozen=True)
@@ -79,6 +113,12 @@ class Step:
     summary: Text
     tasks: tuple[Task, ...]
     areas: tuple[str, ...] = ()  # the areas this step builds: no step for an area at 80+ unless a pitfall names it
+    variants: tuple[Variant, ...] = ()  # title and summary for some profiles
+
+    @property
+    def varies(self) -> bool:
+        """Do its texts depend on the profile (so they cannot be shared by every diagnosis)?"""
+        return bool(self.variants) or any(t.variants for t in self.tasks)
 
 
 @dataclass(frozen=True)
@@ -192,16 +232,55 @@ def _read_pitfalls(doc: Mapping, r: Reader) -> dict[str, Pitfall]:
     return pitfalls
 
 
-def _read_tasks(node: Mapping, r: Reader, owner: str) -> tuple[Task, ...]:
+_VARIANT_OPS = ("is", "in", "not_in")
+
+
+def _read_variants(node: Mapping, fields: tuple[str, ...], qn: Questionnaire, r: Reader, owner: str):
+    """`variants: [{when: <profile conditions>, <field>: {ja, en}, ...}]`: texts for some companies."""
+    variants: list[Variant] = []
+    for j, v in r.entries(node, "variants", owner, required=False):
+        v_owner = f"{owner}: variants[{j}]"
+        r.keys(v, {"when", *fields}, v_owner)
+        if "when" not in v:
+            r.add(v, v_owner, "'when' is missing (the profile answers this variant is for)")
+            continue
+        branches = _read_when(v["when"], qn, r, v_owner, v)
+        if branches is None:
+            continue
+        wrong = [
+            c.target
+            for b in branches
+            for c in b
+            if c.kind != "question" or qn.by_id[c.target].type != "profile" or c.op not in _VARIANT_OPS
+        ]
+        if wrong:
+            r.add(
+                v,
+                v_owner,
+                f"a variant tests profile questions only, with {', '.join(_VARIANT_OPS)} (got {', '.join(wrong)})",
+            )
+            continue
+        if any(c.why is not None for b in branches for c in b):
+            r.add(v, v_owner, "a variant's conditions take no 'why': nothing is printed beside them")
+        texts = {f: t for f in fields if f in v and (t := r.text(v, f, v_owner)) is not None}
+        if not any(f in v for f in fields):
+            r.add(v, v_owner, f"a variant needs at least one of {', '.join(fields)}")
+            continue
+        variants.append(Variant(branches=tuple(tuple(b) for b in branches), texts=texts))
+    return tuple(variants)
+
+
+def _read_tasks(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> tuple[Task, ...]:
     tasks = []
     for j, t in r.entries(node, "tasks", owner):
         t_owner = f"{owner}: tasks[{j}]"
-        r.keys(t, {"text", "owner", "days"}, t_owner)
+        r.keys(t, {"text", "owner", "days", "variants"}, t_owner)
         tasks.append(
             Task(
                 text=r.text(t, "text", t_owner) or {},
                 owner=r.text(t, "owner", t_owner) or {},
                 days=r.choice(t, "days", t_owner, TASK_DAYS) or 0,
+                variants=_read_variants(t, ("text", "owner"), qn, r, t_owner),
             )
         )
     return tuple(tasks)
@@ -217,7 +296,7 @@ def _read_areas(node: Mapping, r: Reader, owner: str) -> tuple[str, ...]:
     return tuple(areas)
 
 
-def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
+def _read_steps(doc: Mapping, qn: Questionnaire, r: Reader) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for i, node in r.entries(doc, "steps"):
         sid = node.get("id")
@@ -230,14 +309,15 @@ def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
             r.add(node, "", f"step {i + 1} must be {STEP_IDS[i]!r} (steps are fixed and ordered), got {sid!r}")
             continue
         owner = f"step '{sid}'"
-        r.keys(node, {"id", "title", "summary", "tasks", "areas"}, owner)
+        r.keys(node, {"id", "title", "summary", "tasks", "areas", "variants"}, owner)
         steps[sid] = Step(
             id=sid,
             number=i + 1,
-            tasks=_read_tasks(node, r, owner),
+            tasks=_read_tasks(node, qn, r, owner),
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
             areas=_read_areas(node, r, owner),
+            variants=_read_variants(node, ("title", "summary"), qn, r, owner),
         )
     for sid in STEP_IDS:
         if sid not in steps:
@@ -286,12 +366,12 @@ def _read_advice(doc: Mapping, r: Reader) -> tuple[Text, ...]:
     )
 
 
-def _read_catalog(doc, r: Reader) -> Catalog:
+def _read_catalog(doc, qn: Questionnaire, r: Reader) -> Catalog:
     doc = r.document(doc, "version, pitfalls, steps, flags and small_company_advice")
     if doc is None:
         return Catalog(version="", pitfalls={}, steps={}, flags={}, small_company_advice=())
     r.keys(doc, {"version", "pitfalls", "steps", "flags", "small_company_advice"}, "")
-    steps = _read_steps(doc, r)
+    steps = _read_steps(doc, qn, r)
     built = {a for s in steps.values() for a in s.areas}
     if steps and built and (unbuilt := [a for a in AREA_IDS if a not in built]):
         # the weakest area's step is the one recommended when nothing else is
@@ -548,7 +628,7 @@ def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire
     qn = questionnaire or default_questionnaire()
     problems: list[str] = []
     doc, raw = read_yaml(directory / "catalog.yaml")
-    catalog = _read_catalog(doc, Reader(directory / "catalog.yaml", problems))
+    catalog = _read_catalog(doc, qn, Reader(directory / "catalog.yaml", problems))
     digest = hashlib.sha256(raw)
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}

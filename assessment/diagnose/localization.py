@@ -24,6 +24,7 @@ from assessment.bank.rules import (
     RuleBook,
     Step,
     default_rulebook,
+    varied,
 )
 from assessment.bank.text import Text, check_locale
 from assessment.diagnose.diagnosis import (
@@ -117,15 +118,17 @@ def localize(
     actions = []
     for a in verdict.actions:
         step = cat.steps.get(a.id) or Step(id=a.id, number=0, title={loc: a.id}, summary={}, tasks=())
+        # A step worded for the company's profile (business model, ...) is made for this diagnosis;
+        # the others are shared.
         actions.append(
             ActionFinding(
                 step=step.number,
                 id=a.id,
-                title=_text(step.title, loc),
+                title=_text(varied(step.title, step.variants, "title", verdict.profile), loc),
                 priority=a.priority,
                 because=a.because,
-                summary=_text(step.summary, loc),
-                tasks=shared.tasks.get(a.id, ()),
+                summary=_text(varied(step.summary, step.variants, "summary", verdict.profile), loc),
+                tasks=_profiled_tasks(step, verdict.profile, loc) if step.varies else shared.tasks.get(a.id, ()),
                 areas=a.areas,
             )
         )
@@ -170,6 +173,17 @@ def localize(
 def _tasks(book: RuleBook, step_id: str, loc: str) -> tuple[Task, ...]:
     step = book.catalog.steps[step_id]
     return tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks)
+
+
+def _profiled_tasks(step: Step, profile: Mapping[str, str], loc: str) -> tuple[Task, ...]:
+    return tuple(
+        Task(
+            text=_text(varied(t.text, t.variants, "text", profile), loc),
+            owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
+            days=t.days,
+        )
+        for t in step.tasks
+    )
 
 
 def _text(text: Text | None, loc: str) -> str:
