@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,14 @@ TASK_DAYS = (30, 90, 180)
 MAX_BRANCHES = 64  # an any-of-any explosion is a rule-writing mistake, not a feature
 MAX_DEPTH = 8  # all/any nesting; deeper is a mistake too, and must not exhaust the stack
 
+COMPARE = {  # COMPARISONS as functions
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
 _CHOICE_OPS = {"is", "in", "not_in"}
 _CHECKLIST_OPS = {"includes", "excludes", "includes_any", "count"}
 _LIST_OPS = {"in", "not_in", "includes_any"}
@@ -131,12 +140,36 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """One piece of the small-company advice, shown while `branches` (area scores) hold, or always.
+
+    Why: "set KPIs early" is noise to a 150-person company whose KPIs are sound; each tip speaks
+    to the area it builds, and goes when that area is strong.
+    """
+
+    text: Text
+    branches: tuple[tuple[Condition, ...], ...] = ()  # area conditions; empty: always shown
+
+    def shown(self, scores: Mapping[str, int | None]) -> bool:
+        if not self.branches:
+            return True
+        return any(all(_area_holds(c, scores.get(c.target)) for c in b) for b in self.branches)
+
+
+def _area_holds(c: Condition, area_score: int | None) -> bool:
+    # an area without answers has no score: the tip stays, as nothing shows the area is strong
+    if area_score is None or not isinstance(c.arg, Comparison):
+        return area_score is None
+    return COMPARE[c.arg.op](area_score, c.arg.num)
+
+
+@dataclass(frozen=True)
 class Catalog:
     version: str
     pitfalls: Mapping[str, Pitfall]
     steps: Mapping[str, Step]
     flags: Mapping[str, Flag]
-    small_company_advice: tuple[Text, ...]
+    small_company_advice: tuple[Advice, ...]
 
 
 # ---------------------------------------------------------------- rules
@@ -354,16 +387,30 @@ def _read_flags(doc: Mapping, r: Reader) -> dict[str, Flag]:
     return flags
 
 
-def _read_advice(doc: Mapping, r: Reader) -> tuple[Text, ...]:
+def _read_advice(doc: Mapping, qn: Questionnaire, r: Reader) -> tuple[Advice, ...]:
+    """Each item a {ja, en} text, or {text: {ja, en}, when: <area score conditions>}."""
     items = doc.get("small_company_advice")
     if not (isinstance(items, list) and items):
         r.add(doc, "", f"'small_company_advice' must be a list of {{ja, en}} texts, got {kind_of(items)}")
         return ()
-    # r.text reads a key of a mapping: give each item one, named for its place in the list
-    return tuple(
-        r.text({f"small_company_advice[{i}]": node}, f"small_company_advice[{i}]", "", near=(items, doc)) or {}
-        for i, node in enumerate(items)
-    )
+    advice = []
+    for i, node in enumerate(items):
+        owner = f"small_company_advice[{i}]"
+        if not (isinstance(node, Mapping) and "text" in node):
+            # r.text reads a key of a mapping: give the item one, named for its place in the list
+            advice.append(Advice(r.text({owner: node}, owner, "", near=(items, doc)) or {}))
+            continue
+        r.keys(node, {"text", "when"}, owner)
+        text = r.text(node, "text", owner) or {}
+        branches = _read_when(node["when"], qn, r, owner, node) if "when" in node else None
+        if branches is None:
+            r.add(node, owner, "an advice with 'text' needs 'when': the area scores it is shown for")
+            continue
+        if any(c.kind != "area" for b in branches for c in b):
+            r.add(node, owner, "an advice's 'when' tests area scores only, like {area: kpi_design, score: {lt: 67}}")
+            continue
+        advice.append(Advice(text, tuple(tuple(b) for b in branches)))
+    return tuple(advice)
 
 
 def _read_catalog(doc, qn: Questionnaire, r: Reader) -> Catalog:
@@ -381,7 +428,7 @@ def _read_catalog(doc, qn: Questionnaire, r: Reader) -> Catalog:
         pitfalls=_read_pitfalls(doc, r),
         steps=steps,
         flags=_read_flags(doc, r),
-        small_company_advice=_read_advice(doc, r),
+        small_company_advice=_read_advice(doc, qn, r),
     )
 
 

@@ -9,11 +9,11 @@ raises on an old Verdict, so old rows always read.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
 from assessment.bank.rules import (
+    COMPARE,
     MATCHED,
     SEVERITIES,
     Comparison,
@@ -40,16 +40,6 @@ from assessment.diagnose.diagnosis import (
 )
 from assessment.diagnose.verdict import EvidenceRef, FoundPitfall, Value, Verdict
 from assessment.diagnose.view_cache import shared_views
-
-_COMPARE = {
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "eq": operator.eq,
-    "ne": operator.ne,
-}
-
 
 def localize(
     verdict: Verdict,
@@ -164,7 +154,9 @@ def localize(
         ),
         profile=verdict.profile,
         small_company=verdict.small_company,
-        advice=tuple(_text(t, loc) for t in cat.small_company_advice) if verdict.small_company else (),
+        advice=tuple(_text(t.text, loc) for t in cat.small_company_advice if t.shown(verdict.scores))
+        if verdict.small_company
+        else (),
         cleared=tuple(pitfall(p) for p in verdict.cleared),
         missing_areas=tuple(aid for aid, s in verdict.scores.items() if s is None),
     )
@@ -284,7 +276,7 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
     if c.op == "score" and isinstance(c.arg, Comparison):
         # an answer without an item score gives the engine no field to compare, so it meets no score condition
         item = QUESTION_TYPES[q.type].item_score(q, value)
-        return item is not None and _COMPARE[c.arg.op](item, c.arg.num)
+        return item is not None and COMPARE[c.arg.op](item, c.arg.num)
     if isinstance(value, str):  # a one-option answer
         if c.op == "is":
             return value == c.arg
@@ -293,7 +285,7 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
         return c.op == "not_in" and value not in c.arg
     ticked = set(value)  # a checklist
     if c.op == "count" and isinstance(c.arg, Comparison):
-        return _COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)
+        return COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)
     if c.op == "includes":
         return c.arg in ticked
     if c.op == "excludes":

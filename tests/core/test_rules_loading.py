@@ -379,6 +379,28 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
             lambda d: d["small_company_advice"].__setitem__(0, "start small"),
             r"catalog.yaml:\d+: 'small_company_advice\[0\]' must be a mapping with ja and en, got the text 'start small'",
         ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(0, {"text": _TEXT}),
+            r"catalog.yaml:\d+: small_company_advice\[0\]: an advice with 'text' needs 'when'",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"question": "pf_business_model", "is": "b2c"}}
+            ),
+            r"small_company_advice\[0\]: an advice's 'when' tests area scores only",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"area": "kpi_design", "score": {"under": 67}}}
+            ),
+            r"small_company_advice\[0\]: area 'kpi_design' score: unknown operator 'under'",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"area": "kpi_design", "score": {"lt": 67}}, "tone": "warm"}
+            ),
+            r"small_company_advice\[0\]: unknown key 'tone'",
+        ),
     ],
 )
 def test_malformed_catalog_entry_names_file_line_entry_and_key(rules_dir, change, message):
@@ -408,7 +430,8 @@ def test_real_rules_load_and_cover_every_pitfall(rulebook):
 
 def test_nested_any_expands_into_branches(rulebook):
     rule = next(r for r in rulebook.rules if r.id == "silo_seen_as_cost")
-    assert len(rule.branches) == 4  # the joint meeting, or one of three budget answers
+    # management's view (cost, or activity), each with the joint meeting or one of three budget answers
+    assert len(rule.branches) == 8
     assert all(len(b) == 2 for b in rule.branches)
 
 

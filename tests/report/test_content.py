@@ -188,9 +188,9 @@ def test_a_consumer_business_gets_the_consumer_kpi_tree_in_the_pdf(locale, headi
 
 
 def test_without_a_business_model_the_kpi_tree_stays_the_b2b_one():
-    # weekly_promotions_ec was written before the question: it keeps the tree every report had
-    assert "pf_business_model" not in answers("weekly_promotions_ec")
-    section = _kpi_section(pdf_text("weekly_promotions_ec", "ja"), "KPIツリーのたたき台", "事業ゴール")
+    # mid_silo was written before the question: it keeps the tree every report had
+    assert "pf_business_model" not in answers("mid_silo")
+    section = _kpi_section(pdf_text("mid_silo", "ja"), "KPIツリーのたたき台", "事業ゴール")
     assert "リード数" in section and "初回購入数" not in section
 
 
