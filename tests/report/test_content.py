@@ -75,7 +75,30 @@ def test_small_company_gets_the_small_team_advice_and_large_does_not():
     small, large = diagnosis("small_campaigns", "ja"), diagnosis("mature", "ja")
     assert small.small_company and not large.small_company
     assert squash(small.advice[0]) in pdf_text("small_campaigns", "ja")
-    assert squash("少人数・小予算") not in pdf_text("mature", "ja")
+    assert squash("中小企業へのアドバイス") in pdf_text("small_campaigns", "ja")
+    assert squash("中小企業へのアドバイス") not in pdf_text("mature", "ja")
+
+
+@pytest.mark.parametrize("name", ["subscription_b2c", "vanity_shop"])
+@pytest.mark.parametrize(
+    "locale, words",
+    [
+        ("ja", ("リード", "商談", "受注", "パイプライン", "MQL")),
+        ("en", (" leads", "opportunit", "win rate", "pipeline", "mql", " deal")),
+    ],
+)
+def test_a_consumer_business_pdf_names_no_b2b_metric(name, locale, words):
+    # the whole report: steps, tasks, KPI tree, evidence; a consumer business has no leads or deals to count
+    text = pdf_text(name, locale)
+    assert answers(name)["pf_business_model"] == "b2c"
+    if locale == "ja":
+        found = [w for w in words if w in text]
+    else:  # words kept apart: squashed, "Marketing lead" + "s…" would read as "leads"
+        reader = PdfReader(io.BytesIO(pdf(name, locale)))
+        spaced = " " + re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages)).lower()
+        found = [w for w in words if w in spaced]
+    assert found == [], found
+    assert squash("KPI・KPIツリーと実行ロードマップをつくる" if locale == "ja" else "Build KPIs, a KPI tree") in text
 
 
 def test_kpi_tree_starts_from_the_primary_goal_and_marks_measured_boxes():
