@@ -123,11 +123,18 @@ class Step:
     tasks: tuple[Task, ...]
     areas: tuple[str, ...] = ()  # the areas this step builds: no step for an area at 80+ unless a pitfall names it
     variants: tuple[Variant, ...] = ()  # title and summary for some profiles
+    # the profile questions its variants and its tasks' variants test, in a fixed order: the answers
+    # to these decide its wording, so they key the wording shared between diagnoses
+    worded_by: tuple[str, ...] = ()
 
     @property
     def varies(self) -> bool:
         """Do its texts depend on the profile (so they cannot be shared by every diagnosis)?"""
-        return bool(self.variants) or any(t.variants for t in self.tasks)
+        return bool(self.worded_by)
+
+
+def _tested(variants) -> set[str]:
+    return {c.target for v in variants for b in v.branches for c in b}
 
 
 @dataclass(frozen=True)
@@ -343,14 +350,17 @@ def _read_steps(doc: Mapping, qn: Questionnaire, r: Reader) -> dict[str, Step]:
             continue
         owner = f"step '{sid}'"
         r.keys(node, {"id", "title", "summary", "tasks", "areas", "variants"}, owner)
+        tasks = _read_tasks(node, qn, r, owner)
+        variants = _read_variants(node, ("title", "summary"), qn, r, owner)
         steps[sid] = Step(
             id=sid,
             number=i + 1,
-            tasks=_read_tasks(node, qn, r, owner),
+            tasks=tasks,
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
             areas=_read_areas(node, r, owner),
-            variants=_read_variants(node, ("title", "summary"), qn, r, owner),
+            variants=variants,
+            worded_by=tuple(sorted(_tested(variants).union(*(_tested(t.variants) for t in tasks)))),
         )
     for sid in STEP_IDS:
         if sid not in steps:

@@ -39,7 +39,8 @@ from assessment.diagnose.diagnosis import (
     Task,
 )
 from assessment.diagnose.verdict import EvidenceRef, FoundPitfall, Value, Verdict
-from assessment.diagnose.view_cache import shared_views
+from assessment.diagnose.view_cache import SharedViews, shared_views
+
 
 def localize(
     verdict: Verdict,
@@ -108,17 +109,16 @@ def localize(
     actions = []
     for a in verdict.actions:
         step = cat.steps.get(a.id) or Step(id=a.id, number=0, title={loc: a.id}, summary={}, tasks=())
-        # A step worded for the company's profile (business model, ...) is made for this diagnosis;
-        # the others are shared.
+        title, summary, tasks = _worded(step, verdict.profile, loc, shared)
         actions.append(
             ActionFinding(
                 step=step.number,
                 id=a.id,
-                title=_text(varied(step.title, step.variants, "title", verdict.profile), loc),
+                title=title,
                 priority=a.priority,
                 because=a.because,
-                summary=_text(varied(step.summary, step.variants, "summary", verdict.profile), loc),
-                tasks=_profiled_tasks(step, verdict.profile, loc) if step.varies else shared.tasks.get(a.id, ()),
+                summary=summary,
+                tasks=tasks,
                 areas=a.areas,
             )
         )
@@ -167,15 +167,24 @@ def _tasks(book: RuleBook, step_id: str, loc: str) -> tuple[Task, ...]:
     return tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks)
 
 
-def _profiled_tasks(step: Step, profile: Mapping[str, str], loc: str) -> tuple[Task, ...]:
-    return tuple(
-        Task(
-            text=_text(varied(t.text, t.variants, "text", profile), loc),
-            owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
-            days=t.days,
+def _worded(step: Step, profile: Mapping[str, str], loc: str, shared: SharedViews) -> tuple[str, str, tuple[Task, ...]]:
+    """A step's title, summary and tasks in the wording its variants give this company's profile."""
+    if not step.varies:
+        return _text(step.title, loc), _text(step.summary, loc), shared.tasks.get(step.id, ())
+    key = (step.id, *(profile.get(q) for q in step.worded_by))
+    hit = shared.worded.get(key)
+    if hit is None:  # made once per profile that words it differently, then shared
+        tasks = tuple(
+            Task(
+                text=_text(varied(t.text, t.variants, "text", profile), loc),
+                owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
+                days=t.days,
+            )
+            for t in step.tasks
         )
-        for t in step.tasks
-    )
+        title = _text(varied(step.title, step.variants, "title", profile), loc)
+        hit = shared.worded[key] = (title, _text(varied(step.summary, step.variants, "summary", profile), loc), tasks)
+    return hit
 
 
 def _text(text: Text | None, loc: str) -> str:
@@ -211,10 +220,11 @@ def _why(
     """Why this answer shows the finding: its condition's reason, else its rule's."""
     rule = rules.get(ref.rule) if ref.rule is not None else None
     if rule is not None:
-        if ref.branch is not None and 0 <= ref.branch < len(rule.branches):
-            branch = rule.branches[ref.branch]
-        else:  # a row that named the rule but not the branch: the first branch this answer meets
-            branch = next((b for b in rule.branches if _meets(b, q, ref.value)), rule.branches[0])
+        named = rule.branches[ref.branch] if ref.branch is not None and 0 <= ref.branch < len(rule.branches) else None
+        if named is not None and _meets(named, q, ref.value):
+            branch = named
+        else:  # no branch named, or one a later edit of the rule renumbered: the first branch this answer meets
+            branch = next((b for b in rule.branches if _meets(b, q, ref.value)), named or rule.branches[0])
         # every condition of the branch on this question (a checklist may meet two), each with its reason
         met = [c for c in branch if c.kind == "question" and c.target == ref.question and c.why]
         if met:

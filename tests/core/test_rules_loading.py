@@ -312,11 +312,15 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
             r"\(got al_goal_agreement\)",
         ),
         (
-            lambda d: d["steps"][0].update(variants=[{"when": {"area": "alignment", "score": {"lt": 50}}, "summary": _TEXT}]),
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"area": "alignment", "score": {"lt": 50}}, "summary": _TEXT}]
+            ),
             r"step 'connect_strategy': variants\[0\]: a variant tests profile questions only",
         ),
         (
-            lambda d: d["steps"][0].update(variants=[{"when": {"question": "pf_business_model", "is": "b2x"}, "summary": _TEXT}]),
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"question": "pf_business_model", "is": "b2x"}, "summary": _TEXT}]
+            ),
             r"step 'connect_strategy': variants\[0\]: question 'pf_business_model': option value 'b2x' does not exist",
         ),
         (
@@ -337,9 +341,7 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
         ),
         (
             lambda d: _task(d).update(
-                variants=[
-                    {"when": {"question": "pf_business_model", "is": "b2c", "why": _TEXT}, "owner": _TEXT}
-                ]
+                variants=[{"when": {"question": "pf_business_model", "is": "b2c", "why": _TEXT}, "owner": _TEXT}]
             ),
             r"tasks\[0\]: variants\[0\]: a variant's conditions take no 'why'",
         ),
