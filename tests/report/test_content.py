@@ -244,3 +244,15 @@ def test_goals_whose_path_is_the_same_for_both_models_draw_one_tree():
 
     html = render_html(evaluate({"pf_primary_goal": "repeat", "pf_business_model": "both"}, "en"))
     assert html.count('aria-label="KPI tree"') == 1 and "<h3>Consumers (B2C)</h3>" not in html
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_an_area_band_agrees_with_the_level_printed_beside_it(locale):
+    # level 4 is the level that runs as a system (its name on the cover): its areas must not read
+    # "does not yet run as a system", as 60-69 did when the band kept thresholds of its own
+    html = render_html(diagnosis("mql_saas", locale))
+    bands = re.findall(r'<p class="band"><span class="area-level">([^<]*)</span>([^<]*)</p>', html)
+    by_level = {re.sub(r"\D", "", level): text for level, text in bands}
+    assert {"3", "4"} <= set(by_level)  # mql_saas has areas at 50-58 and at 67-73
+    developing = "発展途上" if locale == "ja" else "Developing"
+    assert developing in by_level["3"] and developing not in by_level["4"]
