@@ -4,7 +4,26 @@ from __future__ import annotations
 
 import random
 
+from assessment import paths
 from assessment.bank.questionnaire import Questionnaire, default_questionnaire
+from assessment.bank.yamlio import read_yaml
+
+DEMO_ANSWERS = "demo.yaml"  # in the questions folder: the demo company's answers, kept beside the bank
+
+
+def demo_answers(questionnaire: Questionnaire | None = None) -> dict:
+    """The demo company's answers (questions/demo.yaml), checked against the bank.
+
+    A plausible company rather than uniform_answers(): the demo and the branding preview are what a
+    visitor reads first, and every profile answer there must agree with the lead captured beside it.
+    Raises AnswerError when the file no longer fits the bank (a test also checks it answers every question).
+    """
+    from assessment.diagnose.answers import validate_answers  # the diagnosis layer, only when asked
+
+    doc, _ = read_yaml(paths.QUESTIONS_DIR / DEMO_ANSWERS)
+    answers = dict(doc) if isinstance(doc, dict) else {}
+    validate_answers(answers, questionnaire or default_questionnaire())
+    return {qid: list(v) if isinstance(v, list) else v for qid, v in answers.items()}
 
 
 def uniform_answers(level: int, questionnaire: Questionnaire | None = None, **overrides) -> dict:

@@ -290,7 +290,12 @@ def _check_roles(by_id: Mapping[str, Question], readers: Mapping[str, tuple[Read
             r.add(q, owner, f"'options' lack {', '.join(missing)} (used by {role.reader})")
         for key in role.option_keys:  # the small-company test reads these (assessment/bank/sme.py)
             bounded = [o for o in q.options if getattr(o, key) is not None]
-            open_ended = key == "employees_max" and [o for o in q.options if o.employees_max is None] == [q.options[-1]]
+            # an open-ended last band; a question left without options is reported where it is read
+            open_ended = (
+                key == "employees_max"
+                and bool(q.options)
+                and [o for o in q.options if o.employees_max is None] == [q.options[-1]]
+            )
             if len(bounded) != len(q.options) and not open_ended:
                 r.add(q, owner, f"every option needs '{key}' (used by {role.reader})")
 

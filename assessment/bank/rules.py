@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -46,6 +47,14 @@ TASK_DAYS = (30, 90, 180)
 MAX_BRANCHES = 64  # an any-of-any explosion is a rule-writing mistake, not a feature
 MAX_DEPTH = 8  # all/any nesting; deeper is a mistake too, and must not exhaust the stack
 
+COMPARE = {  # COMPARISONS as functions
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
 _CHOICE_OPS = {"is", "in", "not_in"}
 _CHECKLIST_OPS = {"includes", "excludes", "includes_any", "count"}
 _LIST_OPS = {"in", "not_in", "includes_any"}
@@ -55,10 +64,44 @@ _LIST_OPS = {"in", "not_in", "includes_any"}
 
 
 @dataclass(frozen=True)
+class Variant:
+    """Texts of a step or a task for the companies whose profile answers meet `branches`.
+
+    Why: one wording cannot fit every business model (a B2C shop has no leads or deals); the
+    first variant met replaces the texts it names, the others keep the default. Only profile
+    questions with is/in/not_in, checked on load, so a variant never decides what fires.
+    """
+
+    branches: tuple[tuple[Condition, ...], ...]  # disjunctive normal form, like a rule's `when`
+    texts: Mapping[str, Text]  # field name -> its text for these companies
+
+    def met(self, profile: Mapping[str, str]) -> bool:
+        # an unanswered question meets no condition, as in rules: the default text stays
+        return any(all(_profile_holds(c, profile.get(c.target)) for c in b) for b in self.branches)
+
+
+def _profile_holds(c: Condition, value: str | None) -> bool:
+    if value is None:
+        return False
+    if c.op == "is":
+        return value == c.arg
+    return (value in c.arg) == (c.op == "in")
+
+
+def varied(default: Text, variants: tuple[Variant, ...], field_name: str, profile: Mapping[str, str]) -> Text:
+    """The text of field_name for this profile: the first variant met that names it, else the default."""
+    for v in variants:
+        if field_name in v.texts and v.met(profile):
+            return v.texts[field_name]
+    return default
+
+
+@dataclass(frozen=True)
 class Task:
     text: Text
     owner: Text
     days: int  # 30, 90 or 180: when in the roadmap
+    variants: tuple[Variant, ...] = ()  # text and owner for some profiles
 
 
 @dataclass(frozen=True)
@@ -79,6 +122,19 @@ class Step:
     summary: Text
     tasks: tuple[Task, ...]
     areas: tuple[str, ...] = ()  # the areas this step builds: no step for an area at 80+ unless a pitfall names it
+    variants: tuple[Variant, ...] = ()  # title and summary for some profiles
+    # the profile questions its variants and its tasks' variants test, in a fixed order: the answers
+    # to these decide its wording, so they key the wording shared between diagnoses
+    worded_by: tuple[str, ...] = ()
+
+    @property
+    def varies(self) -> bool:
+        """Do its texts depend on the profile (so they cannot be shared by every diagnosis)?"""
+        return bool(self.worded_by)
+
+
+def _tested(variants) -> set[str]:
+    return {c.target for v in variants for b in v.branches for c in b}
 
 
 @dataclass(frozen=True)
@@ -91,12 +147,36 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Advice:
+    """One piece of the small-company advice, shown while `branches` (area scores) hold, or always.
+
+    Why: "set KPIs early" is noise to a 150-person company whose KPIs are sound; each tip speaks
+    to the area it builds, and goes when that area is strong.
+    """
+
+    text: Text
+    branches: tuple[tuple[Condition, ...], ...] = ()  # area conditions; empty: always shown
+
+    def shown(self, scores: Mapping[str, int | None]) -> bool:
+        if not self.branches:
+            return True
+        return any(all(_area_holds(c, scores.get(c.target)) for c in b) for b in self.branches)
+
+
+def _area_holds(c: Condition, area_score: int | None) -> bool:
+    # an area without answers has no score: the tip stays, as nothing shows the area is strong
+    if area_score is None or not isinstance(c.arg, Comparison):
+        return area_score is None
+    return COMPARE[c.arg.op](area_score, c.arg.num)
+
+
+@dataclass(frozen=True)
 class Catalog:
     version: str
     pitfalls: Mapping[str, Pitfall]
     steps: Mapping[str, Step]
     flags: Mapping[str, Flag]
-    small_company_advice: tuple[Text, ...]
+    small_company_advice: tuple[Advice, ...]
 
 
 # ---------------------------------------------------------------- rules
@@ -192,16 +272,55 @@ def _read_pitfalls(doc: Mapping, r: Reader) -> dict[str, Pitfall]:
     return pitfalls
 
 
-def _read_tasks(node: Mapping, r: Reader, owner: str) -> tuple[Task, ...]:
+_VARIANT_OPS = ("is", "in", "not_in")
+
+
+def _read_variants(node: Mapping, fields: tuple[str, ...], qn: Questionnaire, r: Reader, owner: str):
+    """`variants: [{when: <profile conditions>, <field>: {ja, en}, ...}]`: texts for some companies."""
+    variants: list[Variant] = []
+    for j, v in r.entries(node, "variants", owner, required=False):
+        v_owner = f"{owner}: variants[{j}]"
+        r.keys(v, {"when", *fields}, v_owner)
+        if "when" not in v:
+            r.add(v, v_owner, "'when' is missing (the profile answers this variant is for)")
+            continue
+        branches = _read_when(v["when"], qn, r, v_owner, v)
+        if branches is None:
+            continue
+        wrong = [
+            c.target
+            for b in branches
+            for c in b
+            if c.kind != "question" or qn.by_id[c.target].type != "profile" or c.op not in _VARIANT_OPS
+        ]
+        if wrong:
+            r.add(
+                v,
+                v_owner,
+                f"a variant tests profile questions only, with {', '.join(_VARIANT_OPS)} (got {', '.join(wrong)})",
+            )
+            continue
+        if any(c.why is not None for b in branches for c in b):
+            r.add(v, v_owner, "a variant's conditions take no 'why': nothing is printed beside them")
+        texts = {f: t for f in fields if f in v and (t := r.text(v, f, v_owner)) is not None}
+        if not any(f in v for f in fields):
+            r.add(v, v_owner, f"a variant needs at least one of {', '.join(fields)}")
+            continue
+        variants.append(Variant(branches=tuple(tuple(b) for b in branches), texts=texts))
+    return tuple(variants)
+
+
+def _read_tasks(node: Mapping, qn: Questionnaire, r: Reader, owner: str) -> tuple[Task, ...]:
     tasks = []
     for j, t in r.entries(node, "tasks", owner):
         t_owner = f"{owner}: tasks[{j}]"
-        r.keys(t, {"text", "owner", "days"}, t_owner)
+        r.keys(t, {"text", "owner", "days", "variants"}, t_owner)
         tasks.append(
             Task(
                 text=r.text(t, "text", t_owner) or {},
                 owner=r.text(t, "owner", t_owner) or {},
                 days=r.choice(t, "days", t_owner, TASK_DAYS) or 0,
+                variants=_read_variants(t, ("text", "owner"), qn, r, t_owner),
             )
         )
     return tuple(tasks)
@@ -217,7 +336,7 @@ def _read_areas(node: Mapping, r: Reader, owner: str) -> tuple[str, ...]:
     return tuple(areas)
 
 
-def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
+def _read_steps(doc: Mapping, qn: Questionnaire, r: Reader) -> dict[str, Step]:
     steps: dict[str, Step] = {}
     for i, node in r.entries(doc, "steps"):
         sid = node.get("id")
@@ -230,14 +349,18 @@ def _read_steps(doc: Mapping, r: Reader) -> dict[str, Step]:
             r.add(node, "", f"step {i + 1} must be {STEP_IDS[i]!r} (steps are fixed and ordered), got {sid!r}")
             continue
         owner = f"step '{sid}'"
-        r.keys(node, {"id", "title", "summary", "tasks", "areas"}, owner)
+        r.keys(node, {"id", "title", "summary", "tasks", "areas", "variants"}, owner)
+        tasks = _read_tasks(node, qn, r, owner)
+        variants = _read_variants(node, ("title", "summary"), qn, r, owner)
         steps[sid] = Step(
             id=sid,
             number=i + 1,
-            tasks=_read_tasks(node, r, owner),
+            tasks=tasks,
             title=r.text(node, "title", owner) or {},
             summary=r.text(node, "summary", owner) or {},
             areas=_read_areas(node, r, owner),
+            variants=variants,
+            worded_by=tuple(sorted(_tested(variants).union(*(_tested(t.variants) for t in tasks)))),
         )
     for sid in STEP_IDS:
         if sid not in steps:
@@ -274,24 +397,38 @@ def _read_flags(doc: Mapping, r: Reader) -> dict[str, Flag]:
     return flags
 
 
-def _read_advice(doc: Mapping, r: Reader) -> tuple[Text, ...]:
+def _read_advice(doc: Mapping, qn: Questionnaire, r: Reader) -> tuple[Advice, ...]:
+    """Each item a {ja, en} text, or {text: {ja, en}, when: <area score conditions>}."""
     items = doc.get("small_company_advice")
     if not (isinstance(items, list) and items):
         r.add(doc, "", f"'small_company_advice' must be a list of {{ja, en}} texts, got {kind_of(items)}")
         return ()
-    # r.text reads a key of a mapping: give each item one, named for its place in the list
-    return tuple(
-        r.text({f"small_company_advice[{i}]": node}, f"small_company_advice[{i}]", "", near=(items, doc)) or {}
-        for i, node in enumerate(items)
-    )
+    advice = []
+    for i, node in enumerate(items):
+        owner = f"small_company_advice[{i}]"
+        if not (isinstance(node, Mapping) and "text" in node):
+            # r.text reads a key of a mapping: give the item one, named for its place in the list
+            advice.append(Advice(r.text({owner: node}, owner, "", near=(items, doc)) or {}))
+            continue
+        r.keys(node, {"text", "when"}, owner)
+        text = r.text(node, "text", owner) or {}
+        branches = _read_when(node["when"], qn, r, owner, node) if "when" in node else None
+        if branches is None:
+            r.add(node, owner, "an advice with 'text' needs 'when': the area scores it is shown for")
+            continue
+        if any(c.kind != "area" for b in branches for c in b):
+            r.add(node, owner, "an advice's 'when' tests area scores only, like {area: kpi_design, score: {lt: 67}}")
+            continue
+        advice.append(Advice(text, tuple(tuple(b) for b in branches)))
+    return tuple(advice)
 
 
-def _read_catalog(doc, r: Reader) -> Catalog:
+def _read_catalog(doc, qn: Questionnaire, r: Reader) -> Catalog:
     doc = r.document(doc, "version, pitfalls, steps, flags and small_company_advice")
     if doc is None:
         return Catalog(version="", pitfalls={}, steps={}, flags={}, small_company_advice=())
     r.keys(doc, {"version", "pitfalls", "steps", "flags", "small_company_advice"}, "")
-    steps = _read_steps(doc, r)
+    steps = _read_steps(doc, qn, r)
     built = {a for s in steps.values() for a in s.areas}
     if steps and built and (unbuilt := [a for a in AREA_IDS if a not in built]):
         # the weakest area's step is the one recommended when nothing else is
@@ -301,7 +438,7 @@ def _read_catalog(doc, r: Reader) -> Catalog:
         pitfalls=_read_pitfalls(doc, r),
         steps=steps,
         flags=_read_flags(doc, r),
-        small_company_advice=_read_advice(doc, r),
+        small_company_advice=_read_advice(doc, qn, r),
     )
 
 
@@ -548,7 +685,7 @@ def load_rules(directory: Path | str | None = None, questionnaire: Questionnaire
     qn = questionnaire or default_questionnaire()
     problems: list[str] = []
     doc, raw = read_yaml(directory / "catalog.yaml")
-    catalog = _read_catalog(doc, Reader(directory / "catalog.yaml", problems))
+    catalog = _read_catalog(doc, qn, Reader(directory / "catalog.yaml", problems))
     digest = hashlib.sha256(raw)
     rules: list[Rule] = []
     seen: dict[str, Rule] = {}

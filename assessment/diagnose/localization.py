@@ -9,11 +9,11 @@ raises on an old Verdict, so old rows always read.
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Question, Questionnaire, default_questionnaire
 from assessment.bank.rules import (
+    COMPARE,
     MATCHED,
     SEVERITIES,
     Comparison,
@@ -24,6 +24,7 @@ from assessment.bank.rules import (
     RuleBook,
     Step,
     default_rulebook,
+    varied,
 )
 from assessment.bank.text import Text, check_locale
 from assessment.diagnose.diagnosis import (
@@ -38,16 +39,7 @@ from assessment.diagnose.diagnosis import (
     Task,
 )
 from assessment.diagnose.verdict import EvidenceRef, FoundPitfall, Value, Verdict
-from assessment.diagnose.view_cache import shared_views
-
-_COMPARE = {
-    "lt": operator.lt,
-    "lte": operator.le,
-    "gt": operator.gt,
-    "gte": operator.ge,
-    "eq": operator.eq,
-    "ne": operator.ne,
-}
+from assessment.diagnose.view_cache import SharedViews, shared_views
 
 
 def localize(
@@ -117,15 +109,16 @@ def localize(
     actions = []
     for a in verdict.actions:
         step = cat.steps.get(a.id) or Step(id=a.id, number=0, title={loc: a.id}, summary={}, tasks=())
+        title, summary, tasks = _worded(step, verdict.profile, loc, shared)
         actions.append(
             ActionFinding(
                 step=step.number,
                 id=a.id,
-                title=_text(step.title, loc),
+                title=title,
                 priority=a.priority,
                 because=a.because,
-                summary=_text(step.summary, loc),
-                tasks=shared.tasks.get(a.id, ()),
+                summary=summary,
+                tasks=tasks,
                 areas=a.areas,
             )
         )
@@ -161,7 +154,9 @@ def localize(
         ),
         profile=verdict.profile,
         small_company=verdict.small_company,
-        advice=tuple(_text(t, loc) for t in cat.small_company_advice) if verdict.small_company else (),
+        advice=tuple(_text(t.text, loc) for t in cat.small_company_advice if t.shown(verdict.scores))
+        if verdict.small_company
+        else (),
         cleared=tuple(pitfall(p) for p in verdict.cleared),
         missing_areas=tuple(aid for aid, s in verdict.scores.items() if s is None),
     )
@@ -170,6 +165,26 @@ def localize(
 def _tasks(book: RuleBook, step_id: str, loc: str) -> tuple[Task, ...]:
     step = book.catalog.steps[step_id]
     return tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks)
+
+
+def _worded(step: Step, profile: Mapping[str, str], loc: str, shared: SharedViews) -> tuple[str, str, tuple[Task, ...]]:
+    """A step's title, summary and tasks in the wording its variants give this company's profile."""
+    if not step.varies:
+        return _text(step.title, loc), _text(step.summary, loc), shared.tasks.get(step.id, ())
+    key = (step.id, *(profile.get(q) for q in step.worded_by))
+    hit = shared.worded.get(key)
+    if hit is None:  # made once per profile that words it differently, then shared
+        tasks = tuple(
+            Task(
+                text=_text(varied(t.text, t.variants, "text", profile), loc),
+                owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
+                days=t.days,
+            )
+            for t in step.tasks
+        )
+        title = _text(varied(step.title, step.variants, "title", profile), loc)
+        hit = shared.worded[key] = (title, _text(varied(step.summary, step.variants, "summary", profile), loc), tasks)
+    return hit
 
 
 def _text(text: Text | None, loc: str) -> str:
@@ -205,10 +220,11 @@ def _why(
     """Why this answer shows the finding: its condition's reason, else its rule's."""
     rule = rules.get(ref.rule) if ref.rule is not None else None
     if rule is not None:
-        if ref.branch is not None and 0 <= ref.branch < len(rule.branches):
-            branch = rule.branches[ref.branch]
-        else:  # a row that named the rule but not the branch: the first branch this answer meets
-            branch = next((b for b in rule.branches if _meets(b, q, ref.value)), rule.branches[0])
+        named = rule.branches[ref.branch] if ref.branch is not None and 0 <= ref.branch < len(rule.branches) else None
+        if named is not None and _meets(named, q, ref.value):
+            branch = named
+        else:  # no branch named, or one a later edit of the rule renumbered: the first branch this answer meets
+            branch = next((b for b in rule.branches if _meets(b, q, ref.value)), named or rule.branches[0])
         # every condition of the branch on this question (a checklist may meet two), each with its reason
         met = [c for c in branch if c.kind == "question" and c.target == ref.question and c.why]
         if met:
@@ -270,7 +286,7 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
     if c.op == "score" and isinstance(c.arg, Comparison):
         # an answer without an item score gives the engine no field to compare, so it meets no score condition
         item = QUESTION_TYPES[q.type].item_score(q, value)
-        return item is not None and _COMPARE[c.arg.op](item, c.arg.num)
+        return item is not None and COMPARE[c.arg.op](item, c.arg.num)
     if isinstance(value, str):  # a one-option answer
         if c.op == "is":
             return value == c.arg
@@ -279,7 +295,7 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
         return c.op == "not_in" and value not in c.arg
     ticked = set(value)  # a checklist
     if c.op == "count" and isinstance(c.arg, Comparison):
-        return _COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)
+        return COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)
     if c.op == "includes":
         return c.arg in ticked
     if c.op == "excludes":

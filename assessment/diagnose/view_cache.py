@@ -11,7 +11,7 @@ while the entry lives.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from assessment.bank.questionnaire import QUESTION_TYPES, Questionnaire
@@ -36,6 +36,9 @@ class _Same:
 class SharedViews:
     answers: dict[tuple[str, str], AnswerView]  # (question id, option value) -> its view, one-option questions
     tasks: dict[str, tuple[Task, ...]]  # step id -> its tasks
+    # (step id, answers to the profile questions that word it) -> its title, summary and tasks, filled
+    # as diagnoses need them: a step worded for the business model costs its variants once, not per diagnosis
+    worded: dict[tuple, tuple[str, str, tuple[Task, ...]]] = field(default_factory=dict)
 
 
 AnswerMaker = Callable[[Questionnaire, str, str, str], AnswerView]

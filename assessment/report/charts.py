@@ -29,10 +29,30 @@ def _svg(width: float, height: float, body: str, label: str, title: str | None =
     )
 
 
+_BREAK_AFTER = "・、の"  # Japanese reads well broken after these
+_BREAK_BEFORE = "（"  # and before an opening bracket
+
+
+def _cjk_break(text: str, width: int) -> int:
+    """Where to end a Japanese line of at most `width` characters: at the last natural break, else at width.
+
+    Why: cutting at a fixed count splits words (経営・事業ゴールとの接/続); a line may end a little early.
+    """
+    for i in range(width, max(width // 2, 1) - 1, -1):
+        if text[i] in _BREAK_BEFORE or text[i - 1] in _BREAK_AFTER:
+            return i
+    return width
+
+
 def wrap(text: str, width: int) -> list[str]:
-    """Break a label into lines: by words for Latin text, by characters for Japanese."""
+    """Break a label into lines: by words for Latin text, by characters for Japanese (at natural breaks)."""
     if " " not in text:
-        return [text[i : i + width] for i in range(0, len(text), width)] or [""]
+        lines = []
+        while len(text) > width:
+            cut = _cjk_break(text, width)
+            lines.append(text[:cut])
+            text = text[cut:]
+        return [*lines, text] if text or not lines else lines
     lines, line = [], ""
     for word in text.split():
         if line and len(line) + 1 + len(word) > width:

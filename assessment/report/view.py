@@ -37,13 +37,22 @@ class AreaPanel:
     doubts: tuple[FlagFinding, ...] = ()  # consistency flags that put this score in doubt
 
 
-def _band(score: int | None, _) -> str:
-    if score is None:
+def _band(level: int | None, _) -> str:
+    """What the area's level means, in words that agree with the level number printed beside it.
+
+    Why by level, not by its own thresholds: a 67 printed as "level 4" (the level that runs as a
+    system) beside "does not yet run as a system" contradicted itself on the page.
+    """
+    if level is None:
         return _("Not enough answers to score this area.")
-    if score < 40:
+    if level <= 2:
         return _("Weak: a priority for improvement.")
-    if score < 70:
+    if level == 3:
         return _("Developing: the basics exist but do not yet run as a system.")
+    if level == 4:
+        return _(
+            "Established: it mostly runs as a routine; make the remaining weak points routine too and it becomes a strength."
+        )
     return _("Strong: keep it up and spread what works.")
 
 
@@ -193,7 +202,7 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
                 name=a.name,
                 score=a.score,
                 level=a.level,
-                band=_band(a.score, _),
+                band=_band(a.level, _),
                 mature=a.description,
                 bar_width=a.score or 0,
                 strongest=best,

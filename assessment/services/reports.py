@@ -145,8 +145,8 @@ def sample_pdf(session: Session, locale: str) -> bytes:
     """A report of made-up answers with the branding set now: what a client would receive (the settings preview)."""
     from assessment import evaluate
     from assessment.report import render_pdf
-    from assessment.samples import uniform_answers
+    from assessment.samples import demo_answers
 
-    answers = uniform_answers(1, pf_company_size="s30_50", pf_primary_goal="new_customers")
+    answers = demo_answers()
     sample = "株式会社サンプル" if locale == "ja" else "Sample Co., Ltd."
     return render_pdf(evaluate(answers, locale=locale), branding=report_branding(session), company=sample)

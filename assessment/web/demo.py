@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from assessment.samples import uniform_answers
+from assessment.bank.roles import COMPANY_SIZE, RESPONDENT_ROLE
+from assessment.samples import demo_answers
 from assessment.services import assessments as flow
 from assessment.services import funnel, leads, links
 from assessment.web.database import db
@@ -23,7 +24,7 @@ def seed(app: Flask) -> dict[str, str]:
             utm={"utm_source": "newsletter", "utm_medium": "email", "utm_campaign": "demo"},
             referrer=None,
         )
-        answers = uniform_answers(1, pf_company_size="s30_50", pf_primary_goal="new_customers")
+        answers = demo_answers()
         for page in flow.pages():
             flow.save_answers(s, a, {q.id: answers[q.id] for q in page.questions}, page)
         flow.submit(s, a, results_days=app.config["REPORT_LINK_DAYS"])
@@ -33,8 +34,9 @@ def seed(app: Flask) -> dict[str, str]:
             name="山田 太郎",
             company="デモ株式会社",
             email="taro@example.co.jp",
-            role="marketing_lead",
-            company_size="s30_50",
+            # the lead agrees with the answers it comes with
+            role=answers[RESPONDENT_ROLE.question],
+            company_size=answers[COMPANY_SIZE.question],
             consent=True,
             consent_text="(demo data)",
             locale="ja",

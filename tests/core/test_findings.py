@@ -458,10 +458,23 @@ def test_dont_know_answers_are_a_finding_of_their_own(make_answers):
 
 
 def test_small_company_gets_the_small_team_advice(make_answers):
-    small = evaluate(make_answers(2, pf_company_size="s1_29"))
-    large = evaluate(make_answers(2, pf_company_size="s1000_plus"))
+    small = evaluate(make_answers(1, pf_company_size="s1_29"))
+    large = evaluate(make_answers(1, pf_company_size="s1000_plus"))
     assert small.small_company and len(small.advice) >= 3
     assert not large.small_company and large.advice == ()
+
+
+def test_the_advice_speaks_only_to_the_weak_areas(make_answers, rulebook):
+    # every area at 67: sound enough that no tip is owed, though the company is small
+    sound = evaluate(make_answers(2, pf_company_size="s1_29"))
+    assert sound.small_company and sound.advice == ()
+    # only the KPI design weak: the KPI tip, and no other
+    kpi_weak = evaluate(
+        make_answers(2, pf_company_size="s1_29", kd_kpi_origin="none", kd_tree="none", kd_cac_known="not_calculated")
+    )
+    assert (kpi_weak.scores["kpi_design"] or 0) < 67
+    kpi_tip = next(t for t in rulebook.catalog.small_company_advice if "KPI" in t.text["ja"])
+    assert kpi_weak.advice == (kpi_tip.text["ja"],)
 
 
 @pytest.mark.parametrize(
@@ -482,5 +495,5 @@ def test_small_company_gets_the_small_team_advice(make_answers):
     ],
 )
 def test_a_small_company_is_one_by_its_industrys_line(make_answers, industry, size, small):
-    d = evaluate(make_answers(2, pf_industry=industry, pf_company_size=size))
+    d = evaluate(make_answers(1, pf_industry=industry, pf_company_size=size))
     assert d.small_company is small and bool(d.advice) is small

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from assessment import Diagnosis, evaluate
+from assessment.cli.text import render_text
 from tests.conftest import PROFILES, load_profile
 
 
@@ -30,6 +31,8 @@ def test_profiles_present():
         "dont_know_often",
         "mature_next_step",
         "d2c_skincare",
+        "subscription_b2c",
+        "small_b2b_manufacturer",
     } <= set(PROFILES)
 
 
@@ -212,3 +215,104 @@ def test_a_consumer_brand_is_not_judged_by_b2b_steps():
     assert weakest == "review_cadence"
     assert d.actions[0].id == "improvement_cycle"
     assert not d.small_company  # 51-100 employees in retail, whose SME ceiling is 50
+
+
+# ---------------------------------------------------------------- the business model and size in the wording
+# Metric names only a company selling to companies uses; a consumer business's report must not
+# ask for them (its answers never name them in these profiles).
+B2B_ONLY = {
+    "ja": ("リード", "商談", "受注", "パイプライン", "MQL"),
+    "en": ("leads", "opportunit", "win rate", "pipeline", "mql", "deal"),
+}
+CONSUMER = ("subscription_b2c", "d2c_skincare", "weekly_promotions_ec", "vanity_shop")
+
+
+def b2b_words(text: str, locale: str) -> list[str]:
+    return [w for w in B2B_ONLY[locale] if w in (text.lower() if locale == "en" else text)]
+
+
+@pytest.mark.parametrize("name", CONSUMER)
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_a_consumer_report_names_no_b2b_metric(name, locale):
+    d = evaluate(load_profile(name), locale)
+    assert d.profile["pf_business_model"] == "b2c"
+    assert b2b_words(render_text(d), locale) == []
+
+
+def test_the_consumer_profiles_do_get_the_kpi_step():
+    # else the test above would pass without reading the KPI step's wording at all
+    assert all(any(a.id == "kpi_roadmap" for a in evaluate(load_profile(n)).actions) for n in CONSUMER)
+
+
+def kpi_step(d):
+    return next(a for a in d.actions if a.id == "kpi_roadmap")
+
+
+@pytest.mark.parametrize(
+    "model, words, owner",
+    [
+        ("b2b", ("リード", "商談", "成約率"), "マーケティング担当と営業"),
+        ("b2c", ("購入率", "リピート率"), "マーケティング担当と販売・顧客対応の担当"),
+        ("both", ("法人向け", "個人向け", "リード", "リピート率"), "マーケティング担当と営業・販売の担当"),
+        ("other", ("訪問数", "顧客の獲得数", "継続率"), "マーケティング担当と関係部門"),
+        (None, ("訪問数", "顧客の獲得数", "継続率"), "マーケティング担当と関係部門"),
+    ],
+)
+def test_the_kpi_step_follows_the_business_model(make_answers, model, words, owner):
+    d = evaluate(make_answers(1, pf_business_model=model), "ja")
+    step = kpi_step(d)
+    tree_task = step.tasks[1]
+    assert all(w in step.summary + tree_task.text for w in words), (step.summary, tree_task.text)
+    assert tree_task.owner == owner
+    if model in ("b2c", "other", None):  # no funnel of leads and deals for them
+        assert b2b_words(step.summary + tree_task.text, "ja") == []
+
+
+def test_a_stored_verdict_without_a_profile_reads_the_default_wording(make_answers):
+    from assessment.diagnose.localization import localize
+    from assessment.diagnose.pipeline import diagnose
+
+    verdict = diagnose(make_answers(1, pf_business_model="b2c"))
+    old = type(verdict).from_dict({**verdict.to_dict(), "profile": {}})  # a row from before profiles were kept
+    assert "購入率" in kpi_step(localize(verdict, "ja")).summary
+    assert "顧客の獲得" in kpi_step(localize(old, "ja")).summary
+
+
+def test_a_subscription_service_lacks_design_not_numbers():
+    """Written before the profile was run."""
+    d = evaluate(load_profile("subscription_b2c"), "ja")
+    assert d.pitfalls[0].id == "short_termism" and d.pitfalls[0].severity == "high"
+    assert not {"vanity_metrics", "silo"} & set(severities(d))
+    assert severities(d)["no_review_cycle"] == "medium"
+    assert d.actions[0].id == "design_value"
+    assert not d.small_company  # 101-300 in consumer services, whose SME ceiling is 100
+    design = d.actions[0]
+    assert design.tasks[2].owner == "マーケティング担当と顧客接点を持つ部門"  # no sales force to name
+
+
+def test_a_small_b2b_manufacturer_gets_steps_sized_for_it():
+    """Written before the profile was run; silo was expected absent, and fires at medium: management
+    judges marketing by the number of shows and funds it show by show, which a consultant calls a divide."""
+    d = evaluate(load_profile("small_b2b_manufacturer"), "ja")
+    assert d.level is not None and d.level.number <= 2
+    assert {p: s for p, s in severities(d).items() if s == "high"} == {
+        "no_review_cycle": "high",
+        "short_termism": "high",
+        "scattered_activity": "high",
+    }
+    assert severities(d)["silo"] == "medium" and "silo" not in headline(d)
+    assert d.small_company and len(d.advice) == 5  # 25 people, under manufacturing's 300; every area weak
+    text = render_text(d)
+    assert "経営企画" not in text  # no corporate-planning department in a 25-person company
+    assert "マーケティング責任者）" not in text  # nobody leads marketing: the CEO owns those tasks
+    assert "商談" in kpi_step(d).tasks[1].text and kpi_step(d).tasks[1].owner == "マーケティング担当と営業"
+    # no KPIs yet: the review the first step schedules is of results, not of KPIs that do not exist
+    assert d.actions[0].id == "improvement_cycle" and "KPIレビュー" not in d.actions[0].tasks[0].text
+
+
+def test_a_b2b_saas_of_150_gets_only_the_advice_its_weak_areas_need():
+    d = evaluate(load_profile("mql_saas"), "ja")
+    assert d.small_company  # 101-300 in IT, whose SME ceiling is 300
+    kpi, alignment = d.scores["kpi_design"], d.scores["alignment"]
+    assert kpi is not None and kpi >= 67 and not any("KPI" in tip for tip in d.advice)
+    assert alignment is not None and alignment < 67 and len(d.advice) == 2

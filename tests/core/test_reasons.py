@@ -21,7 +21,9 @@ def accepted(c: Condition, q) -> list:
         return [[v] for v in c.arg]
     if c.op == "includes":
         return [[c.arg]]
-    return [[]]  # count below N (the only count the rules use): nothing that counts ticked
+    # a count: each number of counting options (the first ones, in bank order) that meets it
+    counting = [o.value for o in q.options if o.value in q.counting]
+    return [counting[:n] for n in range(len(counting) + 1) if _holds(c, q, tuple(counting[:n]))]
 
 
 def answers_for(branch: tuple[Condition, ...], qn, chosen: Condition, value) -> dict | None:

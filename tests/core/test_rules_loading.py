@@ -230,6 +230,9 @@ def test_a_rule_file_of_the_wrong_shape_is_rejected(rules_dir, text, message):
     assert any(re.search(message, p) for p in exc.value.problems), exc.value.problems
 
 
+_TEXT = {"ja": "文", "en": "text"}
+
+
 def _task(doc, step: int = 0, task: int = 0) -> dict:
     return doc["steps"][step]["tasks"][task]
 
@@ -296,6 +299,56 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
             lambda d: d["steps"][0].update(tasks={}),
             r"catalog.yaml:\d+: step 'connect_strategy': 'tasks' must be a list, got a mapping",
         ),
+        # variants: texts for some profiles
+        (
+            lambda d: d["steps"][0].update(variants=[{"summary": {"ja": "要約", "en": "summary"}}]),
+            r"catalog.yaml:\d+: step 'connect_strategy': variants\[0\]: 'when' is missing",
+        ),
+        (
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"question": "al_goal_agreement", "is": "no_goal"}, "summary": _TEXT}]
+            ),
+            r"step 'connect_strategy': variants\[0\]: a variant tests profile questions only, with is, in, not_in "
+            r"\(got al_goal_agreement\)",
+        ),
+        (
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"area": "alignment", "score": {"lt": 50}}, "summary": _TEXT}]
+            ),
+            r"step 'connect_strategy': variants\[0\]: a variant tests profile questions only",
+        ),
+        (
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"question": "pf_business_model", "is": "b2x"}, "summary": _TEXT}]
+            ),
+            r"step 'connect_strategy': variants\[0\]: question 'pf_business_model': option value 'b2x' does not exist",
+        ),
+        (
+            lambda d: d["steps"][0].update(variants=[{"when": {"question": "pf_business_model", "is": "b2c"}}]),
+            r"step 'connect_strategy': variants\[0\]: a variant needs at least one of title, summary",
+        ),
+        (
+            lambda d: d["steps"][0].update(
+                variants=[{"when": {"question": "pf_business_model", "is": "b2c"}, "tasks": [], "summary": _TEXT}]
+            ),
+            r"step 'connect_strategy': variants\[0\]: unknown key 'tasks'",
+        ),
+        (
+            lambda d: _task(d).update(
+                variants=[{"when": {"question": "pf_business_model", "is": "b2c"}, "text": {"ja": "文"}}]
+            ),
+            r"step 'connect_strategy': tasks\[0\]: variants\[0\]: 'text.en' translation is missing",
+        ),
+        (
+            lambda d: _task(d).update(
+                variants=[{"when": {"question": "pf_business_model", "is": "b2c", "why": _TEXT}, "owner": _TEXT}]
+            ),
+            r"tasks\[0\]: variants\[0\]: a variant's conditions take no 'why'",
+        ),
+        (
+            lambda d: _task(d).update(variants={"b2c": _TEXT}),
+            r"step 'connect_strategy': tasks\[0\]: 'variants' must be a list, got a mapping",
+        ),
         # flags
         (lambda d: d["flags"].__setitem__(1, 3), r"catalog.yaml:\d+: flags\[1\] must be a mapping, got the number 3"),
         (
@@ -328,6 +381,28 @@ def _task(doc, step: int = 0, task: int = 0) -> dict:
             lambda d: d["small_company_advice"].__setitem__(0, "start small"),
             r"catalog.yaml:\d+: 'small_company_advice\[0\]' must be a mapping with ja and en, got the text 'start small'",
         ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(0, {"text": _TEXT}),
+            r"catalog.yaml:\d+: small_company_advice\[0\]: an advice with 'text' needs 'when'",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"question": "pf_business_model", "is": "b2c"}}
+            ),
+            r"small_company_advice\[0\]: an advice's 'when' tests area scores only",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"area": "kpi_design", "score": {"under": 67}}}
+            ),
+            r"small_company_advice\[0\]: area 'kpi_design' score: unknown operator 'under'",
+        ),
+        (
+            lambda d: d["small_company_advice"].__setitem__(
+                0, {"text": _TEXT, "when": {"area": "kpi_design", "score": {"lt": 67}}, "tone": "warm"}
+            ),
+            r"small_company_advice\[0\]: unknown key 'tone'",
+        ),
     ],
 )
 def test_malformed_catalog_entry_names_file_line_entry_and_key(rules_dir, change, message):
@@ -357,5 +432,12 @@ def test_real_rules_load_and_cover_every_pitfall(rulebook):
 
 def test_nested_any_expands_into_branches(rulebook):
     rule = next(r for r in rulebook.rules if r.id == "silo_seen_as_cost")
-    assert len(rule.branches) == 4  # the joint meeting, or one of three budget answers
+    # management's view (cost, or activity), each with the joint meeting or one of three budget answers
+    assert len(rule.branches) == 8
     assert all(len(b) == 2 for b in rule.branches)
+
+
+def test_a_step_worded_for_a_business_model_loads_its_variants(rulebook):
+    step = rulebook.catalog.steps["kpi_roadmap"]
+    assert step.varies
+    assert {c.arg for v in step.variants for b in v.branches for c in b} == {"b2b", "b2c", "both"}

@@ -198,9 +198,8 @@ def test_a_row_stored_before_the_business_model_question_still_reads_diagnoses_a
     assert "pf_business_model" not in old.answers and "pf_business_model" not in old.profile
     html = render_html(localize(old, "ja"))
     assert html.count('aria-label="KPIツリー"') == 1 and "リード数" in html  # the tree every report had
-    # an answer set kept from 2026.12.2 (a profile written then) diagnoses under today's bank
-    kept = load_profile("weekly_promotions_ec")
-    assert "pf_business_model" not in kept
+    # an answer set kept from 2026.12.2 (a profile as written then) diagnoses under today's bank
+    kept = {k: v for k, v in load_profile("weekly_promotions_ec").items() if k != "pf_business_model"}
     again = diagnose(kept, questionnaire=questionnaire)
     assert again.unanswered == () and "pf_business_model" not in again.profile  # a profile answer is never missing
     answered = diagnose({**kept, "pf_business_model": "b2c"}, questionnaire=questionnaire)
@@ -209,3 +208,32 @@ def test_a_row_stored_before_the_business_model_question_still_reads_diagnoses_a
     assert "pf_business_model" not in perception_gap(old, answered, questionnaire).not_comparable
     (change,) = [c for c in trend(old, answered, questionnaire).items if c.question == "pf_business_model"]
     assert (change.before, change.after, change.delta, change.comparable) == (None, "b2c", None, True)
+
+
+def test_a_branch_renumbered_since_the_row_was_stored_still_prints_the_answers_own_reason(rulebook):
+    """Splitting `in: [cost_center, activity_volume]` into one alternative each renumbered the branches of
+    silo_seen_as_cost: a row stored before names a branch whose condition may be for the other value."""
+    import dataclasses
+
+    from assessment.diagnose.pipeline import diagnose
+
+    verdict = diagnose(load_profile("small_b2b_manufacturer"))
+    silo = next(p for p in verdict.pitfalls if p.id == "silo")
+    ref = next(e for e in silo.evidence if e.question == "al_contribution_view")
+    assert ref.value == "activity_volume" and ref.rule == "silo_seen_as_cost"
+    cost_branch = next(
+        i
+        for i, b in enumerate(rulebook.by_id["silo_seen_as_cost"].branches)
+        if any(c.target == "al_contribution_view" and c.arg == "cost_center" for c in b)
+    )
+    moved = dataclasses.replace(ref, branch=cost_branch)  # as an older numbering would have it
+    old = dataclasses.replace(
+        verdict,
+        pitfalls=tuple(
+            dataclasses.replace(p, evidence=tuple(moved if e is ref else e for e in p.evidence)) if p is silo else p
+            for p in verdict.pitfalls
+        ),
+    )
+    shown = next(p for p in localize(old, "ja").pitfalls if p.id == "silo")
+    why = next(e.why for e in shown.evidence if e.question == "al_contribution_view")
+    assert "施策の量" in why and "コスト" not in why

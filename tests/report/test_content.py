@@ -75,7 +75,30 @@ def test_small_company_gets_the_small_team_advice_and_large_does_not():
     small, large = diagnosis("small_campaigns", "ja"), diagnosis("mature", "ja")
     assert small.small_company and not large.small_company
     assert squash(small.advice[0]) in pdf_text("small_campaigns", "ja")
-    assert squash("少人数・小予算") not in pdf_text("mature", "ja")
+    assert squash("中小企業へのアドバイス") in pdf_text("small_campaigns", "ja")
+    assert squash("中小企業へのアドバイス") not in pdf_text("mature", "ja")
+
+
+@pytest.mark.parametrize("name", ["subscription_b2c", "vanity_shop"])
+@pytest.mark.parametrize(
+    "locale, words",
+    [
+        ("ja", ("リード", "商談", "受注", "パイプライン", "MQL")),
+        ("en", (" leads", "opportunit", "win rate", "pipeline", "mql", " deal")),
+    ],
+)
+def test_a_consumer_business_pdf_names_no_b2b_metric(name, locale, words):
+    # the whole report: steps, tasks, KPI tree, evidence; a consumer business has no leads or deals to count
+    text = pdf_text(name, locale)
+    assert answers(name)["pf_business_model"] == "b2c"
+    if locale == "ja":
+        found = [w for w in words if w in text]
+    else:  # words kept apart: squashed, "Marketing lead" + "s…" would read as "leads"
+        reader = PdfReader(io.BytesIO(pdf(name, locale)))
+        spaced = " " + re.sub(r"\s+", " ", " ".join(page.extract_text() for page in reader.pages)).lower()
+        found = [w for w in words if w in spaced]
+    assert found == [], found
+    assert squash("KPI・KPIツリーと実行ロードマップをつくる" if locale == "ja" else "Build KPIs, a KPI tree") in text
 
 
 def test_kpi_tree_starts_from_the_primary_goal_and_marks_measured_boxes():
@@ -188,9 +211,9 @@ def test_a_consumer_business_gets_the_consumer_kpi_tree_in_the_pdf(locale, headi
 
 
 def test_without_a_business_model_the_kpi_tree_stays_the_b2b_one():
-    # weekly_promotions_ec was written before the question: it keeps the tree every report had
-    assert "pf_business_model" not in answers("weekly_promotions_ec")
-    section = _kpi_section(pdf_text("weekly_promotions_ec", "ja"), "KPIツリーのたたき台", "事業ゴール")
+    # mid_silo was written before the question: it keeps the tree every report had
+    assert "pf_business_model" not in answers("mid_silo")
+    section = _kpi_section(pdf_text("mid_silo", "ja"), "KPIツリーのたたき台", "事業ゴール")
     assert "リード数" in section and "初回購入数" not in section
 
 
@@ -221,3 +244,15 @@ def test_goals_whose_path_is_the_same_for_both_models_draw_one_tree():
 
     html = render_html(evaluate({"pf_primary_goal": "repeat", "pf_business_model": "both"}, "en"))
     assert html.count('aria-label="KPI tree"') == 1 and "<h3>Consumers (B2C)</h3>" not in html
+
+
+@pytest.mark.parametrize("locale", ["ja", "en"])
+def test_an_area_band_agrees_with_the_level_printed_beside_it(locale):
+    # level 4 is the level that runs as a system (its name on the cover): its areas must not read
+    # "does not yet run as a system", as 60-69 did when the band kept thresholds of its own
+    html = render_html(diagnosis("mql_saas", locale))
+    bands = re.findall(r'<p class="band"><span class="area-level">([^<]*)</span>([^<]*)</p>', html)
+    by_level = {re.sub(r"\D", "", level): text for level, text in bands}
+    assert {"3", "4"} <= set(by_level)  # mql_saas has areas at 50-58 and at 67-73
+    developing = "発展途上" if locale == "ja" else "Developing"
+    assert developing in by_level["3"] and developing not in by_level["4"]
