@@ -72,6 +72,14 @@ def test_brand_privacy_and_call_to_action_are_shown_where_configured(client):
     assert 'href="https://consult.example.jp/booking"' in report and "mailto:hello@consult.example.jp" in report
 
 
+def test_without_a_brand_name_the_english_gate_s_sentences_start_with_a_capital(client):
+    client.get("/lang/en")
+    start(client)
+    gate = client.get(answer_all(client)).data.decode().split('class="lead-gate"', 1)[1]
+    assert "I have read how the consultancy uses" in gate  # mid-sentence: lower case
+    assert "The consultancy may also send me e-mail" in gate and ">the consultancy may" not in gate
+
+
 def test_without_settings_there_is_no_empty_call_to_action(client):
     start(client)
     assert 'class="cta"' not in client.get(answer_all(client)).data.decode()
