@@ -91,6 +91,21 @@ def _report(client, level: int = 1) -> str:
     return client.get(client.post(results + "/lead", data=LEAD).location).data.decode()
 
 
+def _report_with_pdf(client) -> str:
+    """The report page once its PDF is kept: the page that offers the download and its expiry."""
+    start(client)
+    report = client.post(answer_all(client) + "/lead", data=LEAD).location
+    pdf = re.search(r'href="(/pdf/[^"]+)"', client.get(report).data.decode())
+    assert pdf and client.get(pdf.group(1)).status_code == 200
+    return client.get(report).data.decode()
+
+
+def test_the_download_link_s_expiry_date_is_written_as_each_language_writes_dates(client):
+    assert re.search(r"ダウンロードリンクの有効期限：\d{4}年\d{1,2}月\d{1,2}日<", _report_with_pdf(client))
+    client.get("/lang/en")
+    assert re.search(r"The download link is valid until [A-Z][a-z]+ \d{1,2}, \d{4}\.<", _report_with_pdf(client))
+
+
 def test_the_level_reads_as_a_level_out_of_five(client):
     assert re.search(r"レベル\d / 5 — ", _report(client))
 
