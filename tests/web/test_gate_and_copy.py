@@ -35,6 +35,21 @@ def test_the_error_summary_counts_in_plain_english(client, missing, heading):
     assert heading in html and "answer(s)" not in html
 
 
+def test_a_returning_visitor_s_strong_button_continues_the_draft(client):
+    def buttons() -> tuple[str, str]:
+        html = client.get("/").data.decode()
+        start_button = re.search(r'<button class="([^"]*)" type="submit">', html)
+        assert start_button
+        resume = re.search(r'<a class="([^"]*)" href="/continue">', html)
+        return start_button.group(1), resume.group(1) if resume else ""
+
+    assert buttons() == ("button primary start", "")
+    start(client)
+    assert buttons() == ("button secondary start", "button primary")  # a new start is the quiet choice
+    answer_all(client)
+    assert buttons()[0] == "button primary start"  # finished: a new assessment is the thing to offer
+
+
 def test_titles_name_the_site_once(client):
     assert "<title>CMO思考診断</title>" in client.get("/").data.decode()
     start(client)
