@@ -25,6 +25,16 @@ def test_the_gate_error_names_the_box_in_japanese(client):
     assert "。:" not in summary
 
 
+def test_the_gate_s_error_summary_asks_to_check_fields_not_answers(client):
+    start(client)
+    results = answer_all(client)
+    html = refused_lead(client, results, {})
+    assert re.search(r"<h2>\d+件の入力内容を確認してください</h2>", html) and "件の回答を確認" not in html
+    client.get("/lang/en")
+    html = refused_lead(client, results, {})
+    assert re.search(r"<h2>Please check \d+ fields</h2>", html) and "answers</h2>" not in html
+
+
 @pytest.mark.parametrize("missing, heading", [(1, "Please check 1 answer<"), (2, "Please check 2 answers<")])
 def test_the_error_summary_counts_in_plain_english(client, missing, heading):
     client.get("/lang/en")
