@@ -25,6 +25,16 @@ def test_the_gate_error_names_the_box_in_japanese(client):
     assert "。:" not in summary
 
 
+def test_the_gate_s_error_summary_asks_to_check_fields_not_answers(client):
+    start(client)
+    results = answer_all(client)
+    html = refused_lead(client, results, {})
+    assert re.search(r"<h2>\d+件の入力内容を確認してください</h2>", html) and "件の回答を確認" not in html
+    client.get("/lang/en")
+    html = refused_lead(client, results, {})
+    assert re.search(r"<h2>Please check \d+ fields</h2>", html) and "answers</h2>" not in html
+
+
 @pytest.mark.parametrize("missing, heading", [(1, "Please check 1 answer<"), (2, "Please check 2 answers<")])
 def test_the_error_summary_counts_in_plain_english(client, missing, heading):
     client.get("/lang/en")
@@ -33,6 +43,21 @@ def test_the_error_summary_counts_in_plain_english(client, missing, heading):
     answers = {q.id: v for q, v in ((q, make_answers(1)[q.id]) for q in page.questions[missing:])}
     html = client.post("/q/1", data=page_form_data(page, answers)).data.decode()
     assert heading in html and "answer(s)" not in html
+
+
+def test_a_returning_visitor_s_strong_button_continues_the_draft(client):
+    def buttons() -> tuple[str, str]:
+        html = client.get("/").data.decode()
+        start_button = re.search(r'<button class="([^"]*)" type="submit">', html)
+        assert start_button
+        resume = re.search(r'<a class="([^"]*)" href="/continue">', html)
+        return start_button.group(1), resume.group(1) if resume else ""
+
+    assert buttons() == ("button primary start", "")
+    start(client)
+    assert buttons() == ("button secondary start", "button primary")  # a new start is the quiet choice
+    answer_all(client)
+    assert buttons()[0] == "button primary start"  # finished: a new assessment is the thing to offer
 
 
 def test_titles_name_the_site_once(client):
@@ -72,6 +97,14 @@ def test_brand_privacy_and_call_to_action_are_shown_where_configured(client):
     assert 'href="https://consult.example.jp/booking"' in report and "mailto:hello@consult.example.jp" in report
 
 
+def test_without_a_brand_name_the_english_gate_s_sentences_start_with_a_capital(client):
+    client.get("/lang/en")
+    start(client)
+    gate = client.get(answer_all(client)).data.decode().split('class="lead-gate"', 1)[1]
+    assert "I have read how the consultancy uses" in gate  # mid-sentence: lower case
+    assert "The consultancy may also send me e-mail" in gate and ">the consultancy may" not in gate
+
+
 def test_without_settings_there_is_no_empty_call_to_action(client):
     start(client)
     assert 'class="cta"' not in client.get(answer_all(client)).data.decode()
@@ -81,6 +114,21 @@ def _report(client, level: int = 1) -> str:
     start(client)
     results = answer_all(client, make_answers(level))
     return client.get(client.post(results + "/lead", data=LEAD).location).data.decode()
+
+
+def _report_with_pdf(client) -> str:
+    """The report page once its PDF is kept: the page that offers the download and its expiry."""
+    start(client)
+    report = client.post(answer_all(client) + "/lead", data=LEAD).location
+    pdf = re.search(r'href="(/pdf/[^"]+)"', client.get(report).data.decode())
+    assert pdf and client.get(pdf.group(1)).status_code == 200
+    return client.get(report).data.decode()
+
+
+def test_the_download_link_s_expiry_date_is_written_as_each_language_writes_dates(client):
+    assert re.search(r"ダウンロードリンクの有効期限：\d{4}年\d{1,2}月\d{1,2}日<", _report_with_pdf(client))
+    client.get("/lang/en")
+    assert re.search(r"The download link is valid until [A-Z][a-z]+ \d{1,2}, \d{4}\.<", _report_with_pdf(client))
 
 
 def test_the_level_reads_as_a_level_out_of_five(client):

@@ -346,8 +346,10 @@ def _lead_form(a, **kw) -> LeadForm:
     return form
 
 
-def brand_name() -> str:
-    return _brand_settings()["name"] or _("the consultancy")
+def brand_name(*, sentence_start: bool = False) -> str:
+    # English needs a capital where the name opens a sentence or signs an e-mail.
+    fallback = _("The consultancy") if sentence_start else _("the consultancy")
+    return _brand_settings()["name"] or fallback
 
 
 def acknowledgement_text() -> str:
@@ -362,7 +364,7 @@ def consent_text() -> str:
     return _(
         "%(brand)s may also send me e-mail about its services. Optional: the report does not depend on it, "
         "and I can withdraw this consent at any time.",
-        brand=brand_name(),
+        brand=brand_name(sentence_start=True),
     )
 
 
@@ -463,7 +465,7 @@ def _email_report_link(a, lead) -> None:
     body = render_template(
         "survey/report_email.txt",
         name=lead.name,
-        brand=brand_name(),
+        brand=brand_name(sentence_start=True),
         results_url=external_url(".report", token=a.results_token),
         pdf_url=external_url(".pdf", token=link.token),
         expires=link.expires_at,
