@@ -106,7 +106,7 @@ def _html(
             inline_css=css + extra_css,
             lang=locale,
             tracking=tracking,
-            tracking_chart=tracking and place_svg(tracking.chart),
+            tracking_chart=tracking and place_svg(tracking.plot),  # the table below is its legend
             gap=gap,
             gap_chart=gap and place_svg(gap.chart),
             comments=comments,

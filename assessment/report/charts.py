@@ -140,11 +140,20 @@ def trend(
     label: str,
     title: str | None = None,
     compact: bool = False,
+    legend: bool = True,
 ) -> str:
-    """Area scores over rounds: one line per area, a point per round (a gap where unanswered)."""
+    """Area scores over rounds: one line per area, a point per round (a gap where unanswered).
+
+    legend=False leaves out the names and last scores on the right, for a page that shows them
+    beside the chart with the SERIES colours (the PDF's table). Why: WeasyPrint lays out and
+    draws SVG text one character at a time (0.15 ms each here), and the legend's 85 characters
+    were half the chart's cost in the round PDF.
+    """
     if compact:
         return _trend_compact(series, periods, label=label, title=title)
-    w, left, right, top, plot_h = 520, 34, 150, 14, 170
+    # Without the legend the plot is drawn to fill the text width (report.css): lower, so that the
+    # chart keeps about the height it has with the legend.
+    w, left, right, top, plot_h = (520, 34, 150, 14, 170) if legend else (520, 34, 24, 14, 130)
     plot_w = w - left - right
     h = top + plot_h + 40
     x, y, body = _trend_frame(max(len(periods), 1), left, plot_w, top, plot_h, 8, 3)
@@ -153,6 +162,8 @@ def trend(
     for k, (name, values) in enumerate(series):
         color = SERIES[k % len(SERIES)]
         body += _lines(values, x, y, color, 2.8)
+        if not legend:
+            continue
         ly = top + 8 + k * 30
         last = next((v for v in reversed(values) if v is not None), None)
         body.append(f'<rect x="{left + plot_w + 12}" y="{ly - 7}" width="10" height="3" fill="{color}"/>')

@@ -66,7 +66,7 @@ def _for_pages(wide: Markup, compact: Markup) -> Markup:
 @dataclass(frozen=True)
 class TrendView:
     summary: str
-    chart: Markup  # the report's drawing (the PDF's)
+    chart: Markup  # the report's drawing, with its legend (the web pages')
     periods: tuple[str, ...]
     rows: tuple[tuple[str, tuple[int | None, ...]], ...]  # area name -> score per round: the chart as a table
     resolved: tuple[str, ...] = ()  # pitfall titles
@@ -78,6 +78,7 @@ class TrendView:
     # ... and those set at this round for the next one
     next_targets: tuple[tuple[str, int | None, int | None], ...] = ()
     compact_chart: Markup = NO_CHART  # the same for a phone's width
+    plot: Markup = NO_CHART  # the report's drawing without its legend: the PDF's, whose table names the lines
 
     @property
     def page_chart(self) -> Markup:
@@ -107,10 +108,11 @@ def trend_view(
     rows = tuple((a.name[locale], tuple(scores.get(a.id) for _period, scores in rounds)) for a in qn.areas)
     title = gettext("Area scores by round")
     label = title + ": " + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
+    series = [(n, list(vs)) for n, vs in rows]
     svg, compact = (
-        charts.trend([(n, list(vs)) for n, vs in rows], list(periods), label=label, title=title, compact=small)
-        for small in (False, True)
+        charts.trend(series, list(periods), label=label, title=title, compact=small) for small in (False, True)
     )
+    plot = charts.trend(series, list(periods), label=label, title=title, legend=False)
     since = periods[-2] if len(periods) > 1 else ""
     titles = {p.id: p.title for d in (before, after) if d is not None for p in d.pitfalls}
     marks = {"done": gettext("done"), "in_progress": gettext("in progress"), "dropped": gettext("dropped")}
@@ -143,6 +145,7 @@ def trend_view(
         targets=target_rows(targets),
         next_targets=target_rows(next_targets),
         compact_chart=Markup(compact),
+        plot=Markup(plot),
     )
 
 

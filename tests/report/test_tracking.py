@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import xml.etree.ElementTree as ET
 
 import pytest
 
 from assessment.bank.questionnaire import default_questionnaire
 from assessment.diagnose.compare import perception_gap, trend
 from assessment.diagnose.pipeline import diagnose
+from assessment.report import STYLESHEET, charts
 from assessment.report.tracking import gap_view, trend_summary, trend_view
 from tests.factories import make_answers
 
 QN = default_questionnaire()
+SVG = "http://www.w3.org/2000/svg"
 
 
 def verdict(answers):
@@ -55,6 +58,12 @@ def test_the_trend_view_holds_the_chart_and_its_numbers_as_a_table():
     assert [name for name, _ in view.rows] == [a.name["ja"] for a in QN.areas]
     assert all(scores == (0, 100) for _, scores in view.rows)
     assert view.chart.startswith("<svg") and 'role="img"' in view.chart and "2026-Q3" in view.chart
+    # The PDF's plot leaves the names to its table (the pages keep the chart with its legend).
+    assert view.plot.startswith("<svg") and "2026-Q3" in view.plot
+    names = {name for name, _ in view.rows}
+    drawn = [{t.text for t in ET.fromstring(svg).iter(f"{{{SVG}}}text")} for svg in (view.chart, view.plot)]
+    assert names & drawn[0] and not names & drawn[1]
+    assert all(name in view.plot for name in names)  # its <desc> still says them, with the numbers
 
 
 def test_the_gap_view_puts_both_sides_per_area_in_the_reader_language():
@@ -86,3 +95,11 @@ def test_the_pages_get_a_phone_drawing_whose_text_stays_readable_at_390_px(local
     trend_svg = str(trend_view(rounds, t, QN, locale).compact_chart)
     # Eight rounds: four period labels fit side by side, the latest among them.
     assert trend_svg.count(">2026-Q4<") == 1 and sum(trend_svg.count(f">{p}<") for p, _ in rounds) == 4
+
+
+def test_the_report_tables_line_keys_are_the_charts_line_colours():
+    # The trend table is the PDF's legend (templates/report/_rounds.html): .key-N is SERIES[N].
+    css = STYLESHEET.read_text(encoding="utf-8")
+    assert [f".key-{k} {{ background: {color}; }}" in css for k in range(5) for color in [charts.SERIES[k]]] == [
+        True
+    ] * 5

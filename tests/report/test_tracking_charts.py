@@ -47,3 +47,16 @@ def test_names_and_periods_are_escaped():
     ):
         parse(svg)
         assert "<script>" not in svg and not re.search(r"<(?!/?(svg|text|line|circle|polyline|rect)\b)", svg)
+
+
+def test_the_trend_without_its_legend_keeps_the_lines_and_periods_and_leaves_the_names_to_the_page():
+    series: list[tuple[str, list[int | None]]] = [("目線合わせ", [20, 45, 70]), ("KPI設計", [30, None, 60])]
+    periods = ["2026-Q2", "2026-Q3", "2026-Q4"]
+    full, plot = (parse(charts.trend(series, periods, label="推移", legend=shown)) for shown in (True, False))
+    texts = {t.text for t in plot.iter("{http://www.w3.org/2000/svg}text")}
+    assert set(periods) <= texts and not {"目線合わせ", "KPI設計", "70", "60"} & texts
+    assert len(plot.findall("s:circle", NS)) == len(full.findall("s:circle", NS)) == 5
+    assert plot.findall("s:rect", NS) == [] and len(full.findall("s:rect", NS)) == 2  # the legend's swatches
+    # The plot takes the legend's width: the last round is drawn further right.
+    last = [max(float(c.get("cx", 0)) for c in root.findall("s:circle", NS)) for root in (full, plot)]
+    assert last[1] > last[0] + 100
