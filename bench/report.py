@@ -322,8 +322,10 @@ def main() -> None:
 
     html = render_html(ja, **kw)
     print(f"\nHeadless Chromium --print-to-pdf on the same HTML ({args.chromium_runs} runs, new process each):")
-    ch = chromium(html, args.chromium_runs)
-    if ch is None:
+    ch = chromium(html, args.chromium_runs) if args.chromium_runs else None
+    if not args.chromium_runs:
+        print("  --chromium-runs 0: skipped")
+    elif ch is None:
         print("  chromium not found: skipped")
     else:
         c50 = line("Chromium", ch)
