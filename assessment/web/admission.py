@@ -5,7 +5,7 @@ slow clients cannot take the site down: gunicorn_conf.py). With 32 CPU-bound req
 the GIL hands the core out in no particular order and every database or socket wait costs a
 request its turn, so a few requests wait many times longer than the rest. A request that holds
 no slot waits here with the GIL released; slots are handed over in arrival order
-(threading.Semaphore wakes its oldest waiter), so each request, once admitted, runs to its end.
+(see _Slots), so each request, once admitted, runs to its end.
 
 Measured with bench/web.py (32 clients, two workers, SQLite, on one loaded run, alternating):
 2 slots against none, question page 680-790 req/s against 490-575, submissions 171-178 req/s
@@ -21,10 +21,48 @@ from __future__ import annotations
 
 import io
 import threading
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _held = threading.local()  # .gate: the Admission whose slot this thread holds
+
+
+class _Slots:
+    """A counting semaphore that hands a freed slot straight to its longest waiter.
+
+    threading.Semaphore wakes a waiter but lets any thread that asks meanwhile take the slot, and the
+    woken one then queues again at the back: under load some requests waited behind dozens that
+    came later, which is the tail this module is here to remove.
+    """
+
+    def __init__(self, count: int):
+        self._lock = threading.Lock()
+        self._free = count
+        self._waiters: deque[threading.Lock] = deque()
+
+    def acquire(self) -> None:
+        with self._lock:
+            if self._free and not self._waiters:
+                self._free -= 1
+                return
+            turn = threading.Lock()
+            turn.acquire()
+            self._waiters.append(turn)
+        turn.acquire()  # until release() passes its slot to this waiter
+
+    def release(self) -> None:
+        with self._lock:
+            if self._waiters:
+                self._waiters.popleft().release()  # the slot changes hands without being freed
+            else:
+                self._free += 1
+
+    def __enter__(self) -> None:
+        self.acquire()
+
+    def __exit__(self, *_exc) -> None:
+        self.release()
 
 
 class Admission:
@@ -32,7 +70,7 @@ class Admission:
 
     def __init__(self, app, slots: int, max_body: int | None):
         self.app, self.max_body = app, max_body
-        self._slots = threading.Semaphore(slots)
+        self._slots = _Slots(slots)
 
     def __call__(self, environ, start_response):
         _buffer_body(environ, self.max_body)
