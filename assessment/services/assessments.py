@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -151,10 +151,11 @@ def submit_answers(
     _keep(session, a, verdict, link_days)
     link = links.new_link(session, a, link_days)
     session.flush()  # every row but the answers, in one go; the answers need a.id
-    # A new assessment has no rows to merge into: one multi-row INSERT, not an ORM object per answer
-    # (the ORM objects were a third of this call's cost; bench/web.py, submission).
+    # A new assessment has no rows to merge into: one multi-row INSERT on the table, not an ORM object
+    # per answer (the ORM objects were a third of this call's cost; bench/web.py, submission).
     if kept:
-        session.execute(insert(Answer), [{"assessment_id": a.id, "question": q, "value": v} for q, v in kept.items()])
+        rows = [{"assessment_id": a.id, "question": q, "value": v} for q, v in kept.items()]
+        session.execute(insert(cast(Table, Answer.__table__)), rows)  # the Table: no ORM bulk machinery
     session.commit()
     assert a.results_token is not None  # _keep() granted it
     diagnosis = localize(verdict, locale, questionnaire=qn)
