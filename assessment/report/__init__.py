@@ -25,7 +25,7 @@ from assessment.report.branding import Branding
 from assessment.report.comments import ConsultantComments
 from assessment.report.fonts import check_fonts, face_css, face_files, font_config
 from assessment.report.i18n import environment, translations
-from assessment.report.tracking import GapView, TrendView
+from assessment.report.tracking import GapView, TargetRows, TrendView
 
 __all__ = ["STYLESHEET", "Branding", "check_fonts", "render_html", "render_pdf"]
 
@@ -76,6 +76,7 @@ def _html(
     fetcher=None,
     tracking: TrendView | None = None,
     gap: GapView | None = None,
+    targets: TargetRows = (),
     comments=None,
 ) -> str:
     locale = _locale_of(diagnosis, locale)
@@ -109,6 +110,7 @@ def _html(
             tracking_chart=tracking and place_svg(tracking.plot),  # the table below is its legend
             gap=gap,
             gap_chart=gap and place_svg(gap.chart),
+            targets=targets,
             comments=comments,
         )
     )
@@ -135,6 +137,7 @@ def render_html(
     date: dt.date | None = None,
     tracking: TrendView | None = None,
     gap: GapView | None = None,
+    targets: TargetRows = (),
 ) -> str:
     """The report as one self-contained HTML document (stylesheet and logo inline)."""
     return _html(
@@ -147,6 +150,7 @@ def render_html(
         standalone=True,
         tracking=tracking,
         gap=gap,
+        targets=targets,
     )
 
 
@@ -202,11 +206,13 @@ def render_pdf(
     comments: ConsultantComments | None = None,
     tracking: TrendView | None = None,
     gap: GapView | None = None,
+    targets: TargetRows = (),
 ) -> bytes:
     """The report as PDF bytes. fetcher: a ProjectFetcher to inspect afterwards (tests).
 
     comments: a consultant's comments and report notes, already in the report's language.
-    tracking, gap: a round's sections (report/tracking.py), shown after the summary when given.
+    tracking, gap: a round's sections (report/tracking.py), shown after the summary when given;
+    targets: a first round's targets for the next one (a later round's are in tracking).
     """
     from weasyprint import HTML
 
@@ -226,6 +232,7 @@ def render_pdf(
         fetcher=fetcher,
         tracking=tracking,
         gap=gap,
+        targets=targets,
         comments=comments,
     )
     if branding.logo:

@@ -6,6 +6,7 @@ says it in words and draws it, in one locale, for the report and the workspace p
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from markupsafe import Markup
@@ -63,6 +64,25 @@ def _for_pages(wide: Markup, compact: Markup) -> Markup:
     return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(wide, compact)
 
 
+TargetRows = tuple[tuple[str, int | None, int | None], ...]  # area name, level now, target level
+
+
+def target_rows(
+    scores: Mapping[str, int | None], targets: Mapping[str, int] | None, qn: Questionnaire, locale: str
+) -> TargetRows:
+    """Per area its level now (from its score) and the target set for it; () when no target is set."""
+    if not targets:
+        return ()
+    return tuple(
+        (
+            a.name[locale],
+            None if scores.get(a.id) is None else qn.level_for(scores[a.id] or 0).number,
+            targets.get(a.id),
+        )
+        for a in qn.areas
+    )
+
+
 @dataclass(frozen=True)
 class TrendView:
     summary: str
@@ -74,9 +94,9 @@ class TrendView:
     persisting: tuple[str, ...] = ()
     steps: tuple[tuple[str, str], ...] = ()  # the earlier round's steps: title, mark
     # area name, level now, target level: the targets set at the earlier round (for this one) ...
-    targets: tuple[tuple[str, int | None, int | None], ...] = ()
+    targets: TargetRows = ()
     # ... and those set at this round for the next one
-    next_targets: tuple[tuple[str, int | None, int | None], ...] = ()
+    next_targets: TargetRows = ()
     compact_chart: Markup = NO_CHART  # the same for a phone's width
     plot: Markup = NO_CHART  # the report's drawing without its legend: the PDF's, whose table names the lines
 
@@ -122,14 +142,6 @@ def trend_view(
     )
     now = {c.area: c.after for c in t.areas}
 
-    def target_rows(set_: dict[str, int] | None) -> tuple[tuple[str, int | None, int | None], ...]:
-        if not set_:
-            return ()
-        return tuple(
-            (a.name[locale], None if now.get(a.id) is None else qn.level_for(now[a.id] or 0).number, set_.get(a.id))
-            for a in qn.areas
-        )
-
     def named(status: str) -> tuple[str, ...]:
         return tuple(titles.get(pid, pid) for pid in t.pitfalls_by_status(status))
 
@@ -142,8 +154,8 @@ def trend_view(
         new=named("new"),
         persisting=named("persisting"),
         steps=steps,
-        targets=target_rows(targets),
-        next_targets=target_rows(next_targets),
+        targets=target_rows(now, targets, qn, locale),
+        next_targets=target_rows(now, next_targets, qn, locale),
         compact_chart=Markup(compact),
         plot=Markup(plot),
     )

@@ -431,8 +431,12 @@ def report_views(session: Session, r: Round, locale: str, qn: Questionnaire | No
 def report_pdf(session: Session, r: Round, locale: str) -> bytes:
     """The closed round's PDF: its diagnosis, what changed since the last round, and the gap."""
     from assessment.report import render_pdf
+    from assessment.report.tracking import target_rows
 
     diagnosis, tracking, gap_section = report_views(session, r, locale)
+    # A first round has no trend to hold its targets for the next round: they get a table of their own.
+    kept = round_verdict(r)
+    first = target_rows(dict(kept.scores), r.targets, default_questionnaire(), locale) if kept and not tracking else ()
     return render_pdf(
         diagnosis,
         branding=report_branding(session),
@@ -440,4 +444,5 @@ def report_pdf(session: Session, r: Round, locale: str) -> bytes:
         date=r.closed_at.date() if r.closed_at else None,
         tracking=tracking,
         gap=gap_section,
+        targets=first,
     )

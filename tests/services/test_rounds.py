@@ -156,6 +156,29 @@ def test_the_second_rounds_pdf_shows_the_trend_and_the_gap(session, tmp_path):
     assert tracking is None and gap is None  # one round, one side: neither section
 
 
+def test_the_first_rounds_pdf_shows_its_targets_for_the_next_round(session):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    company = make_company(session)
+    first = rounds.open_round(session, company, period="2026-Q3")
+    rounds.add_respondent(session, first, make_assessment(session, make_answers(0)), "management")
+    rounds.close_round(session, first)
+    rounds.set_targets(session, first, {"alignment": 4})
+
+    def text(locale):
+        pdf = rounds.report_pdf(session, first, locale)
+        return "".join("".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages).split())
+
+    ja, en = text("ja"), text("en")
+    assert "現在のレベルと次回の目標" in ja and "前回からの変化" not in ja  # no trend yet, the targets all the same
+    assert "Levelnowandtargetforthenextround" in en
+    first.targets = None  # a round closed before targets existed
+    session.commit()
+    assert "現在のレベルと次回の目標" not in text("ja")  # nothing set: no empty table
+
+
 def test_a_revoked_link_opens_nothing_and_an_answered_one_cannot_be_revoked(session):
     r = rounds.open_round(session, make_company(session))
     inv = rounds.invite(session, r, "sales", locale="en")
