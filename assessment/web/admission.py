@@ -4,17 +4,22 @@ Why: gunicorn's gthread worker gives every connection a thread of its own (32 a 
 slow clients cannot take the site down: gunicorn_conf.py). With 32 CPU-bound requests at once,
 the GIL hands the core out in no particular order and every database or socket wait costs a
 request its turn, so a few requests wait many times longer than the rest. A request that holds
-no slot waits here with the GIL released; slots are handed over in arrival order
-(see _Slots), so each request, once admitted, runs to its end.
+no slot waits here with the GIL released; slots are handed over in arrival order (see _Slots),
+so each request, once admitted, runs to its end.
 
-Measured with bench/web.py (32 clients, two workers, SQLite, on one loaded run, alternating):
-2 slots against none, question page 680-790 req/s against 490-575, submissions 171-178 req/s
-against 120-145, and less server CPU per request (5.1-5.2 ms against 5.4-5.6 ms).
+Measured with bench/web.py (32 clients, two workers, quiet machine, one run each): against no gate,
+two slots took the SQLite submission p99 from 270 to 142-164 ms and the question page p99 from
+108 to 55-70 ms, with less CPU per request (4.8 against 5.9 ms a submission).
 
-A slot is taken after the request's body has been read (up to MAX_CONTENT_LENGTH), so a client
-that trickles its body holds a thread, as before, but never a slot; it is given back when the app
-returns, before a streamed body (the CSV export) is sent. A view that waits for something else
-(a PDF job) steps out with `waiting()`, so it holds no slot meanwhile.
+The rules that keep a slot from waiting on anything but this process's own work:
+- the request's body is read before a slot is taken, so a client that trickles it holds a
+  thread, as before, but never a slot;
+- /healthz, /readyz and static files take none: a probe must answer while the app is busy;
+- the slot is given back when the app returns, before a streamed body (the CSV export) is sent;
+- a view that waits for something else (a PDF job, a DNS lookup) or runs a long CPU job beside
+  the requests (a PDF rendered in the request) steps out with `waiting()`. It must hold no
+  database write when it steps out: a thread queueing for a slot while it holds SQLite's write
+  lock would stop the slot holders that need that lock.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _held = threading.local()  # .gate: the Admission whose slot this thread holds
+UNGATED = ("/healthz", "/readyz", "/static/")
+BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 
 class _Slots:
@@ -49,7 +56,15 @@ class _Slots:
             turn = threading.Lock()
             turn.acquire()
             self._waiters.append(turn)
-        turn.acquire()  # until release() passes its slot to this waiter
+        try:
+            turn.acquire()  # until release() passes its slot to this waiter
+        except BaseException:  # interrupted (KeyboardInterrupt): leave the queue, or pass on a slot given meanwhile
+            with self._lock:
+                if turn in self._waiters:
+                    self._waiters.remove(turn)
+                    raise
+            self.release()
+            raise
 
     def release(self) -> None:
         with self._lock:
@@ -57,12 +72,6 @@ class _Slots:
                 self._waiters.popleft().release()  # the slot changes hands without being freed
             else:
                 self._free += 1
-
-    def __enter__(self) -> None:
-        self.acquire()
-
-    def __exit__(self, *_exc) -> None:
-        self.release()
 
 
 class Admission:
@@ -73,13 +82,21 @@ class Admission:
         self._slots = _Slots(slots)
 
     def __call__(self, environ, start_response):
-        _buffer_body(environ, self.max_body)
-        with self._slots:
-            _held.gate = self
-            try:
-                return self.app(environ, start_response)
-            finally:
-                _held.gate = None
+        if environ.get("PATH_INFO", "").startswith(UNGATED):
+            return self.app(environ, start_response)
+        try:
+            _buffer_body(environ, self.max_body)
+        except (OSError, ValueError):  # the client went away, or sent a broken chunked body
+            start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
+            return [b"The request's body could not be read.\n"]
+        outer = getattr(_held, "gate", None)
+        self._slots.acquire()
+        _held.gate = self
+        try:
+            return self.app(environ, start_response)
+        finally:
+            _held.gate = outer
+            self._slots.release()
 
     @contextmanager
     def _stepped_out(self) -> Iterator[None]:
@@ -94,7 +111,7 @@ class Admission:
 
 @contextmanager
 def waiting() -> Iterator[None]:
-    """Give this request's slot to another while the block waits (no-op without a gate)."""
+    """Give this request's slot to another while the block runs (no-op without a gate)."""
     gate = getattr(_held, "gate", None)
     if gate is None:
         yield
@@ -105,11 +122,15 @@ def waiting() -> Iterator[None]:
 
 def _buffer_body(environ, max_body: int | None) -> None:
     """Read the body now, while no slot is held; one byte past max_body is kept so Werkzeug still says 413."""
+    if environ.get("REQUEST_METHOD", "GET") not in BODY_METHODS:
+        return  # bodies the app never reads are left to the server
     length = environ.get("CONTENT_LENGTH") or ""
     chunked = environ.get("wsgi.input_terminated") and not length
+    if chunked and max_body is None:
+        return  # no limit to read up to: the app reads it as it needs
     if not chunked and not length.isdigit():
         return
     if length.isdigit() and (int(length) == 0 or (max_body is not None and int(length) > max_body)):
         return  # nothing to read, or refused by its declared length without reading it
-    limit = int(length) if length.isdigit() else (max_body + 1 if max_body is not None else -1)
+    limit = int(length) if length.isdigit() else (max_body or 0) + 1
     environ["wsgi.input"] = io.BytesIO(environ["wsgi.input"].read(limit))

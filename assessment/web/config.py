@@ -47,7 +47,12 @@ def from_env(env=os.environ) -> dict:
         # Space-separated CSP sources allowed to frame the site, e.g. "https://www.example.co.jp".
         "FRAME_ANCESTORS": env.get("FRAME_ANCESTORS", "'self'"),
         # Limits are counted per process in memory; REDIS_URL shares them between every worker.
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": (limits_uri := env.get("RATELIMIT_STORAGE_URI") or redis_url or "memory://"),
+        # A Redis that hangs rather than refuses must not hold a request (and its slot, web/admission.py):
+        # past half a second the limiter gives up and swallows the error (RATELIMIT_SWALLOW_ERRORS).
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
+        if limits_uri.startswith(("redis://", "rediss://"))
+        else {},
         # Jobs (assessment.jobs) on RQ over this Redis, or a thread in each web process without it.
         "REDIS_URL": redis_url or None,
         "RATELIMIT_ENABLED": _bool(env.get("RATELIMIT_ENABLED"), True),

@@ -9,8 +9,8 @@ import os
 
 # One process per core: the app is CPU-bound Python, so more processes only take turns.
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
-# Threads overlap a request's database and socket waits with another's CPU work, and keep a
-# worker answering while it renders a PDF. gthread hands a connection to a thread at its first byte
+# Threads read requests and write responses while others run; of them only WEB_ACTIVE_REQUESTS (2) run
+# the app's code at once, in arrival order (web/admission.py). gthread hands a connection to a thread at its first byte
 # and the thread then waits for the rest of the request however slowly it comes, so the thread count
 # is also how many slow clients (trickled headers or bodies) a worker takes before it stops answering:
 # 32 each (tests/web/test_slow_clients.py holds 20 on two workers). The GIL runs one at a time anyway,

@@ -10,6 +10,8 @@ from __future__ import annotations
 import io
 import threading
 
+import pytest
+
 from assessment.web import admission
 from tests.web.conftest import make_app, make_config
 
@@ -43,6 +45,7 @@ class BlockingApp:
 
 def _request(gate, name: str, body: bytes = b"", stream=None) -> threading.Thread:
     environ = {
+        "REQUEST_METHOD": "POST",
         "PATH_INFO": f"/{name}",
         "CONTENT_LENGTH": str(len(body)) if stream is None else "",
         "wsgi.input": stream or io.BytesIO(body),
@@ -145,9 +148,78 @@ def test_a_chunked_body_keeps_one_byte_past_the_limit_so_the_app_still_refuses_i
     assert app.bodies["big"] == b"01234"  # the limit and one more: Werkzeug's 413 (web/security.py)
 
 
-def test_a_body_over_its_declared_limit_is_not_read(client):
+class Unreadable(io.RawIOBase):
+    """A body that must not be read, or that breaks when it is."""
+
+    def __init__(self, error: type[Exception] = AssertionError):
+        self.error = error
+
+    def readable(self):
+        return True
+
+    def read(self, size=-1):
+        raise self.error("read")
+
+
+def _call(gate, environ) -> tuple[str, bytes]:
+    status = []
+    body = b"".join(gate(environ, lambda s, _h: status.append(s)))
+    return status[0], body
+
+
+def test_a_body_over_its_declared_limit_is_not_read_and_the_app_refuses_it(client):
+    gate = admission.Admission(lambda e, sr: sr("413 Request Entity Too Large", []) or [b""], slots=1, max_body=4)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/api", "CONTENT_LENGTH": "5", "wsgi.input": Unreadable()}
+    assert _call(gate, environ)[0].startswith("413")  # reached the app without reading a byte
     resp = client.post("/api/v1/assessments", data=b"x" * (300 * 1024), content_type="application/json")
     assert resp.status_code == 413
+
+
+def test_a_body_that_breaks_while_read_is_a_400_not_a_500():
+    gate = admission.Admission(lambda e, sr: sr("200 OK", []) or [b"app"], slots=1, max_body=1024)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/q/1", "CONTENT_LENGTH": "10", "wsgi.input": Unreadable(OSError)}
+    status, body = _call(gate, environ)
+    assert status.startswith("400") and b"body" in body
+
+
+def test_a_get_body_is_left_unread():
+    seen = []
+    gate = admission.Admission(
+        lambda e, sr: seen.append(e["wsgi.input"]) or sr("200 OK", []) or [b""], slots=1, max_body=9
+    )
+    body = Unreadable()
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "CONTENT_LENGTH": "5", "wsgi.input": body}
+    assert _call(gate, environ)[0].startswith("200") and seen == [body]
+
+
+def test_health_probes_and_static_files_pass_while_every_slot_is_taken():
+    app = BlockingApp()
+    gate = admission.Admission(app, slots=1, max_body=1024)
+    app.expect("busy")
+    busy = _request(gate, "busy")
+    assert app.entered["busy"].wait(GUARD)  # the one slot is held from here on
+    for path in ("/healthz", "/readyz", "/static/css/site.css"):
+        app.expect(path.strip("/"))
+        app.release[path.strip("/")].set()
+        probe = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "wsgi.input": io.BytesIO()}
+        done = threading.Thread(target=lambda p=probe: gate(p, lambda *a: None), daemon=True)
+        done.start()
+        done.join(GUARD)
+        assert not done.is_alive() and app.entered[path.strip("/")].is_set()
+    app.release["busy"].set()
+    busy.join(GUARD)
+
+
+def test_an_error_in_the_app_gives_its_slot_back():
+    def broken(environ, start_response):
+        raise RuntimeError("boom")
+
+    gate = admission.Admission(broken, slots=1, max_body=9)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "wsgi.input": io.BytesIO()}
+    for _ in range(2):  # the second would wait for ever if the first kept the slot
+        with pytest.raises(RuntimeError):
+            gate(environ, lambda *a: None)
+    assert getattr(admission._held, "gate", None) is None
 
 
 def test_the_app_is_gated_by_default_and_the_setting_turns_it_off(app, tmp_path):

@@ -54,6 +54,7 @@ def mail_app(request, tmp_path, inbox):
         "SMTP_FROM": "report@consult.example.jp",
         "BRAND_NAME": "サンプルコンサルティング",
         "PUBLIC_BASE_URL": "https://diagnosis.example.co.jp",
+        "WEB_ACTIVE_REQUESTS": 0,  # the double-click test races four posts in the app at once, not two
     }
     if request.param == "postgres":
         settings["DATABASE_URL"] = request.getfixturevalue("pg_schema_url")

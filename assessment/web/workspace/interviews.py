@@ -17,7 +17,7 @@ from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments as flow
 from assessment.services import comments, interviews, reports, verdicts
 from assessment.services.interviews import InterviewError
-from assessment.web import charts
+from assessment.web import admission, charts
 from assessment.web.database import db
 from assessment.web.workspace.access import (
     assessment_or_404,
@@ -250,7 +250,8 @@ def interview_pdf(assessment_id: int):
     number = request.args.get("revision", "")
     shown = int(number) if number.isdigit() and 1 <= int(number) <= a.revision else a.revision
     locale = _locale()
-    content = reports.revision_pdf(db.session, a, locale, shown, comments.of_revision(a, shown))
+    with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
+        content = reports.revision_pdf(db.session, a, locale, shown, comments.of_revision(a, shown))
     log("export", f"assessment:{a.id}", f"PDF revision {shown} {locale}")
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"

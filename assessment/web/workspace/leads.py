@@ -17,7 +17,7 @@ from assessment.bank.rules import PITFALL_IDS, default_rulebook
 from assessment.services import accounts, inbox, verdicts
 from assessment.services.inbox import Filters, InboxError
 from assessment.store.workspace import LEAD_STATUSES, Account
-from assessment.web import charts
+from assessment.web import admission, charts
 from assessment.web.database import db
 from assessment.web.workspace.access import bp, form_checked, log, me, posted_account, refused, see_other
 
@@ -191,7 +191,8 @@ def lead_pdf(lead_id: int):
     lead = _lead_or_404(lead_id)
     if not lead.assessment.has_verdict:
         abort(404)
-    content = reports.pdf_bytes(db.session, lead.assessment, str(get_locale()))
+    with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
+        content = reports.pdf_bytes(db.session, lead.assessment, str(get_locale()))
     log("export", f"lead:{lead.id}", "PDF")
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"

@@ -21,6 +21,7 @@ from assessment.bank.text import LOCALES
 from assessment.services import accounts, mail, rounds
 from assessment.services.rounds import RoundError
 from assessment.store.models import RESPONDENT_ROLES, Assessment, Company, Round, RoundInvitation, utcnow
+from assessment.web import admission
 from assessment.web.database import db
 from assessment.web.queue import jobs
 from assessment.web.survey.forms import TOO_LONG, OptionField, OptionSelectField, printable_only
@@ -365,7 +366,8 @@ def round_pdf(token: str):
     locale = _locale() if _locale() in LOCALES else "ja"
     # Rendered here, as the interview PDF is: the render job keeps one PDF per assessment revision,
     # and a round's report changes with its marks and targets, so there is nothing to keep.
-    content = rounds.report_pdf(db.session, r, locale)
+    with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
+        content = rounds.report_pdf(db.session, r, locale)
     log("export", f"round:{r.id}", f"PDF {locale}")
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from assessment.bank.text import LOCALES
 from assessment.report.branding import Branding
 from assessment.services import branding, reports
+from assessment.web import admission
 from assessment.web import branding as site_branding
 from assessment.web.database import db
 from assessment.web.workspace.access import admin_only, bp, see_other
@@ -71,7 +72,9 @@ def settings_sample_pdf():
     admin_only()
     locale = request.args.get("locale", "")
     locale = locale if locale in LOCALES else str(get_locale())
-    response = make_response(reports.sample_pdf(db.session, locale))
+    with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
+        content = reports.sample_pdf(db.session, locale)
+    response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="sample-report-{locale}.pdf"'
     response.headers["Cache-Control"] = "private, no-store"
