@@ -43,6 +43,14 @@ class BlockingApp:
         return [name.encode()]
 
 
+def _gated(*names: str, slots: int = 1) -> tuple[BlockingApp, admission.Admission]:
+    """A gate of `slots` around a BlockingApp expecting requests of these names."""
+    app = BlockingApp()
+    for name in names:
+        app.expect(name)
+    return app, admission.Admission(app, slots=slots, max_body=1024)
+
+
 def _request(gate, name: str, body: bytes = b"", stream=None) -> threading.Thread:
     environ = {
         "REQUEST_METHOD": "POST",
@@ -58,10 +66,7 @@ def _request(gate, name: str, body: bytes = b"", stream=None) -> threading.Threa
 
 
 def test_a_request_waits_until_a_slot_is_free_then_runs():
-    app = BlockingApp()
-    gate = admission.Admission(app, slots=1, max_body=1024)
-    for name in ("first", "second"):
-        app.expect(name)
+    app, gate = _gated("first", "second")
     first = _request(gate, "first")
     assert app.entered["first"].wait(GUARD)
     second = _request(gate, "second")
@@ -75,10 +80,7 @@ def test_a_request_waits_until_a_slot_is_free_then_runs():
 
 
 def test_slots_run_side_by_side():
-    app = BlockingApp()
-    gate = admission.Admission(app, slots=2, max_body=1024)
-    for name in ("a", "b"):
-        app.expect(name)
+    app, gate = _gated("a", "b", slots=2)
     threads = [_request(gate, "a"), _request(gate, "b")]
     assert app.entered["a"].wait(GUARD) and app.entered["b"].wait(GUARD)  # both in at once
     for name in ("a", "b"):
@@ -120,10 +122,7 @@ class TrickledBody(io.RawIOBase):
 
 
 def test_a_slow_body_is_read_before_a_slot_is_taken():
-    app = BlockingApp()
-    gate = admission.Admission(app, slots=1, max_body=1024)
-    for name in ("upload", "page"):
-        app.expect(name)
+    app, gate = _gated("upload", "page")
     body = TrickledBody(b"answers=1")
     upload = _request(gate, "upload", stream=body)
     page = _request(gate, "page")
