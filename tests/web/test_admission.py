@@ -183,9 +183,13 @@ def test_a_body_that_breaks_while_read_is_a_400_not_a_500():
 
 def test_a_get_body_is_left_unread():
     seen = []
-    gate = admission.Admission(
-        lambda e, sr: seen.append(e["wsgi.input"]) or sr("200 OK", []) or [b""], slots=1, max_body=9
-    )
+
+    def app(environ, start_response):
+        seen.append(environ["wsgi.input"])
+        start_response("200 OK", [])
+        return [b""]
+
+    gate = admission.Admission(app, slots=1, max_body=9)
     body = Unreadable()
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": "/", "CONTENT_LENGTH": "5", "wsgi.input": body}
     assert _call(gate, environ)[0].startswith("200") and seen == [body]
