@@ -16,6 +16,7 @@ The rules that keep a slot from waiting on anything but this process's own work:
   thread, as before, but never a slot;
 - /healthz, /readyz and static files take none: a probe must answer while the app is busy;
 - the slot is given back when the app returns, before a streamed body (the CSV export) is sent;
+- a request that waited QUEUE_SECONDS for its turn gets a 503 with Retry-After instead;
 - a view that waits for something else (a PDF job, a DNS lookup) or runs a long CPU job beside
   the requests (a PDF rendered in the request) steps out with `waiting()`. It must hold no
   database write when it steps out: a thread queueing for a slot while it holds SQLite's write
@@ -33,6 +34,10 @@ from contextlib import contextmanager
 _held = threading.local()  # .gate: the Admission whose slot this thread holds
 UNGATED = ("/healthz", "/readyz", "/static/")
 BODY_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# A request still waiting for its turn after this long is answered 503: its visitor (or the proxy in
+# front, nginx's 60 s) is about to give up, and running it later would only delay those behind it.
+QUEUE_SECONDS = 15.0
+BUSY = "ただいま混み合っています。少し待ってからもう一度お試しください。\nThe site is busy: please try again in a moment.\n".encode()
 
 
 class _Slots:
@@ -48,16 +53,19 @@ class _Slots:
         self._free = count
         self._waiters: deque[threading.Lock] = deque()
 
-    def acquire(self) -> None:
+    def acquire(self, timeout: float | None = None) -> bool:
+        """Take a slot, waiting in turn; False if none came within `timeout` seconds (None: no limit)."""
         with self._lock:
             if self._free and not self._waiters:
                 self._free -= 1
-                return
+                return True
             turn = threading.Lock()
             turn.acquire()
             self._waiters.append(turn)
         try:
-            turn.acquire()  # until release() passes its slot to this waiter
+            # until release() passes its slot to this waiter
+            if turn.acquire(timeout=-1 if timeout is None else timeout):
+                return True
         except BaseException:  # interrupted (KeyboardInterrupt): leave the queue, or pass on a slot given meanwhile
             with self._lock:
                 if turn in self._waiters:
@@ -65,6 +73,11 @@ class _Slots:
                     raise
             self.release()
             raise
+        with self._lock:
+            if turn in self._waiters:
+                self._waiters.remove(turn)
+                return False
+        return True  # handed over as the wait ran out: it is this waiter's
 
     def release(self) -> None:
         with self._lock:
@@ -77,8 +90,8 @@ class _Slots:
 class Admission:
     """WSGI middleware: `slots` requests at once through `app`."""
 
-    def __init__(self, app, slots: int, max_body: int | None):
-        self.app, self.max_body = app, max_body
+    def __init__(self, app, slots: int, max_body: int | None, queue_seconds: float = QUEUE_SECONDS):
+        self.app, self.max_body, self.queue_seconds = app, max_body, queue_seconds
         self._slots = _Slots(slots)
 
     def __call__(self, environ, start_response):
@@ -90,7 +103,11 @@ class Admission:
             start_response("400 Bad Request", [("Content-Type", "text/plain; charset=utf-8")])
             return [b"The request's body could not be read.\n"]
         outer = getattr(_held, "gate", None)
-        self._slots.acquire()
+        if not self._slots.acquire(self.queue_seconds):
+            start_response(
+                "503 Service Unavailable", [("Content-Type", "text/plain; charset=utf-8"), ("Retry-After", "5")]
+            )
+            return [BUSY]
         _held.gate = self
         try:
             return self.app(environ, start_response)

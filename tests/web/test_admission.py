@@ -230,3 +230,23 @@ def test_the_app_is_gated_by_default_and_the_setting_turns_it_off(app, tmp_path)
     off = make_app(make_config(tmp_path, WEB_ACTIVE_REQUESTS=0))
     assert not isinstance(off.wsgi_app, admission.Admission)
     off.extensions["database"].engine.dispose()
+
+
+def test_a_request_that_waits_too_long_for_its_turn_gets_a_503_and_leaves_the_queue():
+    app, gate = _gated("busy", "later")
+    gate.queue_seconds = 0.2
+    busy = _request(gate, "busy")
+    assert app.entered["busy"].wait(GUARD)
+    status = []
+    body = gate(
+        {"REQUEST_METHOD": "GET", "PATH_INFO": "/q/1", "wsgi.input": io.BytesIO()},
+        lambda s, h: status.append((s, dict(h))),
+    )
+    assert status[0][0].startswith("503") and status[0][1]["Retry-After"] == "5"
+    assert "混み合って" in b"".join(body).decode()
+    app.release["busy"].set()
+    busy.join(GUARD)
+    later = _request(gate, "later")  # the slot went to nobody in the queue: it is free again
+    assert app.entered["later"].wait(GUARD)
+    app.release["later"].set()
+    later.join(GUARD)
