@@ -80,6 +80,27 @@ _REPORT = (520, 345, 260, 188, 122, 10, 11, 11, 20)
 _COMPACT = (330, 330, 165, 172, 70, 12.5, 13.5, 6, 12)
 
 
+def dial(score: int, color: str, *, label: str) -> str:
+    """The cover's ring: a grey track, and the score's share of it drawn clockwise from the top.
+
+    No text: the number is the page's own, laid over it (WeasyPrint lays SVG text out a character
+    at a time).
+    """
+    size, width = 124.0, 9.0
+    r = (size - width) / 2
+    around = 2 * math.pi * r
+    arc = around * max(0, min(score, 100)) / 100
+    c = size / 2
+    body = (
+        f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{GRID}" stroke-width="{width:g}"/>'
+        f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{color}" stroke-width="{width:g}" '
+        f'stroke-linecap="round" stroke-dasharray="{arc:.2f} {around:.2f}" transform="rotate(-90 {c:g} {c:g})"/>'
+        if arc
+        else f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{GRID}" stroke-width="{width:g}"/>'
+    )
+    return _svg(size, size, body, label)
+
+
 def radar(axes: list[tuple[str, int | None]], color: str, *, label: str, cjk: bool, compact: bool = False) -> str:
     """A five-axis radar: grid rings every 20 points, the company's polygon on top."""
     w, h, cx, cy, r, size, score_size, per_cjk, per_latin = _COMPACT if compact else _REPORT

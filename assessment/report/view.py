@@ -222,6 +222,9 @@ def build(d: Diagnosis, _, *, branding: Branding, company, respondent, date, log
         "date": format_date(date, format="long", locale=d.locale),
         "summary": _summary(d, areas, _),
         "radar": place_svg(charts.radar([(a.name, a.score) for a in areas], color, label=_("Scores by area"), cjk=cjk)),
+        "dial": None
+        if d.overall is None
+        else place_svg(charts.dial(d.overall, color, label=_("Overall score %(score)s of 100", score=d.overall))),
         "areas": areas,
         "headline": [dict(p=p, groups=_evidence_groups(p.evidence)) for p in d.pitfalls if p.headline],
         "other_pitfalls": [p for p in d.pitfalls if not p.headline],

@@ -60,3 +60,25 @@ def test_the_trend_without_its_legend_keeps_the_lines_and_periods_and_leaves_the
     # The plot takes the legend's width: the last round is drawn further right.
     last = [max(float(c.get("cx", 0)) for c in root.findall("s:circle", NS)) for root in (full, plot)]
     assert last[1] > last[0] + 100
+
+
+def test_the_cover_dial_draws_the_scores_share_of_the_ring():
+    def arc(score):
+        svg = charts.dial(score, "#1f4e79", label=f"{score}")
+        found = re.search(r'stroke-dasharray="([\d.]+) ([\d.]+)"', svg)
+        return None if found is None else float(found.group(1)) / float(found.group(2))
+
+    assert arc(0) is None  # the grey track alone
+    assert abs(arc(25) - 0.25) < 0.001 and abs(arc(67) - 0.67) < 0.001 and arc(100) == 1.0
+    assert abs(arc(140) - 1.0) < 0.001  # never past a full ring
+
+
+def test_the_report_cover_shows_the_dial_with_its_score_in_words():
+    from assessment import evaluate
+    from assessment.report import render_html
+    from tests.factories import make_answers
+
+    d = evaluate(make_answers(1), locale="ja")
+    html = render_html(d)
+    dial = html[html.index('class="score-dial"') :][:2000]
+    assert "<svg" in dial and f"総合スコア 100点中{d.overall}点" in dial
