@@ -138,12 +138,7 @@ B2C_TREES: dict[str, Node] = {
             _repeat_revenue(),
         ),
     ),
-    Goal.NEW_CUSTOMERS: Node(
-        N_("New customers"),
-        Metric.NEW_CUSTOMERS,
-        "×",
-        (Node(N_("Visits"), Metric.VISITS), Node(N_("First-purchase rate"), Metric.CONVERSION_RATE)),
-    ),
+    Goal.NEW_CUSTOMERS: _from_visits(N_("New customers"), Metric.NEW_CUSTOMERS, N_("First-purchase rate")),
     Goal.BRAND: Node(
         N_("Brand strength"),
         None,

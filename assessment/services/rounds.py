@@ -435,8 +435,8 @@ def report_pdf(session: Session, r: Round, locale: str) -> bytes:
 
     diagnosis, tracking, gap_section = report_views(session, r, locale)
     # A first round has no trend to hold its targets for the next round: they get a table of their own.
-    kept = round_verdict(r)
-    first = target_rows(dict(kept.scores), r.targets, default_questionnaire(), locale) if kept and not tracking else ()
+    scores = {a.id: a.score for a in diagnosis.areas}
+    first = () if tracking else target_rows(scores, r.targets, default_questionnaire(), locale)
     return render_pdf(
         diagnosis,
         branding=report_branding(session),

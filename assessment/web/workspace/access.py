@@ -7,10 +7,13 @@ The endings every workspace form shares live here too, for each route module to 
 - `form_checked()`: a post that carries only buttons (and the CSRF token) is checked, or 400;
 - `see_other(endpoint, message, **values)`: post/redirect/get, with a message flashed if given;
 - `refused(message, endpoint, **values)`: a change the service refused (its error's message):
-  the session is rolled back, so nothing of it is kept, and the page named says why.
+  the session is rolled back, so nothing of it is kept, and the page named says why;
+- `page_count(total, size)` and `past_the_end(endpoint, page, pages)` for the paged lists.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_security import auth_required, current_user
@@ -88,3 +91,17 @@ def refused(message: str, endpoint: str, **values) -> Response:
     """The service refused the change: keep nothing of it, and say why on the page `endpoint` shows."""
     db.session.rollback()
     return see_other(endpoint, message, "error", **values)
+
+
+def page_count(total: int, size: int) -> int:
+    """Pages of `size` rows that `total` rows fill; one, empty, when there are none."""
+    return max(1, -(-total // size))
+
+
+def past_the_end(endpoint: str, page: int, pages: int) -> Response | None:
+    """A page number past the last (an old link, a typed number): a redirect to the last page, the
+    filters kept, instead of an empty table saying there is nothing; None for a page that exists."""
+    if page <= pages:
+        return None
+    last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
+    return redirect(url_for(endpoint, **last))

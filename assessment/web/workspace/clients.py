@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -17,7 +15,17 @@ from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, client_or_404, log, me, posted_account, refused, see_other
+from assessment.web.workspace.access import (
+    bp,
+    client_or_404,
+    log,
+    me,
+    page_count,
+    past_the_end,
+    posted_account,
+    refused,
+    see_other,
+)
 from assessment.web.workspace.forms import AccountChoiceForm, ClientForm, MergeForm, NoteForm
 
 
@@ -54,10 +62,9 @@ def client_list():
     page = request.args.get("page", "1")
     page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
-    pages = max(1, -(-total // PAGE_SIZE))
-    if page_number > pages:  # past the end (an old link, a typed number): the last page, not "no clients"
-        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
-        return redirect(url_for(".client_list", **last))
+    pages = page_count(total, PAGE_SIZE)
+    if (last := past_the_end(".client_list", page_number, pages)) is not None:
+        return last
     return render_template(
         "workspace/clients.html",
         rows=rows,

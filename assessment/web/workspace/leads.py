@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import time
 from datetime import date
-from typing import Any
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
@@ -19,7 +18,17 @@ from assessment.services.inbox import Filters, InboxError
 from assessment.store.workspace import LEAD_STATUSES, Account
 from assessment.web import admission, charts
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, form_checked, log, me, posted_account, refused, see_other
+from assessment.web.workspace.access import (
+    bp,
+    form_checked,
+    log,
+    me,
+    page_count,
+    past_the_end,
+    posted_account,
+    refused,
+    see_other,
+)
 
 LEAD_PROFILE = {"role": roles.RESPONDENT_ROLE, "size": roles.COMPANY_SIZE}
 
@@ -95,10 +104,9 @@ def lead_list():
     page = request.args.get("page", "1")
     number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
     rows, total = inbox.list_leads(db.session, me(), f, number)
-    pages = max(1, -(-total // inbox.PAGE_SIZE))
-    if number > pages:  # past the end (an old link, a typed number): the last page, not an empty table
-        last: dict[str, Any] = {**request.args.to_dict(), "page": pages}
-        return redirect(url_for(".lead_list", **last))
+    pages = page_count(total, inbox.PAGE_SIZE)
+    if (last := past_the_end(".lead_list", number, pages)) is not None:
+        return last
     log("view", "leads", f"{total} leads")
     return render_template(
         "workspace/leads.html",
