@@ -91,12 +91,12 @@ def dial(score: int, color: str, *, label: str) -> str:
     around = 2 * math.pi * r
     arc = around * max(0, min(score, 100)) / 100
     c = size / 2
-    body = (
-        f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{GRID}" stroke-width="{width:g}"/>'
-        f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{color}" stroke-width="{width:g}" '
-        f'stroke-linecap="round" stroke-dasharray="{arc:.2f} {around:.2f}" transform="rotate(-90 {c:g} {c:g})"/>'
+    ring = f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke-width="{width:g}"'
+    body = f'{ring} stroke="{GRID}"/>' + (
+        f'{ring} stroke="{color}" stroke-linecap="round" stroke-dasharray="{arc:.2f} {around:.2f}" '
+        f'transform="rotate(-90 {c:g} {c:g})"/>'
         if arc
-        else f'<circle cx="{c:g}" cy="{c:g}" r="{r:g}" fill="none" stroke="{GRID}" stroke-width="{width:g}"/>'
+        else ""
     )
     return _svg(size, size, body, label)
 
