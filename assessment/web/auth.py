@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
     # Sign-in is by session only. Flask-Security's token loader parses every request's JSON body
     # (the API's too, however large or deeply nested), which turned a 413 into a 500: no tokens here.
     app.login_manager.request_loader(lambda _request: None)  # type: ignore[attr-defined]
+    _protect_signed_in_sessions_only(app.login_manager)  # type: ignore[attr-defined]
 
     for endpoint in _THROTTLED:
         view: Callable[..., Any] = app.view_functions[endpoint]
@@ -79,6 +80,20 @@ def init_app(app: Flask) -> None:
 
     # weak=False: blinker holds receivers weakly, and this function is local to init_app.
     user_authenticated.connect(_signed_in, app, weak=False)
+
+
+def _protect_signed_in_sessions_only(login_manager) -> None:
+    """Strong session protection for sessions that hold a sign-in, not for a respondent's.
+
+    Flask-Login 0.6.3 (and its main branch) takes any non-empty session without its address
+    fingerprint for a stolen one (flask-login#569): a funnel visitor's session (the CSRF token, UTM)
+    was "wiped" on every request, so every page re-sent the session cookie and deleted a remember
+    cookie that was never set, and the session's keys that are not Flask-Login's survived anyway.
+    A session with no `_user_id` has no sign-in to protect: an empty one is skipped the same way.
+    tests/web/test_workspace_auth.py pins both sides, so a Flask-Login that renames the method fails there.
+    """
+    check = login_manager._session_protection_failed
+    login_manager._session_protection_failed = lambda: "_user_id" in session and check()
 
 
 def _signed_in(sender, user, **extra) -> None:

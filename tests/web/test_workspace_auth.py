@@ -129,6 +129,35 @@ def test_password_change_signs_out_every_other_session(app):
     assert sign_in(app.test_client(), "mover@example.jp", new).status_code == 302
 
 
+@pytest.mark.parametrize(
+    "moved", [{"REMOTE_ADDR": "198.51.100.7"}, {"HTTP_USER_AGENT": "another browser"}], ids=["address", "browser"]
+)
+def test_a_signed_in_session_replayed_from_elsewhere_is_signed_out(app, moved):
+    client, _ = signed_in(app, "held@example.jp")
+    assert client.get("/workspace/clients").status_code == 200
+    thief = app.test_client()
+    thief.set_cookie(app.config["SESSION_COOKIE_NAME"], client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value)
+    response = thief.get("/workspace/clients", environ_base=moved)
+    assert response.status_code == 302 and "/account/login" in response.location
+    assert thief.get("/workspace/clients").status_code == 302  # the copied session holds no sign-in any more
+    assert client.get("/workspace/clients").status_code == 200  # the owner's own cookie still works
+
+
+def test_a_respondents_session_is_not_written_again_on_every_page(client):
+    """Session protection only guards sessions with a sign-in (auth.py): reading a page leaves the cookie alone."""
+    client.get("/")  # the landing page notes the visit once
+    assert client.post("/start").status_code == 303
+    client.get("/q/1")  # this first page puts the CSRF token in the session
+    with client.session_transaction() as s:
+        before = dict(s)
+    for path in ("/q/1", "/q/2", "/"):
+        response = client.get(path)
+        assert response.status_code == 200
+        assert response.headers.getlist("Set-Cookie") == [], (path, response.headers.getlist("Set-Cookie"))
+    with client.session_transaction() as s:
+        assert dict(s) == before and {"landed", "csrf_token"} <= before.keys()
+
+
 def test_two_factor_setup_is_offered_with_an_authenticator_app(app):
     client, _ = signed_in(app, "tf@example.jp")
     response = client.get("/account/tf-setup")
