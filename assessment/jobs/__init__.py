@@ -53,11 +53,15 @@ class Dispatcher:
             if priority == "speculative" and self._backlog() >= self.settings.speculative_limit:
                 records.record_dropped(session, kind, key, args)
                 return
-            job = records.record(session, kind, key, args, priority=priority)
-            if job is not None:
+            entry = _entry_id(kind)
+            job = records.record(session, kind, key, args, priority=priority, queue_id=entry)
+            if job is None:
+                if priority == "requested":
+                    self._revive(session, key)
+            elif job.queue_id == entry:  # a new row, written naming this entry: only the queue is left
+                self._enqueue(session, job, entry)
+            else:
                 self._push(session, job)
-            elif priority == "requested":
-                self._revive(session, key)
 
     def render(self, assessment_id: int, revision: int, locale: str, *, priority: str = "requested") -> str:
         """Queue the PDF of a revision in a locale; its job key (records.state(key) tells how far it is)."""
@@ -111,12 +115,17 @@ class Dispatcher:
             removed = self._safely(lambda: self.backend.remove(old))
             if not removed and self._safely(lambda: self.backend.exists(old)):
                 return False
-        new = f"{job.kind}-{job.id}-{uuid.uuid4().hex[:12]}"
+        new = _entry_id(job.kind)
         if not records.swap_queue_id(session, job, old, new):
             return False
-        if self._safely(lambda: self._put(new, job)):
+        return self._enqueue(session, job, new)
+
+    def _enqueue(self, session, job: Job, entry: str) -> bool:
+        """Put the row's entry on the queue; if the queue is down, the row names no entry again and
+        the sweep queues it when the queue is back."""
+        if self._safely(lambda: self._put(entry, job)):
             return True
-        records.swap_queue_id(session, job, new, None)  # the sweep queues it when the queue is back
+        records.swap_queue_id(session, job, entry, None)
         return False
 
     def _put(self, queue_id: str, job: Job) -> bool:
@@ -164,6 +173,11 @@ class Dispatcher:
     def close(self) -> None:
         """Before the database closes: wait for the job running on this process's thread, if any."""
         self.backend.close()
+
+
+def _entry_id(kind: str) -> str:
+    """A queue entry's id (RQ's job id): new for every entry, so a stale copy of a job never runs it."""
+    return f"{kind}-{uuid.uuid4().hex}"
 
 
 def queue_timeouts(kind: str) -> tuple[int, tuple[int, ...]]:

@@ -40,15 +40,21 @@ def record(
     *,
     priority: str = "requested",
     run_after: datetime | None = None,
+    queue_id: str | None = None,
 ) -> Job | None:
     """Note that `key` should run; the row to queue now, or None when it is done or already in hand.
 
+    A new row is written naming `queue_id`, the entry the caller is about to put on the queue: the
+    key is unique, so the process whose insert lands owns the row, and no second write is needed
+    to claim it. A row found instead keeps its entry (the caller swaps it, see swap_queue_id).
     A requested job finding the same job queued as speculative takes it over (it is queued again,
     ahead); one that failed or was dropped is queued again.
     """
     job = find(session, key)
     if job is None:
-        job = Job(kind=kind, key=key, args=args, priority=priority, status="queued", run_after=run_after)
+        job = Job(
+            kind=kind, key=key, args=args, priority=priority, status="queued", run_after=run_after, queue_id=queue_id
+        )
         session.add(job)
         try:
             session.commit()
