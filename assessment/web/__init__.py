@@ -28,7 +28,7 @@ class RowId(IntegerConverter):
 def create_app(test_config: dict | None = None) -> Flask:
     from werkzeug.middleware.proxy_fix import ProxyFix
 
-    from assessment.web import admission, auth, config, errors, health, queue, security
+    from assessment.web import admission, auth, config, errors, health, queue, security, template_gettext
     from assessment.web.api import bp as api_bp
     from assessment.web.database import db
     from assessment.web.extensions import babel, csrf, fragments, limiter, select_babel_locale
@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         locale_selector=select_babel_locale,
         default_translation_directories=str(Path(__file__).resolve().parent.parent / "translations"),
     )
+    template_gettext.init_app(app)
     security.init_app(app)
     auth.init_app(app)
     # Japanese as UTF-8, not \u escapes, in the order built; Flask 3 ignores JSON_AS_ASCII. Set after

@@ -45,3 +45,18 @@ def test_every_text_has_a_japanese_translation():
         if not (all(strings) if isinstance(strings, tuple) else strings):
             missing.append((msgid, sorted(files)))
     assert missing == []
+
+
+def test_templates_say_each_string_in_the_locale_in_force(app):
+    """The templates' catalog is kept per request (web/template_gettext.py): never a locale that is no longer in force."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = "{{ _('Next') }}/{{ ngettext('%(num)d day', '%(num)d days', 2) }}"
+    for chosen, next_ in (("ja", "次へ"), ("en", "Next")):
+        with app.test_request_context("/", headers={"Cookie": f"cmo_lang={chosen}"}):
+            other, other_next = ("en", "Next") if chosen == "ja" else ("ja", "次へ")
+            assert render_template_string(template).startswith(next_ + "/")
+            with force_locale(other):  # an e-mail in its reader's language, mid-request
+                assert render_template_string(template).startswith(other_next + "/")
+            assert render_template_string(template).startswith(next_ + "/")
