@@ -8,7 +8,7 @@ The endings every workspace form shares live here too, for each route module to 
 - `see_other(endpoint, message, **values)`: post/redirect/get, with a message flashed if given;
 - `refused(message, endpoint, **values)`: a change the service refused (its error's message):
   the session is rolled back, so nothing of it is kept, and the page named says why;
-- `page_count(total, size)` and `past_the_end(endpoint, page, pages)` for the paged lists.
+- `page_number()`, `page_count(total, size)` and `past_the_end(endpoint, page, pages)` for the paged lists.
 """
 
 from __future__ import annotations
@@ -91,6 +91,12 @@ def refused(message: str, endpoint: str, **values) -> Response:
     """The service refused the change: keep nothing of it, and say why on the page `endpoint` shows."""
     db.session.rollback()
     return see_other(endpoint, message, "error", **values)
+
+
+def page_number() -> int:
+    """The page `?page=` asks for: a whole number from 1 to 99,999, else the first page."""
+    page = request.args.get("page", "")
+    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
 
 
 def page_count(total: int, size: int) -> int:

@@ -21,6 +21,7 @@ from assessment.web.workspace.access import (
     log,
     me,
     page_count,
+    page_number,
     past_the_end,
     posted_account,
     refused,
@@ -59,11 +60,10 @@ def client_list():
     q = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "name")
     desc = request.args.get("desc") == "1"
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
+    number = page_number()
+    rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=number)
     pages = page_count(total, PAGE_SIZE)
-    if (last := past_the_end(".client_list", page_number, pages)) is not None:
+    if (last := past_the_end(".client_list", number, pages)) is not None:
         return last
     return render_template(
         "workspace/clients.html",
@@ -72,7 +72,7 @@ def client_list():
         q=q,
         sort=sort if sort in clients.SORTS else "name",
         desc=desc,
-        page=page_number,
+        page=number,
         pages=pages,
     )
 

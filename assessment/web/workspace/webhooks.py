@@ -11,7 +11,7 @@ from assessment.services import webhooks
 from assessment.services.webhooks import BadSecret, RefusedURL, WebhookError
 from assessment.store.background import WebhookEndpoint
 from assessment.web.database import db
-from assessment.web.workspace.access import admin_only, bp, log
+from assessment.web.workspace.access import admin_only, bp, log, page_number
 from assessment.web.workspace.forms import SecretForm, WebhookForm, event_names
 
 PAGE_SIZE = 50
@@ -114,11 +114,6 @@ def webhook_create():
     return _detail_page(found, shown_secret=found.secret, status=201)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-
-
 def _detail_page(
     found: WebhookEndpoint,
     *,
@@ -127,7 +122,7 @@ def _detail_page(
     shown_secret: str | None = None,
     status: int = 200,
 ):
-    number = _page_number()
+    number = page_number()
     deliveries = webhooks.log(db.session, found.id, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE)
     form = form or WebhookForm(formdata=None, obj=found)
     return (
