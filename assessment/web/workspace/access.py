@@ -61,7 +61,7 @@ def assessment_or_404(assessment_id: int) -> Assessment:
 def posted_account(field: str) -> Account | None:
     """The account whose id the form posted in `field`, or None (missing, not a number, unknown)."""
     raw = request.form.get(field, "")
-    return db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    return db.session.get(Account, int(raw)) if raw.isdecimal() and len(raw) < 12 else None
 
 
 def admin_only() -> Account:
@@ -94,9 +94,12 @@ def refused(message: str, endpoint: str, **values) -> Response:
 
 
 def page_number() -> int:
-    """The page `?page=` asks for: a whole number from 1 to 99,999, else the first page."""
+    """The page `?page=` asks for: a whole number from 1 to 99,999, else the first page.
+
+    isdecimal, not isdigit: "²" is a digit to isdigit that int() refuses, a 500 for a typed URL.
+    """
     page = request.args.get("page", "")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    return int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
 
 
 def page_count(total: int, size: int) -> int:

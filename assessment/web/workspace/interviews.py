@@ -17,6 +17,7 @@ from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments as flow
 from assessment.services import comments, interviews, reports, verdicts
 from assessment.services.interviews import InterviewError
+from assessment.store.models import Assessment
 from assessment.web import admission, charts
 from assessment.web.database import db
 from assessment.web.workspace.access import (
@@ -178,14 +179,19 @@ def _submit(a):
     return redirect(url_for(".interview_results", assessment_id=a.id), 303)
 
 
+def _shown_revision(a: Assessment) -> int:
+    """The revision `?revision=` asks for, else the latest (isdecimal: int() refuses some isdigit digits, "²")."""
+    number = request.args.get("revision", "")
+    return int(number) if number.isdecimal() and 1 <= int(number) <= a.revision else a.revision
+
+
 @bp.get("/interviews/<int:assessment_id>")
 def interview_results(assessment_id: int):
     a = assessment_or_404(assessment_id)
     if not a.has_verdict:
         return redirect(url_for(".interview_page", assessment_id=a.id, number=flow.first_open_page(a).number), 303)
     locale = _locale()
-    number = request.args.get("revision", "")
-    shown = int(number) if number.isdigit() and 1 <= int(number) <= a.revision else a.revision
+    shown = _shown_revision(a)
     d = verdicts.diagnosis(a, locale, number=shown)
     log("view", f"assessment:{a.id}", f"revision {shown}")
     qn = default_questionnaire()
@@ -247,8 +253,7 @@ def interview_pdf(assessment_id: int):
     a = assessment_or_404(assessment_id)
     if not a.has_verdict:
         abort(404)
-    number = request.args.get("revision", "")
-    shown = int(number) if number.isdigit() and 1 <= int(number) <= a.revision else a.revision
+    shown = _shown_revision(a)
     locale = _locale()
     with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
         content = reports.revision_pdf(db.session, a, locale, shown, comments.of_revision(a, shown))

@@ -392,7 +392,7 @@ def round_targets(token: str):
     r = _closed_post(token)
     qn = default_questionnaire()
     raw = {a.id: request.form.get(f"target:{a.id}", "") for a in qn.areas}
-    targets = {k: int(v) for k, v in raw.items() if v.isdigit() and len(v) < 3}
+    targets = {k: int(v) for k, v in raw.items() if v.isdecimal() and len(v) < 3}
     try:
         if len(targets) != len(raw):  # a blank or a word where a level goes
             raise RoundError("targets must be levels")
