@@ -27,7 +27,7 @@ from assessment.web.queue import jobs
 from assessment.web.survey.forms import TOO_LONG, OptionField, OptionSelectField, printable_only
 from assessment.web.survey.invited import role_names
 from assessment.web.urls import external_url
-from assessment.web.workspace.access import bp, client_or_404, log, me, refused, see_other
+from assessment.web.workspace.access import bp, client_or_404, form_checked, log, me, refused, see_other
 
 LANGUAGES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
 
@@ -258,8 +258,7 @@ def _email_invitation(inv: RoundInvitation) -> bool:
 @bp.post("/rounds/<token>/invitations/<int:invitation_id>/revoke")
 def round_revoke(token: str, invitation_id: int):
     r = _round_or_404(token)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     inv = db.session.get(RoundInvitation, invitation_id)
     if inv is None or inv.round_id != r.id:
         abort(404)
@@ -379,8 +378,7 @@ def round_pdf(token: str):
 def _closed_post(token: str) -> Round:
     """A change to a closed round's report (targets, marks, sharing); an open round has none yet."""
     r = _round_or_404(token)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     away = _closed_or_back(r)
     if away:
         abort(away)  # a response of its own: back to the open round, saying why
