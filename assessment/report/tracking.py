@@ -57,9 +57,28 @@ def trend_summary(t: Trend, since: str, qn: Questionnaire, locale: str) -> str:
     return ("" if locale == "ja" else " ").join(parts)
 
 
-def _for_pages(wide: Markup, compact: Markup) -> Markup:
-    """Both drawings for a web page, one shown (site.css): the report's on wide screens, the compact one on phones."""
-    return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(wide, compact)
+class _Drawings:
+    """A view's drawings, each made when first asked for and once: no reader draws what it does not show."""
+
+    def _drawn(self, *, compact: bool = False) -> Markup:
+        raise NotImplementedError
+
+    @cached_property
+    def chart(self) -> Markup:
+        """The report's drawing."""
+        return self._drawn()
+
+    @cached_property
+    def compact_chart(self) -> Markup:
+        """The same for a phone's width."""
+        return self._drawn(compact=True)
+
+    @property
+    def page_chart(self) -> Markup:
+        """Both drawings for a web page, one shown (site.css): the report's on wide screens, the compact one on phones."""
+        return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(
+            self.chart, self.compact_chart
+        )
 
 
 TargetRows = tuple[tuple[str, int | None, int | None], ...]  # area name, level now, target level
@@ -82,9 +101,9 @@ def target_rows(
 
 
 @dataclass(frozen=True)
-class TrendView:
-    """The trend in a locale. Its drawings are made when first asked for, each once: the pages show
-    `page_chart` (`chart` and `compact_chart`), the PDF `plot`; none draws what it does not show."""
+class TrendView(_Drawings):
+    """The trend in a locale: the pages show `page_chart` (`chart`, with its legend, and `compact_chart`),
+    the PDF `plot`."""
 
     summary: str
     periods: tuple[str, ...]
@@ -108,23 +127,9 @@ class TrendView:
         return Markup(drawn)  # charts escape every name
 
     @cached_property
-    def chart(self) -> Markup:
-        """The report's drawing, with its legend (the web pages')."""
-        return self._drawn()
-
-    @cached_property
-    def compact_chart(self) -> Markup:
-        """The same for a phone's width."""
-        return self._drawn(compact=True)
-
-    @cached_property
     def plot(self) -> Markup:
         """The report's drawing without its legend: the PDF's, whose table names the lines."""
         return self._drawn(legend=False)
-
-    @property
-    def page_chart(self) -> Markup:
-        return _for_pages(self.chart, self.compact_chart)
 
 
 def trend_view(
@@ -178,8 +183,8 @@ def trend_view(
 
 
 @dataclass(frozen=True)
-class GapView:
-    """The gap in a locale; drawn when first asked for, as TrendView: the PDF shows `chart` only."""
+class GapView(_Drawings):
+    """The gap in a locale: the pages show `page_chart`, the PDF `chart`."""
 
     sides: tuple[str, str]
     rows: tuple[tuple[str, int | None, int | None], ...]  # area name, management, marketing
@@ -191,20 +196,6 @@ class GapView:
     def _drawn(self, *, compact: bool = False) -> Markup:
         drawn = charts.gap(list(self.rows), self.sides, label=self.label, title=self.title, compact=compact)
         return Markup(drawn)  # charts escape every name
-
-    @cached_property
-    def chart(self) -> Markup:
-        """The report's drawing (the PDF's)."""
-        return self._drawn()
-
-    @cached_property
-    def compact_chart(self) -> Markup:
-        """The same for a phone's width."""
-        return self._drawn(compact=True)
-
-    @property
-    def page_chart(self) -> Markup:
-        return _for_pages(self.chart, self.compact_chart)
 
 
 def answer_text(q: Question, value: Value, locale: str) -> str:
