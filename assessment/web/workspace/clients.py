@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -15,6 +14,7 @@ from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
+from assessment.web.extensions import page_locale
 from assessment.web.workspace.access import (
     bp,
     client_or_404,
@@ -44,10 +44,6 @@ def client_error(code: str) -> str:
         "unknown_account": _("Please choose a consultant from the list."),
         "same_company": _("A client cannot be merged with itself."),
     }.get(code, _("This change could not be made."))
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 @bp.get("/")
@@ -89,7 +85,7 @@ def _form_values(form: ClientForm) -> dict:
 
 @bp.route("/clients/new", methods=["GET", "POST"])
 def client_new():
-    form = ClientForm(locale=_locale())
+    form = ClientForm(locale=page_locale())
     if request.method == "POST":
         if not form.validate():
             return render_template("workspace/client_form.html", form=form, company=None), 422
@@ -108,7 +104,7 @@ def client_new():
 @bp.route("/clients/<int:company_id>/edit", methods=["GET", "POST"])
 def client_edit(company_id: int):
     company = client_or_404(company_id)
-    form = ClientForm(locale=_locale(), obj=company if request.method == "GET" else None)
+    form = ClientForm(locale=page_locale(), obj=company if request.method == "GET" else None)
     if request.method == "POST":
         if not form.validate():
             return render_template("workspace/client_form.html", form=form, company=company), 422
@@ -137,7 +133,7 @@ def _detail(company, note_form=None, status=200):
         "workspace/client.html",
         company=company,
         owner=owner,
-        size_label=default_questionnaire().answer_label(COMPANY_SIZE.question, company.size, _locale()),
+        size_label=default_questionnaire().answer_label(COMPANY_SIZE.question, company.size, page_locale()),
         assessments=interviews.in_progress(db.session, company),
         leads=leads,
         notes=clients.notes(db.session, company),
