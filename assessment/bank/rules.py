@@ -81,11 +81,7 @@ class Variant:
 
 
 def _profile_holds(c: Condition, value: str | None) -> bool:
-    if value is None:
-        return False
-    if c.op == "is":
-        return value == c.arg
-    return (value in c.arg) == (c.op == "in")
+    return value is not None and choice_holds(c, value)
 
 
 def varied(default: Text, variants: tuple[Variant, ...], field_name: str, profile: Mapping[str, str]) -> Text:
@@ -196,6 +192,18 @@ class Condition:
     op: str  # is, in, not_in, includes, excludes, includes_any, count, score
     arg: str | tuple[str, ...] | Comparison  # is/includes/excludes: a value; in/not_in/includes_any: values
     why: Text | None = None
+
+
+def choice_holds(c: Condition, value: str) -> bool:
+    """Does a one-option answer meet an is/in/not_in condition? (Any other operator: no.)
+
+    For the profile variants and for the reasons beside an answer; the engine decides what fires.
+    """
+    if c.op == "is":
+        return value == c.arg
+    if c.op == "in":
+        return value in c.arg
+    return c.op == "not_in" and value not in c.arg
 
 
 @dataclass(frozen=True)

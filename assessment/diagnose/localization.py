@@ -23,6 +23,7 @@ from assessment.bank.rules import (
     Rule,
     RuleBook,
     Step,
+    choice_holds,
     default_rulebook,
     varied,
 )
@@ -288,11 +289,7 @@ def _holds(c: Condition, q: Question, value: Value) -> bool:
         item = QUESTION_TYPES[q.type].item_score(q, value)
         return item is not None and COMPARE[c.arg.op](item, c.arg.num)
     if isinstance(value, str):  # a one-option answer
-        if c.op == "is":
-            return value == c.arg
-        if c.op == "in":
-            return value in c.arg
-        return c.op == "not_in" and value not in c.arg
+        return choice_holds(c, value)
     ticked = set(value)  # a checklist
     if c.op == "count" and isinstance(c.arg, Comparison):
         return COMPARE[c.arg.op](len(q.counting & ticked), c.arg.num)

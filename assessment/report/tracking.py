@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -56,12 +57,28 @@ def trend_summary(t: Trend, since: str, qn: Questionnaire, locale: str) -> str:
     return ("" if locale == "ja" else " ").join(parts)
 
 
-NO_CHART = Markup("")
+class _Drawings:
+    """A view's drawings, each made when first asked for and once: no reader draws what it does not show."""
 
+    def _drawn(self, *, compact: bool = False) -> Markup:
+        raise NotImplementedError
 
-def _for_pages(wide: Markup, compact: Markup) -> Markup:
-    """Both drawings for a web page, one shown (site.css): the report's on wide screens, the compact one on phones."""
-    return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(wide, compact)
+    @cached_property
+    def chart(self) -> Markup:
+        """The report's drawing."""
+        return self._drawn()
+
+    @cached_property
+    def compact_chart(self) -> Markup:
+        """The same for a phone's width."""
+        return self._drawn(compact=True)
+
+    @property
+    def page_chart(self) -> Markup:
+        """Both drawings for a web page, one shown (site.css): the report's on wide screens, the compact one on phones."""
+        return Markup('<div class="chart-wide">{}</div><div class="chart-compact">{}</div>').format(
+            self.chart, self.compact_chart
+        )
 
 
 TargetRows = tuple[tuple[str, int | None, int | None], ...]  # area name, level now, target level
@@ -84,11 +101,15 @@ def target_rows(
 
 
 @dataclass(frozen=True)
-class TrendView:
+class TrendView(_Drawings):
+    """The trend in a locale: the pages show `page_chart` (`chart`, with its legend, and `compact_chart`),
+    the PDF `plot`."""
+
     summary: str
-    chart: Markup  # the report's drawing, with its legend (the web pages')
     periods: tuple[str, ...]
     rows: tuple[tuple[str, tuple[int | None, ...]], ...]  # area name -> score per round: the chart as a table
+    title: str  # the drawings' title ...
+    label: str  # ... and their text alternative: every area's scores in words
     resolved: tuple[str, ...] = ()  # pitfall titles
     new: tuple[str, ...] = ()
     persisting: tuple[str, ...] = ()
@@ -97,12 +118,18 @@ class TrendView:
     targets: TargetRows = ()
     # ... and those set at this round for the next one
     next_targets: TargetRows = ()
-    compact_chart: Markup = NO_CHART  # the same for a phone's width
-    plot: Markup = NO_CHART  # the report's drawing without its legend: the PDF's, whose table names the lines
 
-    @property
-    def page_chart(self) -> Markup:
-        return _for_pages(self.chart, self.compact_chart)
+    def _drawn(self, *, compact: bool = False, legend: bool = True) -> Markup:
+        series = [(name, list(scores)) for name, scores in self.rows]
+        drawn = charts.trend(
+            series, list(self.periods), label=self.label, title=self.title, compact=compact, legend=legend
+        )
+        return Markup(drawn)  # charts escape every name
+
+    @cached_property
+    def plot(self) -> Markup:
+        """The report's drawing without its legend: the PDF's, whose table names the lines."""
+        return self._drawn(legend=False)
 
 
 def trend_view(
@@ -128,11 +155,6 @@ def trend_view(
     rows = tuple((a.name[locale], tuple(scores.get(a.id) for _period, scores in rounds)) for a in qn.areas)
     title = gettext("Area scores by round")
     label = title + ": " + "; ".join(f"{n} " + " → ".join("–" if v is None else str(v) for v in vs) for n, vs in rows)
-    series = [(n, list(vs)) for n, vs in rows]
-    svg, compact = (
-        charts.trend(series, list(periods), label=label, title=title, compact=small) for small in (False, True)
-    )
-    plot = charts.trend(series, list(periods), label=label, title=title, legend=False)
     since = periods[-2] if len(periods) > 1 else ""
     titles = {p.id: p.title for d in (before, after) if d is not None for p in d.pitfalls}
     marks = {"done": gettext("done"), "in_progress": gettext("in progress"), "dropped": gettext("dropped")}
@@ -147,32 +169,33 @@ def trend_view(
 
     return TrendView(
         trend_summary(t, since, qn, locale),
-        Markup(svg),  # charts escape every name
         periods,
         rows,
+        title,
+        label,
         resolved=named("resolved"),
         new=named("new"),
         persisting=named("persisting"),
         steps=steps,
         targets=target_rows(now, targets, qn, locale),
         next_targets=target_rows(now, next_targets, qn, locale),
-        compact_chart=Markup(compact),
-        plot=Markup(plot),
     )
 
 
 @dataclass(frozen=True)
-class GapView:
-    chart: Markup  # the report's drawing (the PDF's)
+class GapView(_Drawings):
+    """The gap in a locale: the pages show `page_chart`, the PDF `chart`."""
+
     sides: tuple[str, str]
     rows: tuple[tuple[str, int | None, int | None], ...]  # area name, management, marketing
     largest: tuple[tuple[str, str, str, int], ...]  # question, management's answer, marketing's, gap
     alignment_disagrees: bool
-    compact_chart: Markup = NO_CHART  # the same for a phone's width
+    title: str  # the drawings' title ...
+    label: str  # ... and their text alternative: both sides' scores per area in words
 
-    @property
-    def page_chart(self) -> Markup:
-        return _for_pages(self.chart, self.compact_chart)
+    def _drawn(self, *, compact: bool = False) -> Markup:
+        drawn = charts.gap(list(self.rows), self.sides, label=self.label, title=self.title, compact=compact)
+        return Markup(drawn)  # charts escape every name
 
 
 def answer_text(q: Question, value: Value, locale: str) -> str:
@@ -198,7 +221,4 @@ def gap_view(g: PerceptionGap, qn: Questionnaire, locale: str) -> GapView:
         )
         for i in g.largest
     )
-    chart, compact = (  # charts escape every name
-        Markup(charts.gap(list(rows), sides, label=label, title=title, compact=small)) for small in (False, True)
-    )
-    return GapView(chart, sides, rows, largest, g.alignment_disagrees, compact)
+    return GapView(sides, rows, largest, g.alignment_disagrees, title, label)

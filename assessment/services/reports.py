@@ -5,7 +5,9 @@ WeasyPrint loads on first use only.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -32,20 +34,20 @@ def render(a: Assessment, locale: str, number: int) -> bytes:
     )
 
 
-def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
-    """The kept PDF of the latest revision, or render and keep it now (a concurrent render may win the race).
+def _one_file(assessment_id: int, revision: int, locale: str) -> tuple[ColumnElement[bool], ...]:
+    """The where clause of the PDF kept for one revision of an assessment in one locale."""
+    return ReportFile.assessment_id == assessment_id, ReportFile.revision == revision, ReportFile.locale == locale
 
-    The revision is read once: a resubmission committed meanwhile must not file its report under this one.
+
+def _kept_or_rendered(session: Session, a: Assessment, number: int, locale: str, draw: Callable[[], bytes]) -> bytes:
+    """The PDF kept for revision `number` in `locale`, or draw() it and keep it now.
+
+    A concurrent render may win the race: its row stays, and this one's PDF is returned unkept.
     """
-    number, locale = a.revision, locale if locale in LOCALES else a.locale
-    stored = session.scalar(
-        select(ReportFile.content).where(
-            ReportFile.assessment_id == a.id, ReportFile.revision == number, ReportFile.locale == locale
-        )
-    )
-    if stored is not None:
-        return stored
-    content = render(a, locale, number)
+    kept = session.scalar(select(ReportFile.content).where(*_one_file(a.id, number, locale)))
+    if kept is not None:
+        return kept
+    content = draw()
     session.add(ReportFile(assessment_id=a.id, revision=number, locale=locale, content=content))
     try:
         session.commit()
@@ -54,13 +56,18 @@ def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
     return content
 
 
+def pdf_bytes(session: Session, a: Assessment, locale: str) -> bytes:
+    """The kept PDF of the latest revision, or render and keep it now.
+
+    The revision is read once: a resubmission committed meanwhile must not file its report under this one.
+    """
+    number, locale = a.revision, locale if locale in LOCALES else a.locale
+    return _kept_or_rendered(session, a, number, locale, lambda: render(a, locale, number))
+
+
 def stored(session: Session, a: Assessment, locale: str) -> bytes | None:
     """The kept PDF of the latest revision in `locale`, or None if not rendered yet."""
-    return session.scalar(
-        select(ReportFile.content).where(
-            ReportFile.assessment_id == a.id, ReportFile.revision == a.revision, ReportFile.locale == locale
-        )
-    )
+    return session.scalar(select(ReportFile.content).where(*_one_file(a.id, a.revision, locale)))
 
 
 def render_and_keep(session: Session, assessment_id: int, revision: int, locale: str) -> bool:
@@ -72,11 +79,7 @@ def render_and_keep(session: Session, assessment_id: int, revision: int, locale:
     a = session.get(Assessment, assessment_id)
     if a is None or not 1 <= revision <= a.revision or locale not in LOCALES:
         return False
-    kept = session.scalar(
-        select(ReportFile.id).where(
-            ReportFile.assessment_id == a.id, ReportFile.revision == revision, ReportFile.locale == locale
-        )
-    )
+    kept = session.scalar(select(ReportFile.id).where(*_one_file(a.id, revision, locale)))
     if kept is not None:
         return False
     session.add(ReportFile(assessment_id=a.id, revision=revision, locale=locale, content=render(a, locale, revision)))
@@ -118,27 +121,17 @@ def revision_pdf(session: Session, a: Assessment, locale: str, number: int, snap
     from assessment.report import render_pdf
 
     locale = locale if locale in LOCALES else a.locale
-    stored = session.scalar(
-        select(ReportFile.content).where(
-            ReportFile.assessment_id == a.id, ReportFile.revision == number, ReportFile.locale == locale
+
+    def draw() -> bytes:
+        return render_pdf(
+            diagnosis(a, locale, number=number),
+            branding=report_branding(session),
+            company=a.company.name if a.company else None,
+            date=a.submitted_at.date() if a.submitted_at else None,
+            comments=consultant_comments(a, locale, number, snapshot),
         )
-    )
-    if stored is not None:
-        return stored
-    company = a.company.name if a.company else None
-    content = render_pdf(
-        diagnosis(a, locale, number=number),
-        branding=report_branding(session),
-        company=company,
-        date=a.submitted_at.date() if a.submitted_at else None,
-        comments=consultant_comments(a, locale, number, snapshot),
-    )
-    session.add(ReportFile(assessment_id=a.id, revision=number, locale=locale, content=content))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()
-    return content
+
+    return _kept_or_rendered(session, a, number, locale, draw)
 
 
 def sample_pdf(session: Session, locale: str) -> bytes:

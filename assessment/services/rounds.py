@@ -51,8 +51,17 @@ class RoundError(ValueError):
     """A round cannot do what was asked; the message says why, for the consultant."""
 
 
+def _period(year: int, quarter: int) -> str:
+    """A round's period label, e.g. 2026-Q4 (the round form asks for this shape)."""
+    return f"{year}-Q{quarter}"
+
+
+def _quarter(moment: datetime) -> tuple[int, int]:
+    return moment.year, (moment.month - 1) // 3 + 1
+
+
 def period_of(moment: datetime) -> str:
-    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+    return _period(*_quarter(moment))
 
 
 def next_free_period(taken: set[str], moment: datetime) -> str:
@@ -61,10 +70,10 @@ def next_free_period(taken: set[str], moment: datetime) -> str:
     Why: right after a round of this quarter closes, offering this quarter again invites a second
     round with the same period, which the trend would show as two points under one label.
     """
-    year, quarter = moment.year, (moment.month - 1) // 3 + 1
-    while f"{year}-Q{quarter}" in taken:
+    year, quarter = _quarter(moment)
+    while (label := _period(year, quarter)) in taken:
         year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
-    return f"{year}-Q{quarter}"
+    return label
 
 
 def open_round(session: Session, company: Company, *, period: str | None = None) -> Round:

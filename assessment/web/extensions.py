@@ -2,7 +2,7 @@
 
 from babel import Locale
 from flask import request
-from flask_babel import Babel
+from flask_babel import Babel, get_locale
 from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -27,6 +27,11 @@ _PARSED = {code: Locale.parse(code) for code in LOCALES}
 
 def select_babel_locale() -> Locale:
     return _PARSED[select_locale()]
+
+
+def page_locale() -> str:
+    """This request's language as a code ("ja", "en"): the one Flask-Babel selected above."""
+    return str(get_locale())
 
 
 csrf = CSRFProtect()

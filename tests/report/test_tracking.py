@@ -66,6 +66,34 @@ def test_the_trend_view_holds_the_chart_and_its_numbers_as_a_table():
     assert all(name in view.plot for name in names)  # its <desc> still says them, with the numbers
 
 
+def test_a_view_draws_only_what_its_reader_shows_and_each_drawing_once(monkeypatch):
+    # The PDF shows the trend's plot and the gap's wide chart; the pages the wide and compact of each.
+    drawn: list[str] = []
+
+    def counted(name):
+        draw = getattr(charts, name)
+
+        def counting(*args, **kwargs):
+            drawn.append(name)
+            return draw(*args, **kwargs)
+
+        return counting
+
+    for name in ("trend", "gap"):
+        monkeypatch.setattr(charts, name, counted(name))
+    rounds = [("2026-Q2", dict(verdict(make_answers(0)).scores)), ("2026-Q3", dict(verdict(make_answers(3)).scores))]
+    t = trend(verdict(make_answers(0)), verdict(make_answers(3)), QN)
+    g = perception_gap(verdict(make_answers(3)), verdict(make_answers(1)), QN)
+    views = [(trend_view(rounds, t, QN, "ja"), gap_view(g, QN, "ja")) for _reader in ("pdf", "page")]
+    assert drawn == []  # made, nothing drawn yet
+    for _twice in range(2):
+        str(views[0][0].plot) + views[0][1].chart  # what the PDF shows
+    assert drawn == ["trend", "gap"]
+    for _twice in range(2):
+        str(views[1][0].page_chart) + views[1][1].page_chart  # what the pages show
+    assert drawn == ["trend", "gap"] + ["trend"] * 2 + ["gap"] * 2
+
+
 def test_the_gap_view_puts_both_sides_per_area_in_the_reader_language():
     g = perception_gap(verdict(make_answers(3)), verdict(make_answers(1)), QN)
     view = gap_view(g, QN, "en")

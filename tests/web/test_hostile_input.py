@@ -15,11 +15,16 @@ import pytest
 from sqlalchemy import select
 from werkzeug.serving import make_server
 
-from assessment.store import Assessment, FunnelEvent, Lead
+from assessment.bank.questionnaire import default_questionnaire
+from assessment.services import webhooks
+from assessment.store import Assessment, Company, FunnelEvent, Lead
 from assessment.web.database import db
-from tests.factories import make_answers
+from tests.factories import make_answers, make_round
 from tests.web.conftest import page_form_data
 from tests.web.test_survey import LEAD, PAGES, answer_all, refused_lead, start
+from tests.web.test_workspace_interviews import _answer_all, _client, _start
+from tests.web.test_workspace_leads import _lead
+from tests.web.workspace import signed_in
 
 LONG_LABEL_HOST = "a" * 64 + ".example.jp"
 
@@ -31,6 +36,27 @@ def test_a_host_label_over_63_characters_is_a_400_page_not_a_500(client):
         assert "<h1>" in resp.data.decode()
     english = client.get("/", headers={"Host": LONG_LABEL_HOST, "Accept-Language": "en"}).data.decode()
     assert '<html lang="en">' in english and "Bad request" in english
+
+
+def test_a_digit_int_cannot_read_in_a_workspace_number_is_taken_as_no_number_not_a_500(app):
+    """A superscript two is a digit to str.isdigit that int() refuses: page, revision, account, target numbers."""
+    admin, _ = signed_in(app, "admin@example.jp", "admin")
+    lead_id, company_id = _lead(app), _client(admin, "株式会社二乗")
+    aid = _start(admin, company_id)
+    _answer_all(admin, aid, make_answers(1))
+    with app.app_context():
+        endpoint = webhooks.add_endpoint(db.session, "http://127.0.0.1:9/hook", ["lead.created"], allow_private=True)
+        endpoint_id, token = endpoint.id, make_round(db.session, db.session.get_one(Company, company_id)).token
+    lists = ["/workspace/clients", "/workspace/leads", "/workspace/dashboard", "/workspace/audit"]
+    for url in [*lists, f"/workspace/webhooks/{endpoint_id}"]:
+        assert admin.get(f"{url}?page=²").status_code == 200, url
+    assert "株式会社二乗" in admin.get("/workspace/clients?page=²").get_data(as_text=True)  # the first page
+    assert admin.get(f"/workspace/interviews/{aid}?revision=²").status_code == 200
+    assigned = admin.post(f"/workspace/leads/{lead_id}/assign", data={"assignee": "²"})
+    assert assigned.status_code == 303 and "一覧から" in admin.get(assigned.location).get_data(as_text=True)
+    areas = default_questionnaire().areas
+    targets = admin.post(f"/workspace/rounds/{token}/targets", data={f"target:{a.id}": "²" for a in areas})
+    assert targets.status_code == 303 and "1〜5" in admin.get(targets.location).get_data(as_text=True)
 
 
 def test_a_host_label_over_63_characters_on_the_api_is_a_problem(client):

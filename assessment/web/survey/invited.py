@@ -24,8 +24,8 @@ from assessment.services import rounds, verdicts
 from assessment.store.models import RoundInvitation
 from assessment.web import charts
 from assessment.web.database import db
-from assessment.web.extensions import limiter
-from assessment.web.survey.routes import Answering, _locale, answer_page, bp, render_page, set_language, submit_or_back
+from assessment.web.extensions import limiter, page_locale
+from assessment.web.survey.routes import Answering, answer_page, bp, render_page, set_language, submit_or_back
 
 
 def _unavailable(state: str):
@@ -85,7 +85,7 @@ def invitation_start(token: str):
     inv, state = _invitation(token)
     if inv is None or state != "ok":
         return redirect(url_for(".invitation", token=token), 303) if state == "answered" else _unavailable(state)
-    opened = rounds.open_invitation(db.session, inv, locale=_locale())
+    opened = rounds.open_invitation(db.session, inv, locale=page_locale())
     assert opened.assessment is not None  # state "ok"
     return redirect(url_for(".invited_page", token=token, number=flow.first_open_page(opened.assessment).number), 303)
 
@@ -131,11 +131,11 @@ def _thanks(inv: RoundInvitation):
     """Thank you, with the respondent's own result; the other side's answers only once shared."""
     a, r = inv.assessment, inv.round
     assert a is not None
-    d = verdicts.diagnosis(a, _locale())
+    d = verdicts.diagnosis(a, page_locale())
     shared = None
     if r.share_gap and r.status == "closed":
         found = rounds.gap(r)
-        shared = found and gap_view(found, default_questionnaire(), _locale())
+        shared = found and gap_view(found, default_questionnaire(), page_locale())
     return render_template("survey/invited_thanks.html", inv=inv, d=d, chart=charts.radar(d), gap=shared)
 
 

@@ -20,7 +20,6 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -36,7 +35,7 @@ from assessment.services import assessments as flow
 from assessment.store.models import Assessment
 from assessment.web import admission, branding, charts, drafts
 from assessment.web.database import db
-from assessment.web.extensions import LANG_COOKIE, limiter
+from assessment.web.extensions import LANG_COOKIE, limiter, page_locale
 from assessment.web.queue import jobs
 from assessment.web.survey.forms import LeadForm, page_form_class, problems
 from assessment.web.urls import external_url
@@ -58,10 +57,6 @@ def _submit_limit() -> str:
     return current_app.config["SUBMIT_RATE_LIMIT"]
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 def embedded() -> bool:
     """Shown in an iframe: this request says so (Sec-Fetch-Dest, sent by current browsers on every
     framed navigation, redirects and form posts included) or asks for it (?embed=1). Never kept in the
@@ -79,7 +74,7 @@ def _chrome():
     return {
         "embed": embedded(),
         "locales": LOCALES,
-        "locale": _locale(),
+        "locale": page_locale(),
         "noindex": request.endpoint in PRIVATE_ENDPOINTS,
         "brand": _brand_settings(),
     }
@@ -122,7 +117,7 @@ def landing():
         db.session.commit()
         session["landed"] = True
     draft = drafts.current()
-    area_names = [a.name[_locale()] for a in default_questionnaire().areas]
+    area_names = [a.name[page_locale()] for a in default_questionnaire().areas]
     all_pages = flow.pages()
     return render_template(
         "survey/landing.html",
@@ -132,7 +127,7 @@ def landing():
         questions=sum(len(p.questions) for p in all_pages),
         minutes=reading_time(default_questionnaire()).minutes,  # the estimate `assessment questions --stats` prints
         area_names=area_names,
-        sample_chart=charts.sample_radar(area_names, _locale()),
+        sample_chart=charts.sample_radar(area_names, page_locale()),
         sample_overall=round(sum(charts.SAMPLE_SCORES) / len(charts.SAMPLE_SCORES)),
     )
 
@@ -143,7 +138,7 @@ def start():
     form = FlaskForm()
     if not form.validate():
         abort(400)
-    a = flow.start(db.session, locale=_locale(), utm=session.get("utm", {}), referrer=session.get("referrer"))
+    a = flow.start(db.session, locale=page_locale(), utm=session.get("utm", {}), referrer=session.get("referrer"))
     return drafts.remember(redirect(url_for(".page", number=1), 303), a)
 
 
@@ -184,7 +179,7 @@ class Answering:
 
 
 def _funnel_resume_url(a: Assessment) -> str:
-    return external_url(".resume", token=a.resume_token, lang=_locale())
+    return external_url(".resume", token=a.resume_token, lang=page_locale())
 
 
 @bp.get("/q/<int:number>")
@@ -204,7 +199,7 @@ def save_page(number: int):
 def answer_page(pg, a: Assessment, where: Answering) -> ResponseReturnValue:
     """A posted question page: save what is valid, then on to the next page, back, or finish."""
     all_pages = flow.pages()
-    locale = _locale()
+    locale = page_locale()
     number = pg.number
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post for another page (an old tab) would blank this page's checklists
@@ -269,7 +264,7 @@ def render_page(pg, a, where: Answering, values: dict | None = None, errors: dic
     values: what to show as chosen (the draft's answers, or on a 422 what was just posted);
     errors: question id -> the message to show beside it.
     """
-    locale = _locale()
+    locale = page_locale()
     values = a.values if values is None else values
     errors = errors or {}
     qn = default_questionnaire()
@@ -334,11 +329,11 @@ def _awaiting_lead(token) -> tuple:
 
 
 def _diagnosis(a) -> Diagnosis:
-    return verdicts.diagnosis(a, _locale())
+    return verdicts.diagnosis(a, page_locale())
 
 
 def _lead_form(a, **kw) -> LeadForm:
-    form = LeadForm(locale=_locale(), **kw)
+    form = LeadForm(locale=page_locale(), **kw)
     if request.method == "GET":  # prefill from the profile page the respondent already answered
         answers = a.values
         form.role.data = form.role.data or answers.get(roles.RESPONDENT_ROLE.question)
@@ -401,7 +396,7 @@ def _kept_gate_form(a) -> LeadForm | None:
     if not isinstance(kept, dict) or kept.get("assessment") != a.id or not isinstance(kept.get("fields"), dict):
         return None
     fields = {k: v for k, v in kept["fields"].items() if k in GATE_KEPT and isinstance(v, str)}
-    form = LeadForm(formdata=MultiDict(fields), locale=_locale())
+    form = LeadForm(formdata=MultiDict(fields), locale=page_locale())
     form.validate()
     # The kept fields hold no CSRF token (never kept): its field renders a fresh one for the next post.
     if "csrf_token" in form:  # absent when CSRF is off (tests)
@@ -415,7 +410,7 @@ def results(token):
     if away:
         return away
     if current_app.config["PDF_RENDER_AHEAD"]:  # the respondent may fill the lead gate: render ahead
-        jobs().render(a.id, a.revision, _locale(), priority="speculative")
+        jobs().render(a.id, a.revision, page_locale(), priority="speculative")
     return _gate(a, _diagnosis(a), _kept_gate_form(a) or _lead_form(a))
 
 
@@ -448,10 +443,10 @@ def lead(token):
         consent=form.consent.data,
         consent_text=consent_text(),
         acknowledgement_text=acknowledgement_text(),
-        locale=_locale(),
+        locale=page_locale(),
     )
     if current_app.config["PDF_PRERENDER"]:  # ready by the time the respondent clicks "download"
-        jobs().render(a.id, a.revision, _locale())
+        jobs().render(a.id, a.revision, page_locale())
     _email_report_link(a, lead)
     return redirect(url_for(".report", token=a.results_token), 303)
 
@@ -489,9 +484,9 @@ def report(token):
         return redirect(url_for(".results", token=a.results_token), 303)
     link = links.report_link(db.session, a, current_app.config["REPORT_LINK_DAYS"])
     d = _diagnosis(a)
-    ready = reports.stored(db.session, a, _locale()) is not None
+    ready = reports.stored(db.session, a, page_locale()) is not None
     if not ready:
-        jobs().render(a.id, a.revision, _locale())
+        jobs().render(a.id, a.revision, page_locale())
     html = render_template(
         "survey/report.html", a=a, d=d, chart=charts.radar(d), link=link, qn=default_questionnaire(), pdf_ready=ready
     )
@@ -538,7 +533,7 @@ def pdf(token):
 
 def _kept_pdf(a) -> bytes | None:
     """The kept PDF, or None after waiting PDF_WAIT_SECONDS for its job: the web never renders one itself."""
-    locale = _locale() if _locale() in LOCALES else a.locale
+    locale = page_locale() if page_locale() in LOCALES else a.locale
     data = reports.stored(db.session, a, locale)
     if data is not None:
         return data

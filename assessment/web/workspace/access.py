@@ -8,7 +8,7 @@ The endings every workspace form shares live here too, for each route module to 
 - `see_other(endpoint, message, **values)`: post/redirect/get, with a message flashed if given;
 - `refused(message, endpoint, **values)`: a change the service refused (its error's message):
   the session is rolled back, so nothing of it is kept, and the page named says why;
-- `page_count(total, size)` and `past_the_end(endpoint, page, pages)` for the paged lists.
+- `page_number()`, `page_count(total, size)` and `past_the_end(endpoint, page, pages)` for the paged lists.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def assessment_or_404(assessment_id: int) -> Assessment:
 def posted_account(field: str) -> Account | None:
     """The account whose id the form posted in `field`, or None (missing, not a number, unknown)."""
     raw = request.form.get(field, "")
-    return db.session.get(Account, int(raw)) if raw.isdigit() and len(raw) < 12 else None
+    return db.session.get(Account, int(raw)) if raw.isdecimal() and len(raw) < 12 else None
 
 
 def admin_only() -> Account:
@@ -91,6 +91,15 @@ def refused(message: str, endpoint: str, **values) -> Response:
     """The service refused the change: keep nothing of it, and say why on the page `endpoint` shows."""
     db.session.rollback()
     return see_other(endpoint, message, "error", **values)
+
+
+def page_number() -> int:
+    """The page `?page=` asks for: a whole number from 1 to 99,999, else the first page.
+
+    isdecimal, not isdigit: "²" is a digit to isdigit that int() refuses, a 500 for a typed URL.
+    """
+    page = request.args.get("page", "")
+    return int(page) if page.isdecimal() and 0 < int(page) < 100_000 else 1
 
 
 def page_count(total: int, size: int) -> int:

@@ -11,7 +11,7 @@ from assessment.services.accounts import AccountError
 from assessment.store.workspace import Account, Invitation
 from assessment.web.auth import password_hash
 from assessment.web.database import db
-from assessment.web.workspace.access import admin_only, bp, log, see_other
+from assessment.web.workspace.access import admin_only, bp, log, page_number, see_other
 from assessment.web.workspace.forms import AcceptForm, InviteForm
 
 invite_bp = Blueprint("invite", __name__)
@@ -51,8 +51,7 @@ def invite():
 @bp.get("/audit")
 def audit_log():
     admin_only()
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    number = page_number()
     events = audit.latest(db.session, limit=200, offset=(number - 1) * 200)
     return render_template("workspace/audit.html", events=events, page=number)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -15,12 +14,14 @@ from assessment.services.clients import PAGE_SIZE, ClientError
 from assessment.store.models import Lead
 from assessment.store.workspace import Account
 from assessment.web.database import db
+from assessment.web.extensions import page_locale
 from assessment.web.workspace.access import (
     bp,
     client_or_404,
     log,
     me,
     page_count,
+    page_number,
     past_the_end,
     posted_account,
     refused,
@@ -45,10 +46,6 @@ def client_error(code: str) -> str:
     }.get(code, _("This change could not be made."))
 
 
-def _locale() -> str:
-    return str(get_locale())
-
-
 @bp.get("/")
 def home():
     return redirect(url_for(".dashboard"))
@@ -59,11 +56,10 @@ def client_list():
     q = request.args.get("q", "")[:200]
     sort = request.args.get("sort", "name")
     desc = request.args.get("desc") == "1"
-    page = request.args.get("page", "1")
-    page_number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-    rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=page_number)
+    number = page_number()
+    rows, total = clients.list_clients(db.session, me(), q=q, sort=sort, desc=desc, page=number)
     pages = page_count(total, PAGE_SIZE)
-    if (last := past_the_end(".client_list", page_number, pages)) is not None:
+    if (last := past_the_end(".client_list", number, pages)) is not None:
         return last
     return render_template(
         "workspace/clients.html",
@@ -72,7 +68,7 @@ def client_list():
         q=q,
         sort=sort if sort in clients.SORTS else "name",
         desc=desc,
-        page=page_number,
+        page=number,
         pages=pages,
     )
 
@@ -89,7 +85,7 @@ def _form_values(form: ClientForm) -> dict:
 
 @bp.route("/clients/new", methods=["GET", "POST"])
 def client_new():
-    form = ClientForm(locale=_locale())
+    form = ClientForm(locale=page_locale())
     if request.method == "POST":
         if not form.validate():
             return render_template("workspace/client_form.html", form=form, company=None), 422
@@ -108,7 +104,7 @@ def client_new():
 @bp.route("/clients/<int:company_id>/edit", methods=["GET", "POST"])
 def client_edit(company_id: int):
     company = client_or_404(company_id)
-    form = ClientForm(locale=_locale(), obj=company if request.method == "GET" else None)
+    form = ClientForm(locale=page_locale(), obj=company if request.method == "GET" else None)
     if request.method == "POST":
         if not form.validate():
             return render_template("workspace/client_form.html", form=form, company=company), 422
@@ -137,7 +133,7 @@ def _detail(company, note_form=None, status=200):
         "workspace/client.html",
         company=company,
         owner=owner,
-        size_label=default_questionnaire().answer_label(COMPANY_SIZE.question, company.size, _locale()),
+        size_label=default_questionnaire().answer_label(COMPANY_SIZE.question, company.size, page_locale()),
         assessments=interviews.in_progress(db.session, company),
         leads=leads,
         notes=clients.notes(db.session, company),

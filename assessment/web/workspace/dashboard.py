@@ -8,11 +8,7 @@ from flask_babel import get_locale
 from assessment.services import portfolio
 from assessment.store.models import Company
 from assessment.web.database import db
-from assessment.web.workspace.access import bp, me
-
-
-def _page(raw: str) -> int:
-    return int(raw) if raw.isdigit() and len(raw) < 6 else 1
+from assessment.web.workspace.access import bp, me, page_number
 
 
 @bp.get("/dashboard")
@@ -27,7 +23,7 @@ def dashboard():
         show=show,
         sort=sort,
         desc=desc,
-        page=_page(args.get("page", "1")),
+        page=page_number(),
     )
     return render_template(
         "workspace/dashboard.html",

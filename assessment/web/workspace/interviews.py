@@ -7,7 +7,6 @@ progress in one browser; no draft cookie is involved.
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
@@ -17,8 +16,10 @@ from assessment.diagnose.answers import AnswerError
 from assessment.services import assessments as flow
 from assessment.services import comments, interviews, reports, verdicts
 from assessment.services.interviews import InterviewError
+from assessment.store.models import Assessment
 from assessment.web import admission, charts
 from assessment.web.database import db
+from assessment.web.extensions import page_locale
 from assessment.web.workspace.access import (
     assessment_or_404,
     bp,
@@ -30,10 +31,6 @@ from assessment.web.workspace.access import (
     see_other,
 )
 from assessment.web.workspace.forms import IN_REPORT, NOTE, VERIFY, interview_form_class
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 def interview_error(code: str) -> str:
@@ -51,7 +48,7 @@ def interview_error(code: str) -> str:
 def interview_start(company_id: int):
     company = client_or_404(company_id)
     form_checked()
-    a = interviews.start(db.session, me(), company, _locale())
+    a = interviews.start(db.session, me(), company, page_locale())
     log("change", f"assessment:{a.id}", f"interview started for company:{company.id}")
     return redirect(url_for(".interview_page", assessment_id=a.id, number=1), 303)
 
@@ -84,7 +81,7 @@ def _self_answers(a) -> dict:
 
 
 def _render_page(a, pg, total, form=None, status=200):
-    locale = _locale()
+    locale = page_locale()
     if form is None:
         form = interview_form_class(pg.number, locale)(formdata=None, page_marker=pg.section, data=_page_data(a, pg))
     qn = default_questionnaire()
@@ -120,7 +117,7 @@ def interview_save(assessment_id: int, number: int):
     pg, total = _page_or_404(number)
     if a.submitted:
         return refused(interview_error("submitted"), ".interview_results", assessment_id=a.id)
-    form = interview_form_class(number, _locale())()
+    form = interview_form_class(number, page_locale())()
     if request.form.get("page_marker") != pg.section:
         abort(400)  # a post meant for another page would blank this page's checklists
     if not form.validate():
@@ -178,14 +175,19 @@ def _submit(a):
     return redirect(url_for(".interview_results", assessment_id=a.id), 303)
 
 
+def _shown_revision(a: Assessment) -> int:
+    """The revision `?revision=` asks for, else the latest (isdecimal: int() refuses some isdigit digits, "²")."""
+    number = request.args.get("revision", "")
+    return int(number) if number.isdecimal() and 1 <= int(number) <= a.revision else a.revision
+
+
 @bp.get("/interviews/<int:assessment_id>")
 def interview_results(assessment_id: int):
     a = assessment_or_404(assessment_id)
     if not a.has_verdict:
         return redirect(url_for(".interview_page", assessment_id=a.id, number=flow.first_open_page(a).number), 303)
-    locale = _locale()
-    number = request.args.get("revision", "")
-    shown = int(number) if number.isdigit() and 1 <= int(number) <= a.revision else a.revision
+    locale = page_locale()
+    shown = _shown_revision(a)
     d = verdicts.diagnosis(a, locale, number=shown)
     log("view", f"assessment:{a.id}", f"revision {shown}")
     qn = default_questionnaire()
@@ -247,9 +249,8 @@ def interview_pdf(assessment_id: int):
     a = assessment_or_404(assessment_id)
     if not a.has_verdict:
         abort(404)
-    number = request.args.get("revision", "")
-    shown = int(number) if number.isdigit() and 1 <= int(number) <= a.revision else a.revision
-    locale = _locale()
+    shown = _shown_revision(a)
+    locale = page_locale()
     with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
         content = reports.revision_pdf(db.session, a, locale, shown, comments.of_revision(a, shown))
     log("export", f"assessment:{a.id}", f"PDF revision {shown} {locale}")

@@ -24,6 +24,7 @@ from assessment.web.workspace.access import (
     log,
     me,
     page_count,
+    page_number,
     past_the_end,
     posted_account,
     refused,
@@ -101,8 +102,7 @@ def _sources() -> list[str]:
 @bp.get("/leads")
 def lead_list():
     f = filters_from(request.args)
-    page = request.args.get("page", "1")
-    number = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
+    number = page_number()
     rows, total = inbox.list_leads(db.session, me(), f, number)
     pages = page_count(total, inbox.PAGE_SIZE)
     if (last := past_the_end(".lead_list", number, pages)) is not None:

@@ -8,7 +8,7 @@ are in services/rounds.py; the respondents' own pages are survey/invited.py.
 from __future__ import annotations
 
 from flask import abort, current_app, flash, make_response, render_template, request
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -23,17 +23,14 @@ from assessment.services.rounds import RoundError
 from assessment.store.models import RESPONDENT_ROLES, Assessment, Company, Round, RoundInvitation, utcnow
 from assessment.web import admission
 from assessment.web.database import db
+from assessment.web.extensions import page_locale
 from assessment.web.queue import jobs
 from assessment.web.survey.forms import TOO_LONG, OptionField, OptionSelectField, printable_only
 from assessment.web.survey.invited import role_names
 from assessment.web.urls import external_url
-from assessment.web.workspace.access import bp, client_or_404, log, me, refused, see_other
+from assessment.web.workspace.access import bp, client_or_404, form_checked, log, me, refused, see_other
 
 LANGUAGES = [SelectChoice("ja", "日本語"), SelectChoice("en", "English")]
-
-
-def _locale() -> str:
-    return str(get_locale())
 
 
 def _roles() -> list[SelectChoice]:
@@ -178,7 +175,7 @@ def _round_page(r: Round, *, invite_form=None, add_form=None, close_form=None, s
         one_side=bool(sides) and not {"management", "marketing"} <= sides,
         side_names=[role_names()[role] for role in RESPONDENT_ROLES if role in sides],
         previous=rounds.previous_closed(db.session, r),
-        invite_form=invite_form or InviteForm(formdata=None, locale=_locale()),
+        invite_form=invite_form or InviteForm(formdata=None, locale=page_locale()),
         add_form=add_form or _add_form(r),
         close_form=close_form or _close_form(r, invitations),
         mail_on=mail.SmtpSettings.from_config(current_app.config) is not None,
@@ -258,8 +255,7 @@ def _email_invitation(inv: RoundInvitation) -> bool:
 @bp.post("/rounds/<token>/invitations/<int:invitation_id>/revoke")
 def round_revoke(token: str, invitation_id: int):
     r = _round_or_404(token)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     inv = db.session.get(RoundInvitation, invitation_id)
     if inv is None or inv.round_id != r.id:
         abort(404)
@@ -317,7 +313,7 @@ def round_close(token: str):
 
 
 def _report_page(r: Round, due_form=None, status=200):
-    locale = _locale()
+    locale = page_locale()
     d, tracking, gap = rounds.report_views(db.session, r, locale)
     qn = default_questionnaire()
     reference = db.session.get(Assessment, r.reference_id) if r.reference_id else None
@@ -363,7 +359,7 @@ def round_pdf(token: str):
     r = _round_or_404(token)
     if r.status != "closed":
         abort(404)
-    locale = _locale() if _locale() in LOCALES else "ja"
+    locale = page_locale() if page_locale() in LOCALES else "ja"
     # Rendered here, as the interview PDF is: the render job keeps one PDF per assessment revision,
     # and a round's report changes with its marks and targets, so there is nothing to keep.
     with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
@@ -379,8 +375,7 @@ def round_pdf(token: str):
 def _closed_post(token: str) -> Round:
     """A change to a closed round's report (targets, marks, sharing); an open round has none yet."""
     r = _round_or_404(token)
-    if not FlaskForm().validate():
-        abort(400)
+    form_checked()
     away = _closed_or_back(r)
     if away:
         abort(away)  # a response of its own: back to the open round, saying why
@@ -392,7 +387,7 @@ def round_targets(token: str):
     r = _closed_post(token)
     qn = default_questionnaire()
     raw = {a.id: request.form.get(f"target:{a.id}", "") for a in qn.areas}
-    targets = {k: int(v) for k, v in raw.items() if v.isdigit() and len(v) < 3}
+    targets = {k: int(v) for k, v in raw.items() if v.isdecimal() and len(v) < 3}
     try:
         if len(targets) != len(raw):  # a blank or a word where a level goes
             raise RoundError("targets must be levels")

@@ -3,15 +3,14 @@ replay and a test message. What each does is assessment.services.webhooks; a sec
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
 from assessment.services import webhooks
 from assessment.services.webhooks import BadSecret, RefusedURL, WebhookError
 from assessment.store.background import WebhookEndpoint
 from assessment.web.database import db
-from assessment.web.workspace.access import admin_only, bp, log
+from assessment.web.workspace.access import admin_only, bp, form_checked, log, page_number, refused, see_other
 from assessment.web.workspace.forms import SecretForm, WebhookForm, event_names
 
 PAGE_SIZE = 50
@@ -36,17 +35,11 @@ def _endpoint_or_404(endpoint_id: int) -> WebhookEndpoint:
     return found
 
 
-def _checked_form() -> None:
-    if not FlaskForm().validate():
-        abort(400)
-
-
 def _back(found: WebhookEndpoint, change: str | None, message: str, category: str = "info"):
     """After a change (audited when there was one): the endpoint's page again, saying what happened."""
     if change:
         log("change", f"webhook:{found.id}", change)
-    flash(message, category)
-    return redirect(url_for(".webhook_detail", endpoint_id=found.id), 303)
+    return see_other(".webhook_detail", message, category, endpoint_id=found.id)
 
 
 def _allow_private() -> bool:
@@ -114,11 +107,6 @@ def webhook_create():
     return _detail_page(found, shown_secret=found.secret, status=201)
 
 
-def _page_number() -> int:
-    page = request.args.get("page", "1")
-    return int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
-
-
 def _detail_page(
     found: WebhookEndpoint,
     *,
@@ -127,7 +115,7 @@ def _detail_page(
     shown_secret: str | None = None,
     status: int = 200,
 ):
-    number = _page_number()
+    number = page_number()
     deliveries = webhooks.log(db.session, found.id, limit=PAGE_SIZE + 1, offset=(number - 1) * PAGE_SIZE)
     form = form or WebhookForm(formdata=None, obj=found)
     return (
@@ -179,7 +167,7 @@ def webhook_edit(endpoint_id: int):
 @bp.post("/webhooks/<int:endpoint_id>/enabled")
 def webhook_enabled(endpoint_id: int):
     found = _endpoint_or_404(endpoint_id)
-    _checked_form()
+    form_checked()
     enabled = request.form.get("enabled") == "1"
     webhooks.set_enabled(db.session, found.id, enabled)
     return _back(
@@ -208,23 +196,21 @@ def webhook_rotate(endpoint_id: int):
 @bp.post("/webhooks/<int:endpoint_id>/delete")
 def webhook_delete(endpoint_id: int):
     found = _endpoint_or_404(endpoint_id)
-    _checked_form()
+    form_checked()
     url = found.url
     webhooks.remove_endpoint(db.session, found.id)
     log("change", f"webhook:{endpoint_id}", f"removed {url}")
-    flash(_("The endpoint and its delivery log were removed."), "info")
-    return redirect(url_for(".webhook_list"), 303)
+    return see_other(".webhook_list", _("The endpoint and its delivery log were removed."))
 
 
 @bp.post("/webhooks/<int:endpoint_id>/test")
 def webhook_test(endpoint_id: int):
     found = _endpoint_or_404(endpoint_id)
-    _checked_form()
+    form_checked()
     try:
         webhooks.send_test(db.session, found.id)
     except WebhookError:
-        db.session.rollback()
-        return _back(found, None, _("The endpoint is disabled: enable it first."), "error")
+        return refused(_("The endpoint is disabled: enable it first."), ".webhook_detail", endpoint_id=found.id)
     return _back(
         found, "test message sent", _("A test message (webhook.test) is on its way: its delivery shows below.")
     )
@@ -233,7 +219,7 @@ def webhook_test(endpoint_id: int):
 @bp.post("/webhooks/<int:endpoint_id>/deliveries/<int:delivery_id>/replay")
 def webhook_replay(endpoint_id: int, delivery_id: int):
     found = _endpoint_or_404(endpoint_id)
-    _checked_form()
+    form_checked()
     if delivery_id >= 2**31:
         abort(404)
     if not found.enabled:
