@@ -19,8 +19,14 @@ from assessment.store.models import Assessment, ReportFile
 
 
 def render(a: Assessment, locale: str, number: int) -> bytes:
-    """Revision `number`'s report in `locale`, with the branding set now (read on the assessment's session)."""
+    """Revision `number`'s report in `locale`, with the branding set now (read on the assessment's session).
+
+    One document is kept per revision and locale, whoever asks first (the respondent's link, a job,
+    the consultant's download), so it carries everything the revision has: the lead's name and
+    company as they gave them, and the consultant's comments and report notes made for it.
+    """
     from assessment.report import render_pdf  # the report package pulls in WeasyPrint
+    from assessment.services import comments
 
     lead = a.lead
     session = Session.object_session(a)
@@ -28,9 +34,10 @@ def render(a: Assessment, locale: str, number: int) -> bytes:
     return render_pdf(
         diagnosis(a, locale, number=number),
         branding=report_branding(session) if session is not None else None,
-        company=lead.company_name if lead else None,
+        company=(lead.company_name if lead else None) or (a.company.name if a.company else None),
         respondent=lead.name if lead else None,
         date=a.submitted_at.date() if a.submitted_at else None,
+        comments=consultant_comments(a, locale, number, comments.of_revision(a, number)),
     )
 
 
@@ -116,22 +123,10 @@ def consultant_comments(a: Assessment, locale: str, number: int, snapshot: dict)
     return ConsultantComments(comments, notes)
 
 
-def revision_pdf(session: Session, a: Assessment, locale: str, number: int, snapshot: dict) -> bytes:
-    """Revision `number`'s PDF with the consultant's comments it was made with; kept like pdf_bytes()."""
-    from assessment.report import render_pdf
-
+def revision_pdf(session: Session, a: Assessment, locale: str, number: int) -> bytes:
+    """Revision `number`'s PDF, with the consultant's comments it was made with; kept like pdf_bytes()."""
     locale = locale if locale in LOCALES else a.locale
-
-    def draw() -> bytes:
-        return render_pdf(
-            diagnosis(a, locale, number=number),
-            branding=report_branding(session),
-            company=a.company.name if a.company else None,
-            date=a.submitted_at.date() if a.submitted_at else None,
-            comments=consultant_comments(a, locale, number, snapshot),
-        )
-
-    return _kept_or_rendered(session, a, number, locale, draw)
+    return _kept_or_rendered(session, a, number, locale, lambda: render(a, locale, number))
 
 
 def sample_pdf(session: Session, locale: str) -> bytes:

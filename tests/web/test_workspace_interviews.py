@@ -210,3 +210,26 @@ def test_english_interview_and_report(app, consultant):
     assert "to verify" in page and "Note" in page
     with app.app_context():
         assert db.session.scalar(select(Company.name)) == "株式会社インタビュー"
+
+
+@pytest.mark.parametrize("first", ["respondent", "consultant"])
+def test_a_revision_has_one_pdf_whoever_asks_first(app, first):
+    """The respondent's report link and the consultant's download of a commented self-assessment are one
+    kept document (one ReportFile per revision and locale): both carry the comments, in either order."""
+    admin, _ = signed_in(app, "reviewer@example.jp", role="admin")
+    body = app.test_client().post("/api/v1/assessments", json={"answers": make_answers(0)}).get_json()
+    link = body["report_url"].replace("http://localhost", "")
+    with app.app_context():
+        aid = db.session.scalars(select(Assessment.id)).one()
+    response = admin.post(f"/workspace/interviews/{aid}/comments", data={"comment:overall": "自己診断への所見です"})
+    assert response.status_code == 303
+    downloads = {
+        "respondent": lambda: app.test_client().get(link),
+        "consultant": lambda: admin.get(f"/workspace/interviews/{aid}/report.pdf"),
+    }
+    order = [first, *(k for k in downloads if k != first)]
+    pdfs = {who: downloads[who]() for who in order}
+    for who, response in pdfs.items():
+        assert response.status_code == 200 and response.data.startswith(b"%PDF"), who
+        assert "自己診断への所見です" in _pdf_text(response.data), who
+    assert pdfs["respondent"].data == pdfs["consultant"].data

@@ -252,7 +252,7 @@ def interview_pdf(assessment_id: int):
     shown = _shown_revision(a)
     locale = page_locale()
     with admission.waiting():  # a render is long CPU work: it shares the core outside the gate (web/admission.py)
-        content = reports.revision_pdf(db.session, a, locale, shown, comments.of_revision(a, shown))
+        content = reports.revision_pdf(db.session, a, locale, shown)
     log("export", f"assessment:{a.id}", f"PDF revision {shown} {locale}")
     response = make_response(content)
     response.headers["Content-Type"] = "application/pdf"
