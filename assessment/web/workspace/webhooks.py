@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from assessment.services import webhooks
 from assessment.services.webhooks import BadSecret, RefusedURL, WebhookError
 from assessment.store.background import WebhookEndpoint
+from assessment.web import admission
 from assessment.web.database import db
 from assessment.web.workspace.access import admin_only, bp, form_checked, log, page_number, refused, see_other
 from assessment.web.workspace.forms import SecretForm, WebhookForm, event_names
@@ -91,14 +92,15 @@ def webhook_create():
     if not form.validate():
         return _list_page(form, 422)
     try:
-        found = webhooks.add_endpoint(
-            db.session,
-            form.url.data,
-            form.events.data,
-            secret=form.secret.data or None,
-            description=form.description.data,
-            allow_private=_allow_private(),
-        )
+        with admission.waiting():  # the URL's host is resolved (the egress guard): no slot held for DNS
+            found = webhooks.add_endpoint(
+                db.session,
+                form.url.data,
+                form.events.data,
+                secret=form.secret.data or None,
+                description=form.description.data,
+                allow_private=_allow_private(),
+            )
     except WebhookError as exc:
         db.session.rollback()
         _form_error(form, exc)
@@ -149,14 +151,15 @@ def webhook_edit(endpoint_id: int):
     if not form.validate():
         return _detail_page(found, form=form, status=422)
     try:
-        webhooks.update_endpoint(
-            db.session,
-            found.id,
-            form.url.data,
-            form.events.data,
-            description=form.description.data,
-            allow_private=_allow_private(),
-        )
+        with admission.waiting():  # as in webhook_create: the service commits before the slot is taken back
+            webhooks.update_endpoint(
+                db.session,
+                found.id,
+                form.url.data,
+                form.events.data,
+                description=form.description.data,
+                allow_private=_allow_private(),
+            )
     except WebhookError as exc:
         db.session.rollback()
         _form_error(form, exc)
