@@ -41,6 +41,8 @@ def test_the_cut_holds_the_jis_repertoire_and_is_a_real_noto_face():
             # kana, JIS level 1 and level 2 kanji, cp932 extensions, full-width forms, Latin
             assert all(ord(c) in cmap for c in "あアー経営濱髙﨑ＡＢＣ①Aé—")
             assert font["maxp"].numGlyphs < 10000  # the point of the cut: the full face has 65,535
+            # no vertical metrics: WeasyPrint writes horizontally only, and each render embedded them
+            assert not {"vhea", "vmtx", "VORG"} & set(font.keys())
 
 
 def test_a_character_outside_the_cut_falls_back_to_the_full_font_not_to_tofu():
