@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from assessment.bank.text import LOCALES
+from assessment.diagnose.diagnosis import Diagnosis
 from assessment.services.branding import report_branding
 from assessment.services.verdicts import diagnosis
 from assessment.store import Database
@@ -30,14 +31,15 @@ def render(a: Assessment, locale: str, number: int) -> bytes:
 
     lead = a.lead
     session = Session.object_session(a)
+    d = diagnosis(a, locale, number=number)
     # render_pdf serialises renders itself (WeasyPrint is not thread-safe): one lock, the report's.
     return render_pdf(
-        diagnosis(a, locale, number=number),
+        d,
         branding=report_branding(session) if session is not None else None,
         company=(lead.company_name if lead else None) or (a.company.name if a.company else None),
         respondent=lead.name if lead else None,
         date=a.submitted_at.date() if a.submitted_at else None,
-        comments=consultant_comments(a, locale, number, comments.of_revision(a, number)),
+        comments=consultant_comments(d, locale, comments.of_revision(a, number)),
     )
 
 
@@ -101,12 +103,11 @@ def prerender(database: Database, assessment_id: int, locale: str) -> None:
             pdf_bytes(session, a, locale)
 
 
-def consultant_comments(a: Assessment, locale: str, number: int, snapshot: dict):
-    """A revision's comment snapshot (services.comments) as the report shows it, in `locale`."""
+def consultant_comments(d: Diagnosis, locale: str, snapshot: dict):
+    """A revision's comment snapshot (services.comments) as the report of its Diagnosis `d` shows it, in `locale`."""
     from assessment.bank.questionnaire import default_questionnaire
     from assessment.report.comments import Comment, ConsultantComments, ReportNote
 
-    d = diagnosis(a, locale, number=number)
     headings: dict[str, str | None] = {"overall": None}  # the report names it in its own language
     headings.update({f"area:{x.id}": x.name for x in d.areas})
     headings.update({f"pitfall:{p.id}": p.title for p in d.pitfalls})
