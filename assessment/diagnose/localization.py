@@ -164,8 +164,19 @@ def localize(
 
 
 def _tasks(book: RuleBook, step_id: str, loc: str) -> tuple[Task, ...]:
-    step = book.catalog.steps[step_id]
-    return tuple(Task(text=_text(t.text, loc), owner=_text(t.owner, loc), days=t.days) for t in step.tasks)
+    """A step's tasks in their default wording (no profile answer meets a variant): shared by every diagnosis."""
+    return _task_views(book.catalog.steps[step_id], {}, loc)
+
+
+def _task_views(step: Step, profile: Mapping[str, str], loc: str) -> tuple[Task, ...]:
+    return tuple(
+        Task(
+            text=_text(varied(t.text, t.variants, "text", profile), loc),
+            owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
+            days=t.days,
+        )
+        for t in step.tasks
+    )
 
 
 def _worded(step: Step, profile: Mapping[str, str], loc: str, shared: SharedViews) -> tuple[str, str, tuple[Task, ...]]:
@@ -175,14 +186,7 @@ def _worded(step: Step, profile: Mapping[str, str], loc: str, shared: SharedView
     key = (step.id, *(profile.get(q) for q in step.worded_by))
     hit = shared.worded.get(key)
     if hit is None:  # made once per profile that words it differently, then shared
-        tasks = tuple(
-            Task(
-                text=_text(varied(t.text, t.variants, "text", profile), loc),
-                owner=_text(varied(t.owner, t.variants, "owner", profile), loc),
-                days=t.days,
-            )
-            for t in step.tasks
-        )
+        tasks = _task_views(step, profile, loc)
         title = _text(varied(step.title, step.variants, "title", profile), loc)
         hit = shared.worded[key] = (title, _text(varied(step.summary, step.variants, "summary", profile), loc), tasks)
     return hit
