@@ -2,7 +2,7 @@
 
 Flask-Babel's template callables look the catalog up on every call (the app context, the domain,
 the locale, its identifier, the catalog cache): a question page says ten strings, and those
-look-ups were 5% of its instructions (callgrind, GET /q/1 in process: 7.43M -> 7.05M), on the
+look-ups were 5% of its instructions (callgrind, GET /q/1 in process: 7.43M -> 7.10M), on the
 page whose req/s is short of its figure on PostgreSQL (issue 9, bench/web.py).
 
 The catalog is kept with the locale it belongs to, so force_locale() (an e-mail written in its
